@@ -1,0 +1,24 @@
+package org.nostrp2p.event;
+
+/** Event kinds NostrP2P knows, and NIP-01's kind classes. */
+public final class Kinds {
+    public static final int PROFILE = 0;
+    public static final int POST = 1;
+    public static final int FOLLOW_LIST = 3;
+    public static final int REPOST = 6;
+    public static final int REACTION = 7;
+    /** NostrP2P-specific request kind: "the events this node holds" (the time line). */
+    public static final int TIMELINE_REQUEST = 40000;
+
+    private Kinds() {}
+
+    /** NIP-01 replaceable: only the newest per (pubkey, kind) is kept. */
+    public static boolean isReplaceable(int kind) {
+        return kind == PROFILE || kind == FOLLOW_LIST || (kind >= 10000 && kind < 20000);
+    }
+
+    /** NIP-01 addressable: only the newest per (pubkey, kind, d-tag) is kept. */
+    public static boolean isAddressable(int kind) {
+        return kind >= 30000 && kind < 40000;
+    }
+}

@@ -1,0 +1,213 @@
+package org.nostrp2p.store;
+
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The node's SQLite file (WAL). SQLite has one writer at a time and much of a small write's
+ * cost is the commit, so all writes go through one writer thread that commits them in groups:
+ * each piece of work runs in its own savepoint (a failure undoes only that piece), one COMMIT
+ * covers the group, and every caller returns only after the commit holding its work.
+ * synchronous=NORMAL: a committed transaction survives the process being killed (kill -9);
+ * only a power loss can lose the last commits. Reads use a small pool and never wait for writes.
+ */
+public final class Database implements AutoCloseable {
+    public static final String FILE_NAME = "nostrp2p.db";
+    private static final int READERS = 4;
+    private static final int MAX_GROUP = 256;
+    private static final int SCHEMA_VERSION = 2;
+
+    @FunctionalInterface
+    public interface SqlWork<T> { T run(Session s) throws SQLException; }
+
+    private record WriteTask<T>(SqlWork<T> work, CompletableFuture<T> done) {}
+
+    private final Path file;
+    private final Session writer;
+    private final BlockingQueue<WriteTask<?>> writes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Session> readers = new ArrayBlockingQueue<>(READERS);
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    private Database(Path file) throws SQLException {
+        this.file = file;
+        Connection w = connect(file, false, 8_000);
+        try (Statement s = w.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            // checkpoint every ~16 MB of WAL instead of 4 MB: pages rewritten often are copied back once
+            s.execute("PRAGMA wal_autocheckpoint=4000");
+            migrate(s);
+        }
+        w.setAutoCommit(false);
+        this.writer = new Session(w);
+        for (int i = 0; i < READERS; i++) readers.add(new Session(connect(file, true, 2_000)));
+        this.writerThread = Thread.ofPlatform().daemon().name("sqlite-writer").start(this::writeLoop);
+    }
+
+    /** Opens (creating if needed) the database in this directory. */
+    public static Database open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            return new Database(dataDir.resolve(FILE_NAME));
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file, boolean readOnly, int cacheKb) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(5000);
+        config.setCacheSize(-cacheKb); // negative: KiB rather than pages
+        return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    }
+
+    private static void migrate(Statement s) throws SQLException {
+        int version;
+        try (var rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new SQLException("the store was written by a newer NostrP2P (schema " + version + ")");
+        }
+        if (version < 1) for (String ddl : Schema.V1) s.execute(ddl);
+        if (version < 2) for (String ddl : Schema.V2) s.execute(ddl);
+        s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+    }
+
+    /**
+     * Runs work in a write transaction and returns once it is committed: all of it, or none of
+     * it (its exception is rethrown). Work must not call write() itself.
+     */
+    public <T> T write(SqlWork<T> work) {
+        if (closed) throw new StoreException("the store is closed", null);
+        CompletableFuture<T> done = new CompletableFuture<>();
+        writes.add(new WriteTask<>(work, done));
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a write", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new StoreException("write failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    private void writeLoop() {
+        List<WriteTask<?>> group = new ArrayList<>(MAX_GROUP);
+        while (true) {
+            try {
+                group.add(writes.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            writes.drainTo(group, MAX_GROUP - 1);
+            commitGroup(group);
+            group.clear();
+        }
+    }
+
+    private void commitGroup(List<WriteTask<?>> group) {
+        List<Runnable> completions = new ArrayList<>(group.size());
+        try {
+            if (group.size() == 1) {
+                completions.add(runAlone(group.get(0)));
+            } else {
+                for (WriteTask<?> task : group) completions.add(runInSavepoint(task));
+            }
+            writer.connection().commit();
+            completions.forEach(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
+            for (WriteTask<?> task : group) task.done().completeExceptionally(failure);
+        }
+    }
+
+    /** A group of one needs no savepoint: a failure rolls the whole transaction back. */
+    private <T> Runnable runAlone(WriteTask<T> task) throws SQLException {
+        try {
+            T result = task.work().run(writer);
+            return () -> task.done().complete(result);
+        } catch (SQLException | RuntimeException | Error e) {
+            writer.connection().rollback();
+            return () -> task.done().completeExceptionally(e);
+        }
+    }
+
+    /** Runs one task; returns how to complete its future once the group has committed. */
+    private <T> Runnable runInSavepoint(WriteTask<T> task) throws SQLException {
+        writer.prepare("SAVEPOINT task").execute();
+        try {
+            T result = task.work().run(writer);
+            writer.prepare("RELEASE task").execute();
+            return () -> task.done().complete(result);
+        } catch (SQLException | RuntimeException | Error e) {
+            writer.prepare("ROLLBACK TO task").execute();
+            writer.prepare("RELEASE task").execute();
+            return () -> task.done().completeExceptionally(e);
+        }
+    }
+
+    public <T> T read(SqlWork<T> work) {
+        Session s;
+        try {
+            s = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a read connection", e);
+        }
+        try {
+            return work.run(s);
+        } catch (SQLException e) {
+            throw new StoreException("read failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(s);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.connection().rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what the callers see
+        }
+    }
+
+    public Path file() { return file; }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        writerThread.interrupt();
+        try {
+            writerThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (WriteTask<?> left; (left = writes.poll()) != null; ) {
+            left.done().completeExceptionally(new StoreException("the store closed before this write", null));
+        }
+        for (Session r : readers) r.close();
+        readers.clear();
+        writer.close();
+    }
+}

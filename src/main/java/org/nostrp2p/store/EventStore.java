@@ -1,0 +1,218 @@
+package org.nostrp2p.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.Hex;
+import org.nostrp2p.event.Kinds;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Events on SQLite: dedup by id, NIP-01 replaceable rules (newest wins, ties to the lower id),
+ * a cap with oldest-first eviction that spares replaceable events (current profiles and follow
+ * lists), the owner's own events (this node is their home) and events still waiting in the outbox.
+ */
+public final class EventStore {
+    public enum PutResult { STORED, DUPLICATE, STALE }
+
+    /** How a put went; seq is the new row's key when STORED (what the outbox refers to). */
+    public record Put(PutResult result, long seq) {
+        static final Put DUPLICATE = new Put(PutResult.DUPLICATE, -1);
+        static final Put STALE = new Put(PutResult.STALE, -1);
+
+        public boolean stored() { return result == PutResult.STORED; }
+    }
+
+    private static final TypeReference<List<List<String>>> TAGS = new TypeReference<>() {};
+    private static final String COLUMNS = "id, pubkey, created_at, kind, tags, content, sig";
+    /** The same columns of a table aliased e, for joins. */
+    static final String COLUMNS_OF_E = "e.id, e.pubkey, e.created_at, e.kind, e.tags, e.content, e.sig";
+
+    private final Database db;
+    private final long maxEvents;
+    private final byte[] ownerPubkey;
+    private final AtomicLong count = new AtomicLong();
+
+    public EventStore(Database db, long maxEvents, String ownerPubkeyHex) {
+        if (maxEvents < 1) throw new IllegalArgumentException("the event cap must be at least 1");
+        this.db = db;
+        this.maxEvents = maxEvents;
+        this.ownerPubkey = Hex.decode(ownerPubkeyHex);
+        this.count.set(db.read(s -> {
+            try (ResultSet rs = s.prepare("SELECT count(*) FROM events").executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }));
+    }
+
+    public PutResult put(Event e) {
+        EventRow row = EventRow.of(e);
+        return db.write(s -> put(s, row)).result();
+    }
+
+    /** Stores the event inside the caller's write transaction. */
+    public Put put(Session s, EventRow row) throws SQLException {
+        Event e = row.event();
+        if (Kinds.isReplaceable(e.kind()) || Kinds.isAddressable(e.kind())) {
+            PutResult verdict = replaceOlder(s, row);
+            if (verdict == PutResult.DUPLICATE) return Put.DUPLICATE;
+            if (verdict == PutResult.STALE) return Put.STALE;
+        }
+        Long seq = insert(s, row);
+        if (seq == null) return Put.DUPLICATE;
+        insertTags(s, seq, e);
+        count.incrementAndGet();
+        evictOverCap(s);
+        return new Put(PutResult.STORED, seq);
+    }
+
+    /**
+     * Deletes the current version when the new event supersedes it. STORED means "go ahead";
+     * STALE means a newer version is held; DUPLICATE means this very event is.
+     */
+    private PutResult replaceOlder(Session s, EventRow row) throws SQLException {
+        Event e = row.event();
+        boolean addressable = Kinds.isAddressable(e.kind());
+        PreparedStatement ps = s.prepare("SELECT seq, created_at, id FROM events WHERE pubkey = ? AND kind = ?"
+                + (addressable ? " AND d_tag = ?" : ""));
+        ps.setBytes(1, row.pubkey());
+        ps.setInt(2, e.kind());
+        if (addressable) ps.setString(3, e.dTag());
+        List<Long> superseded = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long createdAt = rs.getLong(2);
+                String currentId = Hex.encode(rs.getBytes(3));
+                if (currentId.equals(e.id())) return PutResult.DUPLICATE;
+                boolean currentWins = createdAt > e.createdAt()
+                        || (createdAt == e.createdAt() && currentId.compareTo(e.id()) < 0);
+                if (currentWins) return PutResult.STALE;
+                superseded.add(rs.getLong(1));
+            }
+        }
+        for (long seq : superseded) {
+            PreparedStatement del = s.prepare("DELETE FROM events WHERE seq = ?");
+            del.setLong(1, seq);
+            count.addAndGet(-del.executeUpdate());
+        }
+        return PutResult.STORED;
+    }
+
+    /** The new row's seq, or null when an event with this id is already stored. */
+    private static Long insert(Session s, EventRow row) throws SQLException {
+        Event e = row.event();
+        PreparedStatement ps = s.prepare("INSERT OR IGNORE INTO events(id, pubkey, created_at, kind, d_tag, tags, content, sig, received_at)"
+                + " VALUES (?,?,?,?,?,?,?,?,?) RETURNING seq");
+        ps.setBytes(1, row.id());
+        ps.setBytes(2, row.pubkey());
+        ps.setLong(3, e.createdAt());
+        ps.setInt(4, e.kind());
+        ps.setString(5, Kinds.isAddressable(e.kind()) ? e.dTag() : null);
+        ps.setString(6, row.tagsJson());
+        ps.setString(7, e.content());
+        ps.setBytes(8, row.sig());
+        ps.setLong(9, System.currentTimeMillis());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    private static void insertTags(Session s, long seq, Event e) throws SQLException {
+        PreparedStatement ps = s.prepare("INSERT INTO tags(event_seq, name, value) VALUES (?,?,?)");
+        for (List<String> tag : e.tags()) {
+            if (tag.size() < 2 || tag.get(0).length() != 1) continue;
+            ps.setLong(1, seq);
+            ps.setString(2, tag.get(0));
+            ps.setString(3, tag.get(1));
+            ps.executeUpdate();
+        }
+    }
+
+    private void evictOverCap(Session s) throws SQLException {
+        long excess = count.get() - maxEvents;
+        if (excess <= 0) return;
+        PreparedStatement ps = s.prepare("""
+                DELETE FROM events WHERE seq IN (
+                  SELECT seq FROM events
+                  WHERE kind NOT IN (0, 3) AND NOT (kind >= 10000 AND kind < 20000) AND pubkey <> ?
+                    AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.event_seq = events.seq)
+                  ORDER BY created_at, id LIMIT ?)""");
+        ps.setBytes(1, ownerPubkey);
+        ps.setLong(2, excess);
+        count.addAndGet(-ps.executeUpdate());
+    }
+
+    public Optional<Event> byId(String idHex) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + COLUMNS + " FROM events WHERE id = ?");
+            ps.setBytes(1, Hex.decode(idHex));
+            return first(ps);
+        });
+    }
+
+    /** The current replaceable event (profile, follow list) of an author. */
+    public Optional<Event> latest(String pubkeyHex, int kind) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + COLUMNS
+                    + " FROM events WHERE pubkey = ? AND kind = ? ORDER BY created_at DESC, id ASC LIMIT 1");
+            ps.setBytes(1, Hex.decode(pubkeyHex));
+            ps.setInt(2, kind);
+            return first(ps);
+        });
+    }
+
+    /** Events matching the query, newest {@code limit} of them, returned oldest first. */
+    public List<Event> query(EventQuery q) {
+        return db.read(s -> {
+            EventQuery.Sql sql = q.toSql(COLUMNS);
+            PreparedStatement ps = sql.fixedText() ? s.prepare(sql.text()) : s.prepareOnce(sql.text());
+            try {
+                for (int i = 0; i < sql.params().size(); i++) ps.setObject(i + 1, sql.params().get(i));
+                List<Event> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(read(rs));
+                }
+                Collections.reverse(out);
+                return out;
+            } finally {
+                if (!sql.fixedText()) ps.close();
+            }
+        });
+    }
+
+    public long count() { return count.get(); }
+
+    private static Optional<Event> first(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    private static Event read(ResultSet rs) throws SQLException {
+        return readEvent(rs, 1);
+    }
+
+    /** Reads the seven event COLUMNS starting at this column index. */
+    static Event readEvent(ResultSet rs, int at) throws SQLException {
+        return new Event(Hex.encode(rs.getBytes(at)), Hex.encode(rs.getBytes(at + 1)), rs.getLong(at + 2),
+                rs.getInt(at + 3), parseTags(rs.getString(at + 4)), rs.getString(at + 5), Hex.encode(rs.getBytes(at + 6)));
+    }
+
+    private static List<List<String>> parseTags(String json) throws SQLException {
+        try {
+            return EventJson.MAPPER.readValue(json, TAGS);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("corrupt tags column: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.nostrp2p.overlay;
+
+import java.util.List;
+
+/** Everything nodes say to each other. The transport frames and encodes these (see WireCodec). */
+public sealed interface Msg {
+    // --- membership (HyParView-style active view, NAT-aware; the passive view comes from presence) ---
+    /** A new node asks a contact to be let into the network. */
+    record Join(NodeInfo joiner) implements Msg {}
+    /** The contact's answer: whether it took the joiner in, and public nodes to connect to. */
+    record JoinReply(List<NodeInfo> sample, boolean accepted) implements Msg {}
+    /** "Keep this link in your active view"; priority when the sender has no other link. */
+    record Neighbor(NodeInfo sender, boolean priority) implements Msg {}
+    record NeighborReply(boolean accepted) implements Msg {}
+    /** The sender drops this link (the receiver keeps the sender as a passive candidate). */
+    record Disconnect() implements Msg {}
+
+    // --- presence directory sync, for a node that just joined or came back ---
+    record PresenceRequest() implements Msg {}
+    /** Encoded presence records; a directory is sent in several batches. */
+    record PresenceBatch(List<byte[]> records) implements Msg {}
+
+    // --- reachability (AutoNAT-style) ---
+    /** "Try to dial me back at this address." */
+    record DialBackRequest(PeerAddress address, long nonce) implements Msg {}
+    /** Sent on a dial-back connection: proves the address works from outside. */
+    record DialBackProbe(long nonce) implements Msg {}
+
+    // --- broadcast (Plumtree) ---
+    record Gossip(MessageId id, int round, int type, byte[] payload) implements Msg {}
+    record IHave(List<MessageId> ids, int round) implements Msg {}
+    /** Makes the link eager again; resend asks for the payload too (false: only a tree repair). */
+    record Graft(MessageId id, boolean resend) implements Msg {}
+    record Prune() implements Msg {}
+
+    // --- unicast to a node, direct or through one relay ---
+    record Route(NodeId origin, NodeId destination, long seq, int hops, int type, byte[] payload) implements Msg {}
+    record RouteAck(NodeId origin, NodeId destination, long seq, boolean delivered) implements Msg {}
+
+    // --- liveness ---
+    record Ping() implements Msg {}
+}

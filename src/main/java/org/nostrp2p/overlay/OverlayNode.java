@@ -1,0 +1,522 @@
+package org.nostrp2p.overlay;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One node's overlay protocol, sans I/O: it reacts to connections, messages and timers, and acts
+ * only through its {@link Env}. Not thread-safe: every call comes from one protocol thread.
+ *
+ * <p>Membership is HyParView-like and NAT-aware. A public node keeps {@code publicLinks} active
+ * links to other public nodes and takes up to {@code maxPrivateClients} private nodes; a private
+ * node keeps {@code privateUplinks} outbound links to public nodes, which are also its relays.
+ * The passive view is not kept by shuffling: presence records already name every public node
+ * (unicast needs them), so candidates are drawn uniformly from the presence directory.
+ */
+public final class OverlayNode implements Plumtree.Host, Router.Host {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OverlayNode.class);
+    public enum Reachability { UNKNOWN, PUBLIC, PRIVATE }
+
+    /** Broadcast type reserved for presence records; applications use types >= 1. */
+    public static final int PRESENCE_TYPE = 0;
+    private static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
+    private static final int DIAL_BACK_ATTEMPTS = 2;
+    private static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
+    /** Records per PresenceBatch (~250 bytes each). */
+    private static final int PRESENCE_BATCH = 200;
+
+    private enum Purpose { JOIN, NEIGHBOR, ROUTE }
+
+    private static final class Link {
+        NodeInfo info;
+        boolean active;
+        long lastUsed;
+
+        Link(NodeInfo info, long now) {
+            this.info = info;
+            this.lastUsed = now;
+        }
+    }
+
+    private final Env env;
+    private final OverlayConfig cfg;
+    private final NodeSigner signer;
+    private final OverlayApp app;
+    private PeerAddress listenAddress;
+    private final List<String> users;
+    private final Map<NodeId, Link> links = new HashMap<>();
+    private final Map<PeerAddress, Purpose> dialing = new HashMap<>();
+    private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
+    private final PresenceDirectory directory;
+    private final Plumtree plumtree;
+    private final Router router;
+    private List<PeerAddress> bootPeers = List.of();
+    private Reachability reachability = Reachability.UNKNOWN;
+    private Long probeNonce;
+    private int failedDialBacks;
+    private long presenceSeq;
+    private long lastPublished = Long.MIN_VALUE;
+    private boolean presenceDirty = true;
+    private boolean everLinked;
+    private boolean directorySynced;
+    private long lastBootDial = Long.MIN_VALUE / 2;
+    /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
+    private boolean bootAnswered;
+    private long bootRetryMillis;
+    private boolean stopped;
+
+    public OverlayNode(Env env, OverlayConfig cfg, NodeSigner signer, PeerAddress listenAddress,
+                       List<String> users, OverlayApp app) {
+        this.env = env;
+        this.cfg = cfg;
+        this.signer = signer;
+        this.listenAddress = listenAddress;
+        this.users = List.copyOf(users);
+        this.app = app;
+        this.directory = new PresenceDirectory(cfg.maxPresenceRecords());
+        this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis());
+        this.router = new Router(this, cfg.unicastTimeoutMillis());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Joins through these nodes; with none, this node starts a network (and is public by definition). */
+    public void start(List<PeerAddress> boot) {
+        bootPeers = List.copyOf(boot);
+        if (bootPeers.isEmpty()) setReachability(Reachability.PUBLIC);
+        redialBootPeers(0);
+        scheduleMaintenance(cfg.maintenanceMillis() / 2);
+    }
+
+    /** Remembered peers (from the store) to try when the boot peers are gone. */
+    public void addKnownPeers(List<NodeInfo> peers) {
+        for (NodeInfo p : peers) if (p.isPublic() && !p.id().equals(self())) joinCandidates.add(p);
+    }
+
+    public void stop() { stopped = true; }
+
+    /**
+     * The transport saw which local address reaches the network. When listening on a wildcard
+     * address (0.0.0.0), that is the address to advertise (dial-back then tells if it works).
+     */
+    public void noteLocalAddress(String host) {
+        if (listenAddress.host().equals("0.0.0.0") || listenAddress.host().equals("::")) {
+            listenAddress = new PeerAddress(host, listenAddress.port());
+        }
+    }
+
+    // ------------------------------------------------------------------ public operations
+
+    /** Broadcasts an application payload (type >= 1) to every node. */
+    public void broadcast(MessageId id, int type, byte[] payload) {
+        if (type == PRESENCE_TYPE) throw new IllegalArgumentException("type 0 is reserved for presence");
+        plumtree.broadcast(id, type, payload);
+    }
+
+    /** Sends to the node serving this user; done gets true once that node acknowledged it. */
+    public void sendToUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> done) {
+        Optional<PresenceRecord> r = directory.forUser(userPubkey);
+        if (r.isEmpty()) {
+            done.accept(false);
+            return;
+        }
+        router.send(r.get().node(), type, payload, done);
+    }
+
+    public void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) {
+        router.send(node, type, payload, done);
+    }
+
+    public boolean hasLinks() { return links.values().stream().anyMatch(l -> l.active); }
+
+    public Reachability reachability() { return reachability; }
+
+    public List<NodeInfo> activePeers() {
+        return links.values().stream().filter(l -> l.active).map(l -> l.info).toList();
+    }
+
+    public boolean knowsUser(String userPubkey) { return directory.forUser(userPubkey).isPresent(); }
+
+    public NodeInfo info() {
+        return new NodeInfo(self(), reachability == Reachability.PUBLIC ? listenAddress : null);
+    }
+
+    // ------------------------------------------------------------------ events from the transport
+
+    public void onConnected(NodeInfo peer, PeerAddress dialed) {
+        if (stopped) return;
+        Purpose purpose = dialed == null ? null : dialing.remove(dialed);
+        LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
+                .addKeyValue("known", links.containsKey(peer.id())).log("connected");
+        if (peer.id().equals(self())) {
+            env.close(peer.id());
+            return;
+        }
+        Link link = links.get(peer.id());
+        if (link == null) {
+            link = new Link(peer, env.now());
+            links.put(peer.id(), link);
+        } else if (peer.isPublic()) {
+            link.info = peer;
+        }
+        if (purpose == Purpose.JOIN) {
+            // the dial-back request goes first: a contact that turns the join down closes the link after it
+            if (reachability == Reachability.UNKNOWN && probeNonce == null) requestDialBack(peer.id());
+            env.send(peer.id(), new Msg.Join(info()));
+        } else if (purpose == Purpose.NEIGHBOR && !link.active) {
+            env.send(peer.id(), new Msg.Neighbor(info(), !hasLinks()));
+        }
+        router.connected(peer.id(), dialed);
+    }
+
+    public void onDialFailed(PeerAddress address) {
+        if (stopped) return;
+        dialing.remove(address);
+        router.dialFailed(address);
+    }
+
+    /** The connection closed from the other side or failed. */
+    public void onDisconnected(NodeId peer) {
+        if (stopped) return;
+        Link link = links.remove(peer);
+        if (link != null && link.active) lostActive(peer, link);
+    }
+
+    /** A probe arrived on a one-off dial-back connection. */
+    public void onDialBackProbe(long nonce) {
+        if (probeNonce != null && probeNonce == nonce) {
+            probeNonce = null;
+            setReachability(Reachability.PUBLIC);
+        }
+    }
+
+    public void onMessage(NodeId from, Msg m) {
+        if (stopped) return;
+        Link link = links.get(from);
+        if (link == null) return;
+        link.lastUsed = env.now();
+        switch (m) {
+            case Msg.Join j -> onJoin(from, link, j);
+            case Msg.JoinReply r -> {
+                bootAnswered = true;
+                if (r.accepted()) activate(from, link); // if not, the contact closes the link next
+                addKnownPeers(r.sample());
+                scheduleMaintenance(0);
+            }
+            case Msg.Neighbor n -> onNeighbor(from, link, n);
+            case Msg.NeighborReply r -> {
+                if (r.accepted()) activate(from, link);
+                else dropLink(from, false);
+            }
+            case Msg.Disconnect d -> {
+                links.remove(from);
+                if (link.active) lostActive(from, link);
+                env.close(from);
+            }
+            case Msg.DialBackRequest d -> env.dialBack(d.address(), d.nonce());
+            case Msg.DialBackProbe p -> onDialBackProbe(p.nonce());
+            case Msg.Gossip g -> plumtree.onGossip(from, g);
+            case Msg.IHave h -> plumtree.onIHave(from, h);
+            case Msg.Graft g -> plumtree.onGraft(from, g);
+            case Msg.Prune p -> plumtree.onPrune(from);
+            case Msg.Route r -> router.onRoute(from, r);
+            case Msg.RouteAck a -> router.onRouteAck(a);
+            case Msg.Ping p -> { }
+            case Msg.PresenceRequest r -> sendDirectory(from);
+            case Msg.PresenceBatch b -> {
+                directorySynced = true;
+                for (byte[] record : b.records()) acceptPresence(record);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    private void onJoin(NodeId from, Link link, Msg.Join j) {
+        link.info = j.joiner();
+        boolean accepted = tryAccept(from, link, true);
+        List<NodeInfo> sample = new ArrayList<>();
+        for (Link l : links.values()) if (l.active && l.info.isPublic() && !l.info.id().equals(from)) sample.add(l.info);
+        if (reachability == Reachability.PUBLIC) sample.add(info());
+        sample.addAll(directory.samplePublic(8, env.random(), id -> id.equals(from)));
+        env.send(from, new Msg.JoinReply(sample.stream().distinct().limit(16).toList(), accepted));
+        if (!accepted) dropLink(from, true);
+    }
+
+    private void onNeighbor(NodeId from, Link link, Msg.Neighbor n) {
+        link.info = n.sender();
+        if (link.active) {
+            env.send(from, new Msg.NeighborReply(true)); // an update of the peer's info
+            return;
+        }
+        boolean accepted = tryAccept(from, link, n.priority());
+        env.send(from, new Msg.NeighborReply(accepted));
+        if (!accepted) dropLink(from, false);
+    }
+
+    /** Takes a peer into the active view if there is room (or it has nothing else, for priority). */
+    private boolean tryAccept(NodeId from, Link link, boolean priority) {
+        if (link.info.isPublic()) {
+            int count = activeCount(true);
+            if (count >= cfg.maxPublicLinks() && !priority) return false;
+            activate(from, link);
+            if (count >= cfg.maxPublicLinks()) dropRandomActive(true, from);
+            return true;
+        }
+        if (reachability == Reachability.PRIVATE) return false; // private nodes take no clients
+        if (activeCount(false) >= cfg.maxPrivateClients()) return false;
+        activate(from, link);
+        return true;
+    }
+
+    private void activate(NodeId peer, Link link) {
+        if (link.active) return;
+        link.active = true;
+        plumtree.neighborUp(peer);
+        if (reachability != Reachability.PUBLIC && link.info.isPublic()) presenceDirty = true; // a new relay
+        if (!directorySynced) {
+            // just joined (or came back): fetch the directory rather than wait for refreshes;
+            // asked of each new peer until one answers (a link can close before it does)
+            env.send(peer, new Msg.PresenceRequest());
+        }
+        if (!everLinked) {
+            everLinked = true;
+            presenceDirty = true;
+            scheduleMaintenance(50);
+        }
+        if (activeCountAll() == 1) app.connected(peer);
+    }
+
+    private void lostActive(NodeId peer, Link link) {
+        plumtree.neighborDown(peer);
+        if (reachability != Reachability.PUBLIC && link.info.isPublic()) presenceDirty = true;
+        scheduleMaintenance(100 + env.random().nextInt(400));
+    }
+
+    /** Drops a link; polite tells the peer why first (it keeps us as a candidate). */
+    private void dropLink(NodeId peer, boolean polite) {
+        Link link = links.remove(peer);
+        if (link == null) return;
+        if (link.active) {
+            plumtree.neighborDown(peer);
+            if (reachability != Reachability.PUBLIC && link.info.isPublic()) presenceDirty = true;
+        }
+        if (polite) env.send(peer, new Msg.Disconnect());
+        env.close(peer);
+    }
+
+    private void dropRandomActive(boolean publicPeers, NodeId keep) {
+        List<NodeId> candidates = links.entrySet().stream()
+                .filter(e -> e.getValue().active && e.getValue().info.isPublic() == publicPeers && !e.getKey().equals(keep))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!candidates.isEmpty()) dropLink(candidates.get(env.random().nextInt(candidates.size())), true);
+    }
+
+    private int activeCount(boolean publicPeers) {
+        int n = 0;
+        for (Link l : links.values()) if (l.active && l.info.isPublic() == publicPeers) n++;
+        return n;
+    }
+
+    private int activeCountAll() {
+        int n = 0;
+        for (Link l : links.values()) if (l.active) n++;
+        return n;
+    }
+
+    private void dial(PeerAddress address, Purpose purpose) {
+        if (dialing.containsKey(address)) return;
+        dialing.put(address, purpose);
+        env.dial(address);
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    private boolean maintenanceScheduled;
+    private long maintenanceAt = Long.MAX_VALUE;
+
+    private void scheduleMaintenance(long delay) {
+        long at = env.now() + delay;
+        if (maintenanceScheduled && maintenanceAt <= at) return;
+        maintenanceScheduled = true;
+        maintenanceAt = at;
+        env.schedule(delay, () -> {
+            if (maintenanceAt != at) return; // superseded by an earlier run
+            maintenanceScheduled = false;
+            maintenanceAt = Long.MAX_VALUE;
+            maintain();
+        });
+    }
+
+    private void maintain() {
+        if (stopped) return;
+        long now = env.now();
+        directory.expire(now);
+        closeIdleRouteLinks(now);
+        boolean isPublic = reachability == Reachability.PUBLIC;
+        int want = isPublic ? cfg.publicLinks() : cfg.privateUplinks();
+        int pending = (int) dialing.values().stream().filter(p -> p != Purpose.ROUTE).count();
+        int missing = want - activeCount(true) - pending;
+        if (missing > 0) connectMore(missing);
+        if (!bootAnswered && hasLinks()) {
+            // linked through others, yet no boot peer ever answered: keep trying, backing off to 5 minutes
+            if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
+            if (redialBootPeers(bootRetryMillis)) bootRetryMillis = Math.min(2 * bootRetryMillis, MAX_BOOT_RETRY_MILLIS);
+        }
+        if (isPublic && activeCount(true) > cfg.maxPublicLinks()) dropRandomActive(true, null);
+        if (!isPublic && activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
+        if (reachability == Reachability.UNKNOWN && probeNonce == null && hasLinks()) {
+            links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
+        }
+        if (hasLinks() && (presenceDirty || now - lastPublished >= cfg.presenceRefreshMillis())) publishPresence();
+        long base = cfg.maintenanceMillis();
+        scheduleMaintenance(base / 2 + env.random().nextLong(base));
+    }
+
+    private void connectMore(int count) {
+        List<NodeInfo> picks = new ArrayList<>();
+        for (NodeInfo c : joinCandidates) {
+            if (picks.size() >= count) break;
+            if (!links.containsKey(c.id()) && !dialing.containsKey(c.address())) picks.add(c);
+        }
+        joinCandidates.removeAll(picks);
+        if (picks.size() < count) {
+            picks.addAll(directory.samplePublic(count - picks.size(), env.random(),
+                    id -> id.equals(self()) || isLinkedActive(id) || picks.stream().anyMatch(p -> p.id().equals(id))));
+        }
+        for (NodeInfo p : picks) {
+            Link existing = links.get(p.id());
+            if (existing != null) {
+                if (!existing.active) env.send(p.id(), new Msg.Neighbor(info(), !hasLinks()));
+            } else if (p.address() != null && !dialing.containsKey(p.address())) {
+                dial(p.address(), Purpose.NEIGHBOR);
+            }
+        }
+        if (picks.isEmpty() && !hasLinks()) redialBootPeers(2 * cfg.maintenanceMillis()); // alone: start over
+    }
+
+    /** Dials the boot peers again, at most once per interval; true if it did. */
+    private boolean redialBootPeers(long interval) {
+        long now = env.now();
+        if (bootPeers.isEmpty() || now - lastBootDial < interval) return false;
+        lastBootDial = now;
+        for (PeerAddress b : bootPeers) dial(b, Purpose.JOIN);
+        return true;
+    }
+
+    private void closeIdleRouteLinks(long now) {
+        List<NodeId> idle = links.entrySet().stream()
+                .filter(e -> !e.getValue().active && now - e.getValue().lastUsed > IDLE_ROUTE_LINK_MILLIS)
+                .map(Map.Entry::getKey).toList();
+        for (NodeId id : idle) {
+            links.remove(id);
+            env.close(id);
+        }
+    }
+
+    // ------------------------------------------------------------------ reachability
+
+    private void requestDialBack(NodeId peer) {
+        long nonce = env.random().nextLong();
+        probeNonce = nonce;
+        env.send(peer, new Msg.DialBackRequest(listenAddress, nonce));
+        env.schedule(cfg.dialBackTimeoutMillis(), () -> {
+            if (probeNonce == null || probeNonce != nonce) return;
+            probeNonce = null;
+            // a peer that went away may never have tried: only a linked peer's silence counts
+            if (links.containsKey(peer) && ++failedDialBacks >= DIAL_BACK_ATTEMPTS) setReachability(Reachability.PRIVATE);
+            scheduleMaintenance(0);
+        });
+    }
+
+    private void setReachability(Reachability r) {
+        if (reachability == r) return;
+        reachability = r;
+        LOG.atInfo().addKeyValue("reachability", r).addKeyValue("advertised", listenAddress)
+                .log(r == Reachability.PUBLIC ? "reachable from outside: serving as a public node"
+                        : "not reachable from outside: staying connected through public nodes (relays)");
+        presenceDirty = true;
+        NodeInfo me = info();
+        for (Map.Entry<NodeId, Link> e : links.entrySet()) {
+            if (e.getValue().active) env.send(e.getKey(), new Msg.Neighbor(me, false));
+        }
+        scheduleMaintenance(0);
+    }
+
+    // ------------------------------------------------------------------ presence
+
+    private void publishPresence() {
+        presenceSeq = Math.max(presenceSeq + 1, env.now()); // grows across restarts too
+        List<NodeInfo> relays = new ArrayList<>();
+        if (reachability != Reachability.PUBLIC) {
+            for (Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
+        }
+        PresenceRecord r = PresenceRecord.signed(signer, users, reachability == Reachability.PUBLIC ? listenAddress : null,
+                relays, presenceSeq, env.now() + cfg.presenceLifetimeMillis());
+        directory.offer(r, env.now());
+        plumtree.broadcast(r.messageId(), PRESENCE_TYPE, r.encode());
+        lastPublished = env.now();
+        presenceDirty = false;
+    }
+
+    private void sendDirectory(NodeId to) {
+        List<byte[]> batch = new ArrayList<>(PRESENCE_BATCH);
+        for (PresenceRecord r : directory.all()) {
+            if (r.expiresAt() <= env.now()) continue;
+            batch.add(r.encode());
+            if (batch.size() == PRESENCE_BATCH) {
+                env.send(to, new Msg.PresenceBatch(batch));
+                batch = new ArrayList<>(PRESENCE_BATCH);
+            }
+        }
+        env.send(to, new Msg.PresenceBatch(batch)); // the last, possibly empty: "that was all"
+    }
+
+    private boolean acceptPresence(byte[] payload) {
+        PresenceRecord r;
+        try {
+            r = PresenceRecord.decode(payload);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (r.node().equals(self()) || !r.verify(signer)) return false;
+        if (!directory.offer(r, env.now())) return false;
+        if (!r.users().isEmpty()) app.usersReachable(r.users());
+        return true;
+    }
+
+    // ------------------------------------------------------------------ hosts for Plumtree and Router
+
+    @Override public Env env() { return env; }
+
+    @Override public NodeId self() { return signer.id(); }
+
+    @Override
+    public boolean deliver(NodeId from, int type, byte[] payload) {
+        if (type == PRESENCE_TYPE) return acceptPresence(payload);
+        return app.acceptBroadcast(type, payload);
+    }
+
+    @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
+
+    private boolean isLinkedActive(NodeId peer) {
+        Link l = links.get(peer);
+        return l != null && l.active;
+    }
+
+    @Override public Optional<PresenceRecord> presenceOf(NodeId node) { return directory.forNode(node); }
+
+    @Override
+    public boolean deliverUnicast(NodeId origin, int type, byte[] payload) {
+        return app.acceptUnicast(origin, type, payload);
+    }
+
+    @Override
+    public void dialForRouting(PeerAddress address) { dial(address, Purpose.ROUTE); }
+}

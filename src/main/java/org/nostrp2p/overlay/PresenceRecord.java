@@ -1,0 +1,84 @@
+package org.nostrp2p.overlay;
+
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageUnpacker;
+import org.nostrp2p.event.Nip01Serializer;
+import org.nostrp2p.util.Msgpack;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * "Node N serves these users; dial it here, or reach it through these relays." Signed by the
+ * node key; a higher seq replaces a lower one; ignored after expiresAt.
+ */
+public record PresenceRecord(NodeId node, List<String> users, PeerAddress address, List<NodeInfo> relays,
+                             long seq, long expiresAt, byte[] signature) {
+
+    public PresenceRecord {
+        users = List.copyOf(users);
+        relays = List.copyOf(relays);
+    }
+
+    public static PresenceRecord signed(NodeSigner signer, List<String> users, PeerAddress address,
+                                        List<NodeInfo> relays, long seq, long expiresAt) {
+        PresenceRecord unsigned = new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, new byte[0]);
+        return new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, signer.sign(unsigned.body()));
+    }
+
+    public boolean verify(NodeSigner verifier) {
+        return verifier.verify(node, body(), signature);
+    }
+
+    public NodeInfo info() { return new NodeInfo(node, address); }
+
+    /** Dedup key for broadcast: a hash of the whole record. */
+    public MessageId messageId() {
+        return new MessageId(Nip01Serializer.sha256(encode()));
+    }
+
+    /** Everything but the signature, in a fixed encoding: what the signature covers. */
+    byte[] body() {
+        return Msgpack.pack(this::packBody);
+    }
+
+    public byte[] encode() {
+        return Msgpack.pack(p -> {
+            packBody(p);
+            p.packBinaryHeader(signature.length);
+            p.writePayload(signature);
+        });
+    }
+
+    private void packBody(MessageBufferPacker p) throws IOException {
+        p.packString(node.hex());
+        p.packArrayHeader(users.size());
+        for (String u : users) p.packString(u);
+        WireCodec.packAddress(p, address);
+        p.packArrayHeader(relays.size());
+        for (NodeInfo r : relays) WireCodec.packInfo(p, r);
+        p.packLong(seq);
+        p.packLong(expiresAt);
+    }
+
+    /** Throws IllegalArgumentException on anything malformed (a peer's bytes are never trusted). */
+    public static PresenceRecord decode(byte[] bytes) {
+        try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
+            NodeId node = new NodeId(WireCodec.boundedString(u));
+            int n = WireCodec.boundedArray(u, 16);
+            List<String> users = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) users.add(WireCodec.boundedString(u));
+            PeerAddress address = WireCodec.unpackAddress(u);
+            int r = WireCodec.boundedArray(u, 16);
+            List<NodeInfo> relays = new ArrayList<>(r);
+            for (int i = 0; i < r; i++) relays.add(WireCodec.unpackInfo(u));
+            long seq = u.unpackLong();
+            long expiresAt = u.unpackLong();
+            byte[] sig = WireCodec.boundedBin(u, 128);
+            return new PresenceRecord(node, users, address, relays, seq, expiresAt, sig);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed presence record: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.nostrp2p.overlay;
+
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+import org.nostrp2p.util.Msgpack;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Msg ⇄ bytes (one frame's payload), MessagePack arrays tagged by a type byte. Decoding is
+ * strict and bounded: anything malformed or oversized is an IllegalArgumentException, and the
+ * transport drops the peer that sent it.
+ */
+public final class WireCodec {
+    public static final int MAX_PAYLOAD = 256 * 1024;
+    private static final int MAX_STRING = 1024;
+    private static final int MAX_LIST = 512;
+
+    private static final int JOIN = 1, JOIN_REPLY = 2, NEIGHBOR = 3, NEIGHBOR_REPLY = 4, DISCONNECT = 5,
+            DIAL_BACK_REQUEST = 6, DIAL_BACK_PROBE = 7, GOSSIP = 8, IHAVE = 9, GRAFT = 10, PRUNE = 11,
+            ROUTE = 12, ROUTE_ACK = 13, PING = 14, HELLO = 15, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17;
+
+    /** The first frame on every connection: who the sender is. */
+    public record Hello(NodeInfo sender) {}
+
+    private WireCodec() {}
+
+    public static byte[] encodeHello(Hello h) {
+        return Msgpack.pack(p -> {
+            p.packArrayHeader(2);
+            p.packInt(HELLO);
+            packInfo(p, h.sender());
+        });
+    }
+
+    public static Hello decodeHello(byte[] bytes) {
+        try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
+            u.unpackArrayHeader();
+            if (u.unpackInt() != HELLO) throw new IllegalArgumentException("expected HELLO first");
+            return new Hello(unpackInfo(u));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed hello: " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] encode(Msg m) {
+        return Msgpack.pack(p -> {
+            switch (m) {
+                case Msg.Join j -> { p.packArrayHeader(2); p.packInt(JOIN); packInfo(p, j.joiner()); }
+                case Msg.JoinReply r -> { p.packArrayHeader(3); p.packInt(JOIN_REPLY); packInfos(p, r.sample()); p.packBoolean(r.accepted()); }
+                case Msg.Neighbor n -> { p.packArrayHeader(3); p.packInt(NEIGHBOR); packInfo(p, n.sender()); p.packBoolean(n.priority()); }
+                case Msg.NeighborReply r -> { p.packArrayHeader(2); p.packInt(NEIGHBOR_REPLY); p.packBoolean(r.accepted()); }
+                case Msg.Disconnect d -> { p.packArrayHeader(1); p.packInt(DISCONNECT); }
+                case Msg.DialBackRequest d -> { p.packArrayHeader(3); p.packInt(DIAL_BACK_REQUEST); packAddress(p, d.address()); p.packLong(d.nonce()); }
+                case Msg.DialBackProbe d -> { p.packArrayHeader(2); p.packInt(DIAL_BACK_PROBE); p.packLong(d.nonce()); }
+                case Msg.Gossip g -> {
+                    p.packArrayHeader(5); p.packInt(GOSSIP); packBin(p, g.id().bytes()); p.packInt(g.round());
+                    p.packInt(g.type()); packBin(p, g.payload());
+                }
+                case Msg.IHave h -> {
+                    p.packArrayHeader(3); p.packInt(IHAVE); p.packArrayHeader(h.ids().size());
+                    for (MessageId id : h.ids()) packBin(p, id.bytes());
+                    p.packInt(h.round());
+                }
+                case Msg.Graft g -> { p.packArrayHeader(3); p.packInt(GRAFT); packBin(p, g.id().bytes()); p.packBoolean(g.resend()); }
+                case Msg.Prune x -> { p.packArrayHeader(1); p.packInt(PRUNE); }
+                case Msg.Route r -> {
+                    p.packArrayHeader(7); p.packInt(ROUTE); p.packString(r.origin().hex()); p.packString(r.destination().hex());
+                    p.packLong(r.seq()); p.packInt(r.hops()); p.packInt(r.type()); packBin(p, r.payload());
+                }
+                case Msg.RouteAck a -> {
+                    p.packArrayHeader(5); p.packInt(ROUTE_ACK); p.packString(a.origin().hex()); p.packString(a.destination().hex());
+                    p.packLong(a.seq()); p.packBoolean(a.delivered());
+                }
+                case Msg.Ping x -> { p.packArrayHeader(1); p.packInt(PING); }
+                case Msg.PresenceRequest x -> { p.packArrayHeader(1); p.packInt(PRESENCE_REQUEST); }
+                case Msg.PresenceBatch b -> {
+                    p.packArrayHeader(2); p.packInt(PRESENCE_BATCH); p.packArrayHeader(b.records().size());
+                    for (byte[] r : b.records()) packBin(p, r);
+                }
+            }
+        });
+    }
+
+    public static Msg decode(byte[] bytes) {
+        if (bytes.length > MAX_PAYLOAD) throw new IllegalArgumentException("frame too large");
+        try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
+            int fields = u.unpackArrayHeader();
+            if (fields < 1 || fields > 8) throw new IllegalArgumentException("bad field count");
+            int type = u.unpackInt();
+            Msg m = switch (type) {
+                case JOIN -> new Msg.Join(unpackInfo(u));
+                case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean());
+                case NEIGHBOR -> new Msg.Neighbor(unpackInfo(u), u.unpackBoolean());
+                case NEIGHBOR_REPLY -> new Msg.NeighborReply(u.unpackBoolean());
+                case DISCONNECT -> new Msg.Disconnect();
+                case DIAL_BACK_REQUEST -> new Msg.DialBackRequest(unpackAddress(u), u.unpackLong());
+                case DIAL_BACK_PROBE -> new Msg.DialBackProbe(u.unpackLong());
+                case GOSSIP -> new Msg.Gossip(new MessageId(boundedBin(u, 64)), u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
+                case IHAVE -> {
+                    int n = boundedArray(u, MAX_LIST);
+                    List<MessageId> ids = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) ids.add(new MessageId(boundedBin(u, 64)));
+                    yield new Msg.IHave(ids, u.unpackInt());
+                }
+                case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean());
+                case PRUNE -> new Msg.Prune();
+                case ROUTE -> new Msg.Route(new NodeId(boundedString(u)), new NodeId(boundedString(u)), u.unpackLong(),
+                        u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
+                case ROUTE_ACK -> new Msg.RouteAck(new NodeId(boundedString(u)), new NodeId(boundedString(u)),
+                        u.unpackLong(), u.unpackBoolean());
+                case PING -> new Msg.Ping();
+                case PRESENCE_REQUEST -> new Msg.PresenceRequest();
+                case PRESENCE_BATCH -> {
+                    int n = boundedArray(u, MAX_LIST);
+                    List<byte[]> records = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) records.add(boundedBin(u, 4096));
+                    yield new Msg.PresenceBatch(records);
+                }
+                default -> throw new IllegalArgumentException("unknown message type " + type);
+            };
+            if (u.hasNext()) throw new IllegalArgumentException("trailing bytes");
+            return m;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed message: " + e.getMessage(), e);
+        }
+    }
+
+    // --- shared pieces, also used by PresenceRecord ---
+
+
+    static void packBin(MessageBufferPacker p, byte[] b) throws IOException {
+        p.packBinaryHeader(b.length);
+        p.writePayload(b);
+    }
+
+    static void packAddress(MessageBufferPacker p, PeerAddress a) throws IOException {
+        if (a == null) {
+            p.packNil();
+        } else {
+            p.packArrayHeader(2);
+            p.packString(a.host());
+            p.packInt(a.port());
+        }
+    }
+
+    static PeerAddress unpackAddress(MessageUnpacker u) throws IOException {
+        if (u.getNextFormat().getValueType() == ValueType.NIL) {
+            u.unpackNil();
+            return null;
+        }
+        if (u.unpackArrayHeader() != 2) throw new IllegalArgumentException("bad address");
+        String host = boundedString(u);
+        int port = u.unpackInt();
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("bad port");
+        return new PeerAddress(host, port);
+    }
+
+    static void packInfo(MessageBufferPacker p, NodeInfo info) throws IOException {
+        p.packArrayHeader(2);
+        p.packString(info.id().hex());
+        packAddress(p, info.address());
+    }
+
+    static NodeInfo unpackInfo(MessageUnpacker u) throws IOException {
+        if (u.unpackArrayHeader() != 2) throw new IllegalArgumentException("bad node info");
+        return new NodeInfo(new NodeId(boundedString(u)), unpackAddress(u));
+    }
+
+    private static void packInfos(MessageBufferPacker p, List<NodeInfo> infos) throws IOException {
+        p.packArrayHeader(infos.size());
+        for (NodeInfo i : infos) packInfo(p, i);
+    }
+
+    private static List<NodeInfo> unpackInfos(MessageUnpacker u) throws IOException {
+        int n = boundedArray(u, MAX_LIST);
+        List<NodeInfo> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(unpackInfo(u));
+        return out;
+    }
+
+    static String boundedString(MessageUnpacker u) throws IOException {
+        int len = u.unpackRawStringHeader();
+        if (len > MAX_STRING) throw new IllegalArgumentException("string too long");
+        return new String(u.readPayload(len), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static int boundedArray(MessageUnpacker u, int max) throws IOException {
+        int n = u.unpackArrayHeader();
+        if (n > max) throw new IllegalArgumentException("list too long");
+        return n;
+    }
+
+    static byte[] boundedBin(MessageUnpacker u, int max) throws IOException {
+        int len = u.unpackBinaryHeader();
+        if (len > max) throw new IllegalArgumentException("binary too long");
+        return u.readPayload(len);
+    }
+}

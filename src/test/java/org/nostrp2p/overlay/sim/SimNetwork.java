@@ -1,0 +1,114 @@
+package org.nostrp2p.overlay.sim;
+
+import org.nostrp2p.overlay.MessageId;
+import org.nostrp2p.overlay.OverlayConfig;
+import org.nostrp2p.overlay.PeerAddress;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Builds a simulated network and measures what the issue asks: delivery, copies, latency, hops. */
+public final class SimNetwork {
+    public record BroadcastResult(long number, int reached, int aliveOthers, double copiesPerNode, long p99Millis, long maxMillis) {
+        public double ratio() { return aliveOthers == 0 ? 1 : (double) reached / aliveOthers; }
+    }
+
+    public record UnicastResult(int attempted, int acked, int delivered) {}
+
+    private final Simulator sim;
+    private Simulator.SimNode seed;
+    private long nextNumber = 1;
+
+    public SimNetwork(Simulator.Settings settings, OverlayConfig config) {
+        this.sim = new Simulator(settings, config);
+    }
+
+    public Simulator sim() { return sim; }
+
+    public Simulator.SimNode seed() { return seed; }
+
+    /**
+     * Starts a seed (public, no boot peer), then the other nodes one by one every joinGapMillis,
+     * each joining through the seed as a person would through one well-known public node.
+     */
+    public void build(int count, double privateShare, long joinGapMillis) {
+        seed = sim.addNode(true, List.of());
+        List<PeerAddress> boot = List.of(new PeerAddress("sim-node-0", 20_000));
+        for (int i = 1; i < count; i++) {
+            boolean isPrivate = sim.random().nextDouble() < privateShare;
+            sim.runFor(joinGapMillis);
+            sim.addNode(!isPrivate, boot);
+        }
+    }
+
+    /** A broadcast from a random live node; run until it settles, then measure it. */
+    public BroadcastResult broadcastFromRandom(long settleMillis) {
+        List<Simulator.SimNode> alive = sim.aliveNodes();
+        return broadcastFrom(alive.get(sim.random().nextInt(alive.size())), settleMillis);
+    }
+
+    /** A broadcast from this node; run until it settles, then measure it. */
+    public BroadcastResult broadcastFrom(Simulator.SimNode origin, long settleMillis) {
+        long number = nextNumber++;
+        long sentAt = sim.now();
+        origin.core().broadcast(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE,
+                SimApp.payload(number));
+        sim.runFor(settleMillis);
+        List<Long> latencies = new ArrayList<>();
+        long copies = 0;
+        int others = 0;
+        for (Simulator.SimNode n : sim.aliveNodes()) {
+            if (n == origin) continue;
+            others++;
+            Long at = n.app().broadcastsAt.get(number);
+            if (at != null) latencies.add(at - sentAt);
+            copies += n.app().copies.getOrDefault(number, 0);
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long p99 = sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
+        long max = sorted.length == 0 ? -1 : sorted[sorted.length - 1];
+        return new BroadcastResult(number, latencies.size(), others, others == 0 ? 0 : (double) copies / others, p99, max);
+    }
+
+    /** Random (sender, target user) pairs among live nodes, all sent at once, then measured. */
+    public UnicastResult unicastsBetweenRandomPairs(int pairs, long settleMillis) {
+        List<Simulator.SimNode> alive = sim.aliveNodes();
+        AtomicInteger acked = new AtomicInteger();
+        List<long[]> expected = new ArrayList<>(); // {number, target index}
+        for (int i = 0; i < pairs; i++) {
+            Simulator.SimNode from = alive.get(sim.random().nextInt(alive.size()));
+            Simulator.SimNode to;
+            do {
+                to = alive.get(sim.random().nextInt(alive.size()));
+            } while (to == from);
+            long number = nextNumber++;
+            expected.add(new long[]{number, alive.indexOf(to)});
+            from.core().sendToUser(to.user(), SimApp.TEST_TYPE, SimApp.payload(number), ok -> { if (ok) acked.incrementAndGet(); });
+        }
+        sim.runFor(settleMillis);
+        int delivered = (int) expected.stream().filter(e -> alive.get((int) e[1]).app().unicastsAt.containsKey(e[0])).count();
+        return new UnicastResult(pairs, acked.get(), delivered);
+    }
+
+    /** Crashes this share of the live nodes at once (never the seed, so the test can keep joining through it). */
+    public List<Simulator.SimNode> crashShare(double share) {
+        List<Simulator.SimNode> candidates = new ArrayList<>(sim.aliveNodes());
+        candidates.remove(seed);
+        int n = (int) Math.round(sim.aliveNodes().size() * share);
+        List<Simulator.SimNode> crashed = new ArrayList<>();
+        for (int i = 0; i < n; i++) crashed.add(candidates.remove(sim.random().nextInt(candidates.size())));
+        crashed.forEach(sim::crash);
+        return crashed;
+    }
+
+    public static String summary(List<BroadcastResult> results) {
+        double minRatio = results.stream().mapToDouble(BroadcastResult::ratio).min().orElse(0);
+        double copies = results.stream().mapToDouble(BroadcastResult::copiesPerNode).average().orElse(0);
+        long p99 = results.stream().mapToLong(BroadcastResult::p99Millis).max().orElse(-1);
+        return String.format("broadcasts=%d min delivery=%.4f copies/node=%.3f worst p99=%d ms",
+                results.size(), minRatio, copies, p99);
+    }
+
+}

@@ -1,0 +1,237 @@
+package org.nostrp2p.overlay.sim;
+
+import org.nostrp2p.overlay.Env;
+import org.nostrp2p.overlay.Msg;
+import org.nostrp2p.overlay.NodeId;
+import org.nostrp2p.overlay.OverlayConfig;
+import org.nostrp2p.overlay.OverlayNode;
+import org.nostrp2p.overlay.PeerAddress;
+import org.nostrp2p.overlay.WireCodec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A deterministic discrete-event simulation of many overlay nodes in one thread: the real
+ * protocol code ({@link OverlayNode}) over simulated time, links (latency, jitter, loss, FIFO per
+ * connection), NAT (a private node cannot be dialled) and churn (crashes noticed by peers after a
+ * detection delay). The same seed gives the same run.
+ */
+public final class Simulator {
+    public record Settings(long seed, long latencyMillis, long jitterMillis, double loss,
+                           long failureDetectMillis, boolean measureBytes) {
+        public static Settings standard(long seed) {
+            return new Settings(seed, 50, 10, 0.0, 3_000, false);
+        }
+    }
+
+    private record Event(long at, long order, Runnable action) {}
+
+    private final Settings settings;
+    private final OverlayConfig config;
+    private final SplittableRandom random;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
+            a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+    private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
+    private final Map<PeerAddress, SimNode> byAddress = new HashMap<>();
+    /** Last scheduled delivery per directed connection, for FIFO order. */
+    private final Map<Long, Long> lastDelivery = new HashMap<>();
+    private long now;
+    private long order;
+    private long messagesDelivered;
+
+    public Simulator(Settings settings, OverlayConfig config) {
+        this.settings = settings;
+        this.config = config;
+        this.random = new SplittableRandom(settings.seed());
+    }
+
+    /** One simulated node: its protocol core, its environment, its counters. */
+    public final class SimNode implements Env {
+        final int index;
+        final NodeId id;
+        final PeerAddress address;
+        final boolean reachable;
+        final List<String> users;
+        final SimApp app;
+        private final SplittableRandom rnd;
+        final Set<NodeId> connections = new HashSet<>();
+        OverlayNode core;
+        boolean alive = true;
+        long bytesSent;
+        long bytesReceived;
+
+        SimNode(int index, boolean reachable) {
+            this.index = index;
+            this.id = new NodeId(String.format("%064x", index + 1));
+            this.address = new PeerAddress("sim-node-" + index, 20_000);
+            this.reachable = reachable;
+            this.users = List.of(String.format("%064x", 1_000_000 + index));
+            this.app = new SimApp(this);
+            this.rnd = random.split();
+        }
+
+        void boot(List<PeerAddress> bootPeers) {
+            core = new OverlayNode(this, config, new SimSigner(id), address, users, app);
+            core.start(bootPeers);
+        }
+
+        public OverlayNode core() { return core; }
+        public NodeId id() { return id; }
+        public String user() { return users.get(0); }
+        public boolean alive() { return alive; }
+        public boolean reachable() { return reachable; }
+        public SimApp app() { return app; }
+        public long bytesSent() { return bytesSent; }
+        public long bytesReceived() { return bytesReceived; }
+
+        @Override public long now() { return now; }
+        @Override public RandomGenerator random() { return rnd; }
+        @Override public void send(NodeId peer, Msg m) { transmit(this, peer, m); }
+        @Override public void dial(PeerAddress address) { Simulator.this.dial(this, address); }
+        @Override public void dialBack(PeerAddress address, long nonce) { Simulator.this.dialBack(address, nonce); }
+        @Override public void close(NodeId peer) { closeConnection(this, peer); }
+
+        @Override
+        public void schedule(long delayMillis, Runnable task) {
+            OverlayNode owner = core;
+            at(now + Math.max(0, delayMillis), () -> {
+                if (alive && core == owner) task.run();
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ building and driving
+
+    public SimNode addNode(boolean reachable, List<PeerAddress> bootPeers) {
+        SimNode n = new SimNode(nodes.size(), reachable);
+        nodes.put(n.id, n);
+        byAddress.put(n.address, n);
+        n.boot(bootPeers);
+        return n;
+    }
+
+    public void at(long time, Runnable action) {
+        queue.add(new Event(time, order++, action));
+    }
+
+    /** Runs every event up to and including this time. */
+    public void runUntil(long time) {
+        while (!queue.isEmpty() && queue.peek().at <= time) {
+            Event e = queue.poll();
+            now = e.at;
+            e.action.run();
+        }
+        now = Math.max(now, time);
+    }
+
+    public void runFor(long millis) { runUntil(now + millis); }
+
+    public long now() { return now; }
+
+    public List<SimNode> nodes() { return new ArrayList<>(nodes.values()); }
+
+    public List<SimNode> aliveNodes() { return nodes.values().stream().filter(n -> n.alive).toList(); }
+
+    public SimNode node(NodeId id) { return nodes.get(id); }
+
+    public SplittableRandom random() { return random; }
+
+    public long messagesDelivered() { return messagesDelivered; }
+
+    /** The process dies: no goodbye; its peers notice after the failure-detection delay. */
+    public void crash(SimNode n) {
+        n.alive = false;
+        for (NodeId peer : List.copyOf(n.connections)) {
+            SimNode p = nodes.get(peer);
+            p.connections.remove(n.id);
+            long detect = settings.failureDetectMillis() / 2 + random.nextLong(settings.failureDetectMillis());
+            at(now + detect, () -> { if (p.alive) p.core.onDisconnected(n.id); });
+        }
+        n.connections.clear();
+    }
+
+    /** The node comes back (same identity and users) and joins again through these peers. */
+    public void restart(SimNode n, List<PeerAddress> bootPeers) {
+        n.alive = true;
+        n.boot(bootPeers);
+    }
+
+    // ------------------------------------------------------------------ the network
+
+    private long latency() {
+        long j = settings.jitterMillis();
+        return settings.latencyMillis() + (j == 0 ? 0 : random.nextLong(-j, j + 1));
+    }
+
+    private static long linkKey(SimNode from, SimNode to) {
+        return ((long) from.index << 32) | to.index;
+    }
+
+    private void transmit(SimNode from, NodeId toId, Msg m) {
+        if (!from.alive || !from.connections.contains(toId)) return;
+        SimNode to = nodes.get(toId);
+        if (settings.measureBytes()) {
+            int size = WireCodec.encode(m).length + 4; // + frame length prefix
+            from.bytesSent += size;
+            to.bytesReceived += size;
+        }
+        if (settings.loss() > 0 && random.nextDouble() < settings.loss()) return;
+        long key = linkKey(from, to);
+        long deliverAt = Math.max(now + latency(), lastDelivery.getOrDefault(key, 0L));
+        lastDelivery.put(key, deliverAt);
+        at(deliverAt, () -> {
+            if (to.alive && to.connections.contains(from.id)) {
+                messagesDelivered++;
+                to.app.noteMessage(m);
+                to.core.onMessage(from.id, m);
+            }
+        });
+    }
+
+    private void dial(SimNode from, PeerAddress address) {
+        SimNode target = byAddress.get(address);
+        if (target == null || !target.alive || !target.reachable) {
+            // a NAT or a dead host drops the SYN: the dial times out
+            at(now + 3_000, () -> { if (from.alive) from.core.onDialFailed(address); });
+            return;
+        }
+        long handshake = 3 * latency();
+        OverlayNode fromCore = from.core;
+        at(now + handshake, () -> {
+            if (!from.alive || from.core != fromCore) return;
+            if (!target.alive) {
+                from.core.onDialFailed(address);
+                return;
+            }
+            boolean fresh = from.connections.add(target.id);
+            target.connections.add(from.id);
+            if (fresh) target.core.onConnected(from.core.info(), null);
+            from.core.onConnected(target.core.info(), address);
+        });
+    }
+
+    private void dialBack(PeerAddress address, long nonce) {
+        SimNode target = byAddress.get(address);
+        if (target == null || !target.alive || !target.reachable) return;
+        at(now + 3 * latency(), () -> { if (target.alive) target.core.onDialBackProbe(nonce); });
+    }
+
+    private void closeConnection(SimNode from, NodeId peerId) {
+        if (!from.connections.remove(peerId)) return;
+        SimNode peer = nodes.get(peerId);
+        // after whatever was already in flight on this connection
+        long at = Math.max(now + latency(), lastDelivery.getOrDefault(linkKey(from, peer), 0L)) + 1;
+        at(at, () -> {
+            if (peer.alive && peer.connections.remove(from.id)) peer.core.onDisconnected(from.id);
+        });
+    }
+}

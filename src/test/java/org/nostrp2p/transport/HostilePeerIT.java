@@ -1,0 +1,90 @@
+package org.nostrp2p.transport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.overlay.Msg;
+import org.nostrp2p.overlay.NodeId;
+import org.nostrp2p.overlay.NodeInfo;
+import org.nostrp2p.overlay.WireCodec;
+import org.nostrp2p.testutil.NodeProcess;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A real node against a peer that misbehaves on its overlay port: it drops the peer and keeps serving. */
+class HostilePeerIT {
+    @TempDir Path tmp;
+
+    private static Socket connect(NodeProcess node) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), node.overlayPort());
+        s.setSoTimeout(15_000);
+        return s;
+    }
+
+    private static void hello(DataOutputStream out, DataInputStream in) throws IOException {
+        byte[] hello = WireCodec.encodeHello(new WireCodec.Hello(new NodeInfo(new NodeId("e".repeat(64)), null)));
+        out.writeInt(hello.length);
+        out.write(hello);
+        out.flush();
+        byte[] theirs = new byte[in.readInt()];
+        in.readFully(theirs);
+        assertNotNull(WireCodec.decodeHello(theirs).sender());
+    }
+
+    /** Reads until the node closes the connection; fails if it does not within the socket timeout. */
+    private static void assertClosedByNode(DataInputStream in) {
+        assertThrows(IOException.class, () -> {
+            while (true) in.readByte();
+        });
+    }
+
+    @Test
+    void garbageOversizeAndFloodsAreDisconnectedAndTheNodeKeepsWorking() throws Exception {
+        EventSigner owner = new EventSigner(KeyPair.generate());
+        try (NodeProcess node = NodeProcess.start(tmp.resolve("node"), owner.keys().npub())) {
+            // 1. an absurd frame length before any handshake
+            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+                out.writeInt(Integer.MAX_VALUE);
+                out.flush();
+                assertClosedByNode(in);
+            }
+            // 2. a proper handshake, then bytes that are no message
+            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+                hello(out, in);
+                out.writeInt(5);
+                out.write(new byte[]{(byte) 0xc1, 1, 2, 3, 4});
+                out.flush();
+                assertClosedByNode(in);
+            }
+            // 3. a flood of valid frames far over the per-peer rate
+            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+                hello(out, in);
+                byte[] ping = WireCodec.encode(new Msg.Ping());
+                try {
+                    for (int i = 0; i < 50_000; i++) {
+                        out.writeInt(ping.length);
+                        out.write(ping);
+                    }
+                    out.flush();
+                } catch (IOException closedMidFlood) {
+                    // the node hung up while we were still sending: what we want
+                }
+                assertClosedByNode(in);
+            }
+            // the node still serves its owner
+            assertEquals(200, node.api().publish(owner.sign(1, List.of(), "still here")).status());
+            assertEquals(1, node.api().timeline(10).size());
+            assertTrue(node.process().isAlive());
+            assertFalse(node.log().contains("Exception"), node.log());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.nostrp2p.node;
+
+import org.nostrp2p.api.ApiServer;
+import org.nostrp2p.api.PemTls;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.overlay.OverlayConfig;
+import org.nostrp2p.overlay.OverlayNode;
+import org.nostrp2p.overlay.PeerAddress;
+import org.nostrp2p.overlay.SchnorrNodeSigner;
+import org.nostrp2p.store.Database;
+import org.nostrp2p.store.EventStore;
+import org.nostrp2p.store.KeyValues;
+import org.nostrp2p.store.Outbox;
+import org.nostrp2p.transport.TcpTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** One running node: store, overlay, delivery worker and client API, started and stopped together. */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final long SAVE_PEERS_EVERY_S = 30;
+    private static final long EXCHANGE_EVERY_S = 15;
+    public static final String TRAFFIC_SENT = "overlay.bytes_sent";
+    public static final String TRAFFIC_RECEIVED = "overlay.bytes_received";
+
+    private final NodeConfig config;
+    private final DataDirLock lock;
+    private final Database db;
+    private final EventStore events;
+    private final Outbox outbox;
+    private final KeyValues kv;
+    private final TcpTransport transport;
+    private final OverlayNetwork network;
+    private final OverlayNode overlay;
+    private final DeliveryWorker delivery;
+    private final ApiServer api;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofVirtual().name("housekeeping").unstarted(r));
+
+    private Node(NodeConfig config) throws IOException {
+        this.config = config;
+        InstantSource clock = InstantSource.system();
+        SSLContext tls = config.tls() == null ? null
+                : PemTls.serverContext(config.tls().certificateChain(), config.tls().privateKey());
+        this.lock = DataDirLock.acquire(config.dataDir());
+        Database opened = null;
+        try {
+            opened = Database.open(config.dataDir());
+            this.db = opened;
+            this.events = new EventStore(db, config.maxEvents(), config.ownerPubkey());
+            this.outbox = new Outbox(db, config.retry());
+            this.kv = new KeyValues(db);
+            KeyPair nodeKey = NodeIdentity.loadOrCreateKey(kv);
+            this.transport = new TcpTransport(config.listen().toSocketAddress());
+            DeliveryWorker[] worker = new DeliveryWorker[1];
+            this.network = new OverlayNetwork(transport, events, users -> {
+                long now = clock.millis();
+                int due = 0;
+                for (String u : users) due += outbox.retryNow(u, now);
+                if (due > 0) worker[0].nudge();
+            });
+            PeerAddress advertised = new PeerAddress(config.listen().host(), config.listen().port());
+            this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT, new SchnorrNodeSigner(nodeKey), advertised,
+                    List.of(config.ownerPubkey()), network);
+            network.attach(overlay);
+            overlay.addKnownPeers(NodeIdentity.knownPeers(kv));
+            this.delivery = new DeliveryWorker(outbox, network, clock, config.deliveryTick());
+            worker[0] = delivery;
+            PublishService publish = new PublishService(config.ownerPubkey(), config.writable(), db, events, outbox,
+                    clock, delivery::nudge);
+            QueryService query = new QueryService(config.ownerPubkey(), events, network, clock);
+            this.api = new ApiServer(config.apiAddress().toSocketAddress(), tls, publish, query);
+        } catch (IOException | RuntimeException e) {
+            if (opened != null) opened.close();
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Starts a node; throws IOException for ports in use, IllegalStateException/IllegalArgumentException for bad setup. */
+    public static Node start(NodeConfig config) throws IOException {
+        Node node = new Node(config);
+        try {
+            List<PeerAddress> boot = config.bootPeer() == null ? List.of()
+                    : List.of(new PeerAddress(config.bootPeer().host(), config.bootPeer().port()));
+            node.transport.start(node.overlay, boot);
+            node.delivery.start();
+            node.api.start();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        node.housekeeping.scheduleWithFixedDelay(node::savePeers, SAVE_PEERS_EVERY_S, SAVE_PEERS_EVERY_S, TimeUnit.SECONDS);
+        node.housekeeping.scheduleWithFixedDelay(node::saveTraffic, 5, 5, TimeUnit.SECONDS);
+        node.housekeeping.scheduleWithFixedDelay(node::exchangeRecent, EXCHANGE_EVERY_S, EXCHANGE_EVERY_S, TimeUnit.SECONDS);
+        log.atInfo()
+                .addKeyValue("overlay", config.listen())
+                .addKeyValue("boot", config.bootPeer() == null ? "none: starting a network" : config.bootPeer().toString())
+                .addKeyValue("api", (config.tls() == null ? "http://" : "https://") + config.apiAddress())
+                .addKeyValue("owner", config.ownerPubkey())
+                .addKeyValue("writable", config.writable())
+                .addKeyValue("data", config.dataDir())
+                .addKeyValue("events", node.events.count())
+                .addKeyValue("queued_sends", node.outbox.size())
+                .log("node started");
+        return node;
+    }
+
+    private void savePeers() {
+        try {
+            NodeIdentity.saveKnownPeers(kv, transport.call(overlay::activePeers, 5_000));
+        } catch (TimeoutException | RuntimeException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("could not save known peers");
+        }
+    }
+
+    private void exchangeRecent() {
+        try {
+            network.exchangeRecent();
+        } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("anti-entropy round failed");
+        }
+    }
+
+    /** Overlay byte counters, readable from the store by monitoring and benchmarks. */
+    private void saveTraffic() {
+        try {
+            kv.put(TRAFFIC_SENT, Long.toString(transport.traffic().bytesSent()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            kv.put(TRAFFIC_RECEIVED, Long.toString(transport.traffic().bytesReceived()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("could not save traffic counters");
+        }
+    }
+
+    public EventStore events() { return events; }
+
+    public Outbox outbox() { return outbox; }
+
+    public NodeConfig config() { return config; }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        api.close();
+        delivery.close();
+        savePeers();
+        transport.close();
+        network.close();
+        db.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("could not release the data directory lock");
+        }
+        log.atInfo().log("node stopped");
+    }
+}

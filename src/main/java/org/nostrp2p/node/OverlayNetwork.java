@@ -1,0 +1,298 @@
+package org.nostrp2p.node;
+
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventFormatException;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventVerifier;
+import org.nostrp2p.event.Hex;
+import org.nostrp2p.event.Kinds;
+import org.nostrp2p.overlay.MessageId;
+import org.nostrp2p.overlay.NodeId;
+import org.nostrp2p.overlay.OverlayApp;
+import org.nostrp2p.overlay.OverlayNode;
+import org.nostrp2p.store.EventQuery;
+import org.nostrp2p.store.EventStore;
+import org.nostrp2p.transport.TcpTransport;
+import org.nostrp2p.util.Msgpack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The node's side of the overlay: turns sends into overlay payloads and payloads from peers into
+ * stored events. Nothing from a peer is trusted: every event is parsed strictly and its id and
+ * signature checked before it is stored or allowed to spread.
+ */
+public final class OverlayNetwork implements Network, OverlayApp {
+    private static final Logger log = LoggerFactory.getLogger(OverlayNetwork.class);
+
+    /** Payload types on the overlay. */
+    static final int EVENT = 1, REQUEST = 2, CATCH_UP_REQUEST = 3, EVENTS = 4;
+    private static final long UNICAST_WAIT_MS = 8_000;
+    static final Duration CATCH_UP_WINDOW = Duration.ofDays(3);
+    /** Anti-entropy: how far back the periodic exchange with a random neighbour looks. */
+    static final Duration RECENT_WINDOW = Duration.ofMinutes(10);
+    private static final int MAX_KNOWN_IDS = 2_000;
+    private static final int CATCH_UP_MAX = 2_000;
+    private static final int EVENTS_PER_BATCH = 100;
+
+    private final TcpTransport transport;
+    private final EventStore store;
+    private final Consumer<List<String>> usersReachable;
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile OverlayNode core;
+
+    public OverlayNetwork(TcpTransport transport, EventStore store, Consumer<List<String>> usersReachable) {
+        this.transport = transport;
+        this.store = store;
+        this.usersReachable = usersReachable;
+    }
+
+    void attach(OverlayNode core) { this.core = core; }
+
+    // ------------------------------------------------------------------ Network (node → overlay)
+
+    @Override
+    public boolean canDeliver() {
+        try {
+            return transport.call(() -> core.hasLinks(), 2_000);
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean broadcast(Event e) {
+        byte[] payload = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
+        try {
+            return transport.call(() -> {
+                if (!core.hasLinks()) return false;
+                core.broadcast(new MessageId(Hex.decode(e.id())), EVENT, payload);
+                return true;
+            }, 2_000);
+        } catch (TimeoutException ex) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean unicast(String pubkey, Event e) {
+        byte[] payload = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Boolean> acked = new CompletableFuture<>();
+        transport.run(() -> core.sendToUser(pubkey, EVENT, payload, acked::complete));
+        try {
+            return acked.get(UNICAST_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception ex) {
+            return false;
+        }
+    }
+
+    @Override
+    public void requestFromAuthor(String authorPubkey, int kind, String eventIdOrNull) {
+        byte[] payload = Msgpack.pack(p -> {
+            p.packArrayHeader(3);
+            p.packInt(kind);
+            p.packString(authorPubkey);
+            if (eventIdOrNull == null) p.packNil();
+            else p.packString(eventIdOrNull);
+        });
+        transport.run(() -> core.sendToUser(authorPubkey, REQUEST, payload, ok -> { }));
+    }
+
+    // ------------------------------------------------------------------ OverlayApp (overlay → node)
+
+    @Override
+    public boolean acceptBroadcast(int type, byte[] payload) {
+        if (type != EVENT) return false;
+        Optional<Event> e = checked(payload);
+        if (e.isEmpty() || !isBroadcastKind(e.get().kind())) return false;
+        background.execute(() -> store(e.get()));
+        return true;
+    }
+
+    @Override
+    public boolean acceptUnicast(NodeId origin, int type, byte[] payload) {
+        switch (type) {
+            case EVENT -> {
+                Optional<Event> e = checked(payload);
+                if (e.isEmpty()) return false;
+                store(e.get()); // acknowledged only once stored
+                return true;
+            }
+            case EVENTS -> {
+                List<Event> events = new ArrayList<>();
+                for (byte[] one : unpackList(payload)) checked(one).ifPresent(events::add);
+                background.execute(() -> events.forEach(this::store));
+                return true;
+            }
+            case REQUEST -> {
+                background.execute(() -> answerRequest(origin, payload));
+                return true;
+            }
+            case CATCH_UP_REQUEST -> {
+                background.execute(() -> answerCatchUp(origin, payload));
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void usersReachable(List<String> userPubkeys) {
+        usersReachable.accept(userPubkeys);
+    }
+
+    /** Back on the network: ask the first peer for the public events of the last days. */
+    @Override
+    public void connected(NodeId firstPeer) {
+        long since = System.currentTimeMillis() / 1000 - CATCH_UP_WINDOW.toSeconds();
+        core.sendToNode(firstPeer, CATCH_UP_REQUEST, catchUpRequest(since, List.of()), ok -> { });
+    }
+
+    /**
+     * Anti-entropy, run every few seconds: ask one random neighbour for the recent public events
+     * this node lacks (a broadcast can pass while a node is still joining). The ids held are sent
+     * along, so only missing events come back.
+     */
+    public void exchangeRecent() {
+        long since = System.currentTimeMillis() / 1000 - RECENT_WINDOW.toSeconds();
+        List<String> held = store.query(new EventQuery(null, null, BROADCAST_KINDS, Map.of(), since, Long.MAX_VALUE, MAX_KNOWN_IDS))
+                .stream().map(Event::id).toList();
+        byte[] payload = catchUpRequest(since, held);
+        transport.run(() -> {
+            List<org.nostrp2p.overlay.NodeInfo> peers = core.activePeers();
+            if (peers.isEmpty()) return;
+            NodeId peer = peers.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(peers.size())).id();
+            core.sendToNode(peer, CATCH_UP_REQUEST, payload, ok -> { });
+        });
+    }
+
+    private static byte[] catchUpRequest(long since, List<String> heldIds) {
+        return Msgpack.pack(p -> {
+            p.packArrayHeader(2);
+            p.packLong(since);
+            p.packArrayHeader(heldIds.size());
+            for (String id : heldIds) {
+                byte[] b = Hex.decode(id);
+                p.packBinaryHeader(b.length);
+                p.writePayload(b);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ handling
+
+    private static final List<Integer> BROADCAST_KINDS = List.of(Kinds.POST, Kinds.REPOST, Kinds.PROFILE);
+
+    private static boolean isBroadcastKind(int kind) {
+        return kind == Kinds.POST || kind == Kinds.REPOST || kind == Kinds.PROFILE;
+    }
+
+    /** Parses and verifies; empty for anything malformed, forged or of a kind we do not take. */
+    private static Optional<Event> checked(byte[] json) {
+        try {
+            Event e = EventJson.parse(json);
+            if (!EventVerifier.isValid(e)) return Optional.empty();
+            return switch (e.kind()) {
+                case Kinds.PROFILE, Kinds.POST, Kinds.FOLLOW_LIST, Kinds.REPOST, Kinds.REACTION -> Optional.of(e);
+                default -> Optional.empty();
+            };
+        } catch (EventFormatException ex) {
+            return Optional.empty();
+        }
+    }
+
+    private void store(Event e) {
+        try {
+            store.put(e);
+        } catch (RuntimeException ex) {
+            log.atWarn().addKeyValue("event", e.id()).addKeyValue("error", ex.toString()).log("could not store an event from a peer");
+        }
+    }
+
+    private void answerRequest(NodeId origin, byte[] payload) {
+        try (MessageUnpacker u = Msgpack.unpacker(payload)) {
+            if (u.unpackArrayHeader() != 3) return;
+            int kind = u.unpackInt();
+            String author = u.unpackString();
+            String id = null;
+            if (u.getNextFormat().getValueType() == ValueType.NIL) u.unpackNil();
+            else id = u.unpackString();
+            if (!Hex.isHex32(author) || (id != null && !Hex.isHex32(id))) return;
+            Optional<Event> answer = kind == Kinds.POST && id != null ? store.byId(id)
+                    : (kind == Kinds.PROFILE || kind == Kinds.FOLLOW_LIST) ? store.latest(author, kind) : Optional.empty();
+            answer.ifPresent(e -> {
+                byte[] json = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
+                transport.run(() -> core.sendToNode(origin, EVENT, json, ok -> { }));
+            });
+        } catch (IOException | RuntimeException e) {
+            log.atDebug().addKeyValue("from", origin).addKeyValue("error", e.toString()).log("bad request from a peer");
+        }
+    }
+
+    private void answerCatchUp(NodeId origin, byte[] payload) {
+        long since;
+        java.util.Set<String> held = new java.util.HashSet<>();
+        try (MessageUnpacker u = Msgpack.unpacker(payload)) {
+            if (u.unpackArrayHeader() != 2) return;
+            since = Math.max(u.unpackLong(), System.currentTimeMillis() / 1000 - CATCH_UP_WINDOW.toSeconds());
+            int n = u.unpackArrayHeader();
+            if (n > MAX_KNOWN_IDS) return;
+            for (int i = 0; i < n; i++) held.add(Hex.encode(u.readPayload(u.unpackBinaryHeader())));
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        List<Event> events = store.query(new EventQuery(null, null, BROADCAST_KINDS, Map.of(), since, Long.MAX_VALUE, CATCH_UP_MAX))
+                .stream().filter(e -> !held.contains(e.id())).toList();
+        if (events.isEmpty()) return;
+        for (int i = 0; i < events.size(); i += EVENTS_PER_BATCH) {
+            List<Event> batch = events.subList(i, Math.min(events.size(), i + EVENTS_PER_BATCH));
+            byte[] packed = Msgpack.pack(p -> {
+                p.packArrayHeader(batch.size());
+                for (Event e : batch) {
+                    byte[] json = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
+                    p.packBinaryHeader(json.length);
+                    p.writePayload(json);
+                }
+            });
+            transport.run(() -> core.sendToNode(origin, EVENTS, packed, ok -> { }));
+        }
+    }
+
+    private static List<byte[]> unpackList(byte[] payload) {
+        List<byte[]> out = new ArrayList<>();
+        try (MessageUnpacker u = Msgpack.unpacker(payload)) {
+            int n = u.unpackArrayHeader();
+            if (n > EVENTS_PER_BATCH) return out;
+            for (int i = 0; i < n; i++) out.add(u.readPayload(u.unpackBinaryHeader()));
+        } catch (IOException | RuntimeException e) {
+            out.clear();
+        }
+        return out;
+    }
+
+
+    public void close() {
+        background.shutdownNow();
+    }
+}

@@ -1,0 +1,140 @@
+package org.nostrp2p.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventFormatException;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventVerifier;
+import org.nostrp2p.event.Hex;
+import org.nostrp2p.event.Kinds;
+import org.nostrp2p.store.Database;
+import org.nostrp2p.store.EventRow;
+import org.nostrp2p.store.EventStore;
+import org.nostrp2p.store.Outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the node does with an event its owner's client publishes (CLIENT-API.md, "What each
+ * kind does"): check it, decide who must receive it, then store it and queue those sends in one
+ * transaction, so an acknowledged event and its pending deliveries survive a crash together.
+ */
+public final class PublishService {
+
+    /** Who an accepted event goes to: everyone, some users' nodes, or nobody (kept locally). */
+    record Route(Outbox.Delivery delivery, List<String> targets) {
+        static final Route LOCAL_ONLY = new Route(null, List.of());
+        static Route broadcast() { return new Route(Outbox.Delivery.BROADCAST, List.of(Outbox.EVERYONE)); }
+        static Route unicast(List<String> pubkeys) { return new Route(Outbox.Delivery.UNICAST, pubkeys); }
+    }
+
+    private final String owner;
+    private final boolean writable;
+    private final Database db;
+    private final EventStore store;
+    private final Outbox outbox;
+    private final InstantSource clock;
+    private final Runnable sendsQueued;
+
+    public PublishService(String owner, boolean writable, Database db, EventStore store, Outbox outbox,
+                          InstantSource clock, Runnable sendsQueued) {
+        this.owner = owner;
+        this.writable = writable;
+        this.db = db;
+        this.store = store;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.sendsQueued = sendsQueued;
+    }
+
+    /** Accepts the event or throws {@link Rejected}; returns how the store took it. */
+    public EventStore.PutResult publish(Event e) {
+        if (!writable) throw new Rejected(406, "Write is denied");
+        EventVerifier.Result check = EventVerifier.verify(e);
+        if (check != EventVerifier.Result.VALID) throw Rejected.badRequest(check.reason);
+        Route route = route(e);
+        EventRow row = EventRow.of(e);
+        EventStore.Put put = db.write(s -> {
+            EventStore.Put stored = store.put(s, row);
+            if (stored.stored() && route.delivery() != null) {
+                for (String target : route.targets()) outbox.enqueue(s, route.delivery(), target, stored.seq(), clock.millis());
+            }
+            return stored;
+        });
+        if (put.stored() && route.delivery() != null) sendsQueued.run();
+        return put.result();
+    }
+
+    Route route(Event e) {
+        return switch (e.kind()) {
+            case Kinds.POST -> routePost(e);
+            case Kinds.REPOST -> {
+                requireTag(e, "e", "a repost needs an e tag naming the reposted event");
+                yield Route.broadcast();
+            }
+            case Kinds.PROFILE -> {
+                requireOwner(e, "a profile");
+                requireJsonObject(e.content());
+                yield Route.broadcast();
+            }
+            case Kinds.FOLLOW_LIST -> {
+                requireOwner(e, "a follow list");
+                pubkeysIn(e); // every p tag must name a valid pubkey
+                yield Route.LOCAL_ONLY;
+            }
+            case Kinds.REACTION -> routeReaction(e);
+            default -> throw Rejected.badRequest("Unsupported kind " + e.kind()
+                    + ": this node accepts kinds 0, 1, 3, 6 and 7");
+        };
+    }
+
+    private Route routePost(Event e) {
+        if (e.content().isBlank()) throw Rejected.badRequest("Content is required");
+        List<String> others = pubkeysIn(e).stream().filter(p -> !p.equals(owner)).toList();
+        // a reply or mention goes to the tagged users; a normal post or a quote repost to everyone
+        if (!others.isEmpty() && !e.hasTag("q")) return Route.unicast(others);
+        return Route.broadcast();
+    }
+
+    private Route routeReaction(Event e) {
+        requireTag(e, "e", "a reaction needs an e tag naming the event reacted to");
+        List<String> pubkeys = pubkeysIn(e);
+        if (pubkeys.isEmpty()) throw Rejected.badRequest("a reaction needs a p tag naming the author reacted to");
+        String author = pubkeys.get(0);
+        return author.equals(owner) ? Route.LOCAL_ONLY : Route.unicast(List.of(author));
+    }
+
+    private void requireOwner(Event e, String what) {
+        if (!e.pubkey().equals(owner)) {
+            throw new Rejected(403, what.substring(0, 1).toUpperCase() + what.substring(1)
+                    + " is accepted only from this node's owner");
+        }
+    }
+
+    private static void requireTag(Event e, String name, String reason) {
+        if (e.firstTagValue(name).isEmpty()) throw Rejected.badRequest(reason);
+    }
+
+    private static void requireJsonObject(String content) {
+        try {
+            JsonNode node = EventJson.parseTree(content.getBytes(StandardCharsets.UTF_8));
+            if (!node.isObject()) throw Rejected.badRequest("profile content must be a JSON object");
+        } catch (EventFormatException ex) {
+            throw Rejected.badRequest("profile content must be a JSON object");
+        }
+    }
+
+    /** Distinct p-tag pubkeys in order; a malformed one is an error, not something to send to. */
+    private static List<String> pubkeysIn(Event e) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String p : e.tagValues("p")) {
+            if (!Hex.isHex32(p)) throw Rejected.badRequest("p tags must hold 64 lowercase hex characters");
+            out.add(p);
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,106 @@
+package org.nostrp2p.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Kinds;
+import org.nostrp2p.testutil.ApiClient;
+import org.nostrp2p.testutil.NodeProcess;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Every kind of bad input gets its status and a JSON {"Error": reason}, and nothing is stored. */
+class BadInputIT {
+    @TempDir static Path tmp;
+    static final EventSigner owner = new EventSigner(KeyPair.generate());
+    static final EventSigner stranger = new EventSigner(KeyPair.generate());
+    static NodeProcess node, readOnly;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = NodeProcess.start(tmp.resolve("rw"), owner.keys().publicKeyHex());
+        readOnly = NodeProcess.start(tmp.resolve("ro"), owner.keys().npub(), "--writable", "false");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (node != null) node.close();
+        if (readOnly != null) readOnly.close();
+    }
+
+    private static void expect(ApiClient api, int status, String reasonPart, String path, byte[] body) throws Exception {
+        ApiClient.Response r = api.post(path, body);
+        assertEquals(status, r.status(), r.text());
+        assertEquals("application/json", r.header("Content-Type"));
+        JsonNode json = EventJson.MAPPER.readTree(r.raw().body());
+        assertTrue(json.has("Error"), r.text());
+        assertTrue(json.get("Error").asText().contains(reasonPart), "'" + json.get("Error").asText() + "' should mention '" + reasonPart + "'");
+    }
+
+    private static void expectPublish(int status, String reasonPart, String json) throws Exception {
+        expect(node.api(), status, reasonPart, "/publish", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String json(Event e) { return EventJson.toJson(e); }
+
+    private static String with(Event e, String field, String value) {
+        return EventJson.toTree(e).put(field, value).toString();
+    }
+
+    @Test
+    void publishMatrix() throws Exception {
+        Event good = owner.sign(1, List.of(), "fine");
+        expectPublish(400, "malformed JSON", "{\"id\": \"abc");
+        expectPublish(400, "malformed JSON", "not json at all");
+        expectPublish(400, "empty body", "");
+        expectPublish(400, "must be a JSON object", "[1,2,3]");
+        expectPublish(400, "Invalid Id", with(good, "content", "changed after signing"));
+        String otherSig = owner.sign(1, List.of(), "other").sig();
+        expectPublish(400, "Invalid Sig", with(good, "sig", otherSig));
+        expectPublish(400, "id must be 64 lowercase hex", with(good, "id", "zz" + good.id().substring(2)));
+        expectPublish(400, "pubkey must be 64 lowercase hex", with(good, "pubkey", good.pubkey().toUpperCase()));
+        expectPublish(400, "sig must be 128 lowercase hex", with(good, "sig", "00"));
+        expectPublish(400, "Unsupported kind 30023", json(owner.sign(30023, List.of(), "article")));
+        expectPublish(400, "Content is required", json(owner.sign(1, List.of(), "")));
+        expectPublish(400, "Content is required", json(owner.sign(1, List.of(), "  \n ")));
+        expectPublish(403, "only from this node's owner", json(stranger.sign(Kinds.PROFILE, List.of(), "{\"name\":\"x\"}")));
+        expectPublish(403, "only from this node's owner", json(stranger.sign(Kinds.FOLLOW_LIST, List.of(), "")));
+        expectPublish(400, "profile content must be a JSON object", json(owner.sign(Kinds.PROFILE, List.of(), "not json")));
+        expectPublish(400, "p tags must hold", json(owner.sign(1, List.of(List.of("p", "nothex")), "hi")));
+        expectPublish(400, "reaction needs a p tag", json(owner.sign(Kinds.REACTION, List.of(List.of("e", good.id())), "+")));
+        expectPublish(400, "reaction needs an e tag", json(owner.sign(Kinds.REACTION, List.of(List.of("p", good.pubkey())), "+")));
+        expectPublish(400, "repost needs an e tag", json(owner.sign(Kinds.REPOST, List.of(), "{}")));
+        byte[] huge = json(owner.sign(1, List.of(), "x".repeat(200_000))).getBytes(StandardCharsets.UTF_8);
+        expect(node.api(), 413, "larger than", "/publish", huge);
+        expect(readOnly.api(), 406, "Write is denied", "/publish", json(good).getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of(), node.api().timeline(300), "nothing from the bad requests was stored");
+        assertEquals(List.of(), readOnly.api().timeline(300));
+        assertEquals(200, node.api().publish(good).status(), "the node still works");
+        assertEquals(List.of(good), node.api().timeline(300));
+        // only the good event is left even though the matrix ran first
+    }
+
+    @Test
+    void reqMatrix() throws Exception {
+        ApiClient api = node.api();
+        expect(api, 400, "ids and authors are needed", "/req", "{\"kinds\":[1]}".getBytes(StandardCharsets.UTF_8));
+        expect(api, 400, "ids and authors are needed", "/req", ("{\"kinds\":[1],\"ids\":[\"" + "a".repeat(64) + "\"]}").getBytes(StandardCharsets.UTF_8));
+        expect(api, 400, "authors is needed", "/req", "{\"kinds\":[0]}".getBytes(StandardCharsets.UTF_8));
+        expect(api, 400, "authors is needed", "/req", "{\"kinds\":[3],\"authors\":[]}".getBytes(StandardCharsets.UTF_8));
+        expect(api, 400, "authors must hold", "/req", "{\"kinds\":[0],\"authors\":[\"npub1xyz\"]}".getBytes(StandardCharsets.UTF_8));
+        expect(api, 400, "malformed JSON", "/req", "{kinds:[1]}".getBytes(StandardCharsets.UTF_8));
+        expect(api, 400, "kinds must be", "/req", "{\"kinds\":\"40000\"}".getBytes(StandardCharsets.UTF_8));
+        expect(api, 404, "No such endpoint", "/nowhere", "{}".getBytes(StandardCharsets.UTF_8));
+    }
+}

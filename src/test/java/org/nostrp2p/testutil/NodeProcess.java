@@ -1,0 +1,172 @@
+package org.nostrp2p.testutil;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import javax.net.ssl.SSLContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node: `java -jar target/nostrp2p.jar server …` as a separate process on loopback,
+ * with its own data directory and log file.
+ */
+public final class NodeProcess implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(40);
+    private static final Path JVM_OPTIONS = Path.of("config", "jvm.options");
+
+    private final List<String> args;
+    private final Path log;
+    private final int overlayPort;
+    private final SSLContext tls;
+    private final List<String> prefix;
+    private final String apiHost;
+    private Process process;
+
+    private NodeProcess(List<String> args, Path log, int overlayPort, SSLContext tls, List<String> prefix, String apiHost) {
+        this.args = args;
+        this.log = log;
+        this.overlayPort = overlayPort;
+        this.tls = tls;
+        this.prefix = prefix;
+        this.apiHost = apiHost;
+    }
+
+    /**
+     * A node started through a command prefix (e.g. "ip netns exec host1"), whose API the test
+     * reaches at apiHost:port+1. args are the full server arguments.
+     */
+    public static NodeProcess startWithPrefix(List<String> prefix, String apiHost, int port, Path dataDir, List<String> args)
+            throws Exception {
+        NodeProcess node = new NodeProcess(args, dataDir.resolveSibling(dataDir.getFileName() + ".log"), port, null, prefix, apiHost);
+        node.launch();
+        return node;
+    }
+
+    /** Starts `server -p owner -l 127.0.0.1:PORT --data-dir dir extra…` on a free port pair and waits until it answers. */
+    public static NodeProcess start(Path dataDir, String ownerPubkey, String... extra) throws Exception {
+        return startTls(dataDir, ownerPubkey, null, extra);
+    }
+
+    /** As {@link #start}, for a node serving HTTPS; the client trusts what {@code tls} trusts. */
+    public static NodeProcess startTls(Path dataDir, String ownerPubkey, SSLContext tls, String... extra) throws Exception {
+        return startOn(freePortPair(), dataDir, ownerPubkey, tls, extra);
+    }
+
+    /** As {@link #start}, on a given overlay port (its API on port + 1). */
+    public static NodeProcess startOn(int port, Path dataDir, String ownerPubkey, SSLContext tls, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("server", "-p", ownerPubkey, "-l", "127.0.0.1:" + port,
+                "--data-dir", dataDir.toString()));
+        args.addAll(List.of(extra));
+        NodeProcess node = new NodeProcess(args, dataDir.resolveSibling(dataDir.getFileName() + ".log"), port, tls, List.of(), "127.0.0.1");
+        node.launch();
+        return node;
+    }
+
+    /** The command line of the packaged program: java [flags] -jar nostrp2p.jar ARGS. */
+    public static List<String> javaCommand(List<String> programArgs) {
+        String jar = System.getProperty("nostrp2p.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("system property nostrp2p.jar must name the packaged jar (run via mvn verify)");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("@" + JVM_OPTIONS.toAbsolutePath()); // the same options ./nostrp2p runs nodes with
+        String extraJvm = System.getProperty("nostrp2p.node.jvmArgs", "").strip(); // e.g. a profiler, for benchmarks
+        if (!extraJvm.isEmpty()) cmd.addAll(List.of(extraJvm.split("\\s+")));
+        cmd.add("-jar");
+        cmd.add(jar);
+        cmd.addAll(programArgs);
+        return cmd;
+    }
+
+    private void launch() throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(javaCommand(args));
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        awaitReady();
+    }
+
+    private void awaitReady() throws Exception {
+        ApiClient client = api();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + log());
+            try {
+                if (client.post("/req", "{\"kinds\":[]}").status() == 200) return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("node did not answer within " + READY_TIMEOUT + ":\n" + log());
+    }
+
+    public ApiClient api() {
+        String base = (tls == null ? "http" : "https") + "://" + apiHost + ":" + (overlayPort + 1);
+        if (tls == null) return new ApiClient(base);
+        return new ApiClient(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build());
+    }
+
+    public int overlayPort() { return overlayPort; }
+
+    public Process process() { return process; }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for a clean exit. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    /** Starts the same command again (same port, same data directory). */
+    public void restart() throws Exception {
+        if (process.isAlive()) stop();
+        launch();
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) stop();
+    }
+
+    /** A port P with P and P+1 both free on loopback (overlay and client API). */
+    public static int freePortPair() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int i = 0; i < 200; i++) {
+            int p = ThreadLocalRandom.current().nextInt(30_000, 60_000) & ~1;
+            try (ServerSocket a = new ServerSocket(p, 1, loopback); ServerSocket b = new ServerSocket(p + 1, 1, loopback)) {
+                return p;
+            } catch (IOException inUse) {
+                // try another
+            }
+        }
+        throw new IOException("no free port pair on loopback");
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs a benchmark from src/test/java/org/nostrp2p/bench against the packaged node.
+#   scripts/bench.sh node [EVENTS]           issue 3: verify rate, /publish rate, /req latency, RSS
+#   scripts/bench.sh overlay [NODES] [POSTS] issue 4: real nodes on loopback, delivery latency, bytes
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/find-jdk.sh
+find_jdk
+export PATH="$JAVA_HOME/bin:$PATH" MAVEN_OPTS="${MAVEN_OPTS:-} $(maven_opts)"
+which="${1:-node}"; shift || true
+case "$which" in
+  node) main=org.nostrp2p.bench.NodeBench ;;
+  overlay) main=org.nostrp2p.bench.OverlayBench ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay)" >&2; exit 2 ;;
+esac
+echo "bench: building..." >&2
+mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \
+    dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
+exec java --enable-native-access=ALL-UNNAMED -Dnostrp2p.jar=target/nostrp2p.jar ${BENCH_JAVA_OPTS:-} \
+  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" "$main" "$@"

@@ -1,0 +1,153 @@
+package org.nostrp2p.bench;
+
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Schnorr;
+import org.nostrp2p.testutil.NodeProcess;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Issue 3's node benchmark, against a real node process on loopback:
+ * raw BIP-340 verifications/s, sustained /publish events/s (8 keep-alive clients), /req
+ * first-load latency with 100,000 events stored, and the node's RSS idle and loaded.
+ * Run: scripts/bench.sh node [events]
+ */
+public final class NodeBench {
+    private static final int CLIENTS = 8;
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        System.out.println(MachineInfo.describe());
+        verifyRate();
+
+        Path dir = Files.createTempDirectory("nostrp2p-bench");
+        EventSigner owner = new EventSigner(KeyPair.generate());
+        try (NodeProcess node = NodeProcess.start(dir.resolve("node"), owner.keys().npub(),
+                "--max-events", String.valueOf(events * 2))) {
+            Thread.sleep(3_000);
+            System.out.printf("node RSS idle: %d MB%n", MachineInfo.rssMb(node.process().pid()));
+
+            System.out.printf("signing %,d events for the load (not timed)...%n", events);
+            List<byte[]> bodies = signedBodies(events);
+            publishRate(node, bodies);
+            Thread.sleep(2_000);
+            System.out.printf("node RSS with %,d events: %d MB%n", events, MachineInfo.rssMb(node.process().pid()));
+            firstLoadLatency(node);
+        }
+    }
+
+    private static void verifyRate() throws Exception {
+        KeyPair k = KeyPair.generate();
+        byte[] msg = new byte[32];
+        byte[] sig = Schnorr.sign(msg, k.secretKey());
+        for (int i = 0; i < 20_000; i++) Schnorr.verify(sig, msg, k.publicKey()); // warm-up
+        int n = 100_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) if (!Schnorr.verify(sig, msg, k.publicKey())) throw new AssertionError();
+        double single = n / ((System.nanoTime() - t0) / 1e9);
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long t1 = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) fs.add(pool.submit(() -> {
+            for (int i = 0; i < n; i++) Schnorr.verify(sig, msg, k.publicKey());
+        }));
+        for (Future<?> f : fs) f.get();
+        double all = (double) n * threads / ((System.nanoTime() - t1) / 1e9);
+        pool.shutdown();
+        System.out.printf("libsecp256k1 BIP-340 verify: %,.0f/s on 1 thread, %,.0f/s on %d threads%n", single, all, threads);
+    }
+
+    private static List<byte[]> signedBodies(int n) throws Exception {
+        List<EventSigner> authors = new ArrayList<>();
+        for (int i = 0; i < 100; i++) authors.add(new EventSigner(KeyPair.generate()));
+        long now = Instant.now().getEpochSecond();
+        byte[][] out = new byte[n][];
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int start = t;
+            fs.add(pool.submit(() -> {
+                for (int i = start; i < n; i += threads) {
+                    // spread over 30 days, like a node that has been running for a while
+                    Event e = authors.get(i % authors.size()).sign(1, List.of(List.of("t", "bench")),
+                            "benchmark post number " + i + " with some ordinary text in it", now - (n - i) * 26L);
+                    out[i] = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
+                }
+            }));
+        }
+        for (Future<?> f : fs) f.get();
+        pool.shutdown();
+        return Arrays.asList(out);
+    }
+
+    private static void publishRate(NodeProcess node, List<byte[]> bodies) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        int warmup = Math.min(20_000, bodies.size() / 5); // lets the JIT finish before the clock starts
+        int apiPort = node.overlayPort() + 1;
+        Callable<Void> client = () -> {
+            try (RawHttpClient http = new RawHttpClient("127.0.0.1", apiPort)) { // one keep-alive connection
+                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                    if (http.exchange(http.postRequest("/publish", bodies.get(i), false)) != 200) failures.incrementAndGet();
+                    if (i == warmup) markStart();
+                }
+            }
+            return null;
+        };
+        long pid = node.process().pid();
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<Void>> fs = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) fs.add(pool.submit(client));
+        while (startNanos == 0) Thread.onSpinWait();
+        double nodeCpu0 = MachineInfo.cpuSeconds(pid);
+        double benchCpu0 = MachineInfo.cpuSeconds(ProcessHandle.current().pid());
+        for (Future<Void> f : fs) f.get();
+        long elapsed = System.nanoTime() - startNanos;
+        double nodeCpu = MachineInfo.cpuSeconds(pid) - nodeCpu0;
+        double benchCpu = MachineInfo.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
+        pool.shutdown();
+        int measured = bodies.size() - warmup;
+        System.out.printf("/publish sustained: %,.0f events/s (%d keep-alive clients, %,d events after %,d warm-up, %d failures)%n",
+                measured / (elapsed / 1e9), CLIENTS, measured, warmup, failures.get());
+        System.out.printf("  CPU per event: node %.0f µs, load generator %.0f µs (both share this machine's cores)%n",
+                nodeCpu * 1e6 / measured, benchCpu * 1e6 / measured);
+    }
+
+    private static volatile long startNanos;
+
+    private static void markStart() { startNanos = System.nanoTime(); }
+
+    private static void firstLoadLatency(NodeProcess node) throws Exception {
+        try (RawHttpClient http = new RawHttpClient("127.0.0.1", node.overlayPort() + 1)) {
+            byte[] firstLoad = http.postRequest("/req",
+                    "{\"kinds\":[40000],\"since\":-1,\"until\":-1,\"limit\":300}".getBytes(StandardCharsets.UTF_8), true);
+            for (int i = 0; i < 500; i++) http.exchange(firstLoad); // warm-up
+            int n = 2_000;
+            long[] micros = new long[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                if (http.exchange(firstLoad) != 200) throw new IllegalStateException("/req failed");
+                micros[i] = (System.nanoTime() - t0) / 1_000;
+            }
+            Arrays.sort(micros);
+            System.out.printf("/req first load (300 events, gzip %,d bytes): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %,d requests%n",
+                    http.lastBodyLength(), micros[n / 2] / 1000.0, micros[n * 99 / 100] / 1000.0, micros[n - 1] / 1000.0, n);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.nostrp2p.bench;
+
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.Hex;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Kinds;
+import org.nostrp2p.node.Node;
+import org.nostrp2p.testutil.NodeProcess;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Issue 4's loopback benchmark: N real node processes (default 16), posts published at random
+ * nodes, and for every post and every other node the time from the publishing node storing it
+ * to that node storing it (both read from the nodes' own SQLite files: events.received_at), plus
+ * overlay bytes per node per post (each node's counters, saved in its store every 5 s).
+ * Run: scripts/bench.sh overlay [NODES] [POSTS]
+ */
+public final class OverlayBench {
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        int posts = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        System.out.println(MachineInfo.describe());
+        Path dir = Files.createTempDirectory("nostrp2p-overlay-bench");
+        Random random = new Random(1);
+        List<EventSigner> users = new ArrayList<>();
+        List<NodeProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                users.add(new EventSigner(KeyPair.generate()));
+                List<String> extra = new ArrayList<>(List.of("--retry-base-seconds", "1"));
+                if (i > 0) extra.addAll(List.of("-b", "127.0.0.1:" + nodes.get(random.nextInt(i)).overlayPort()));
+                nodes.add(NodeProcess.startOn(NodeProcess.freePortPair(), dir.resolve("n" + i), users.get(i).keys().npub(), null,
+                        extra.toArray(String[]::new)));
+            }
+            System.out.printf("%d nodes started; letting the overlay settle for 15 s...%n", count);
+            Thread.sleep(15_000);
+            long[] before = traffic(dir, count);
+            long t0 = System.currentTimeMillis();
+            Map<String, Integer> origin = new HashMap<>();
+            for (int p = 0; p < posts; p++) {
+                int k = random.nextInt(count);
+                Event e = users.get(k).sign(Kinds.POST, List.of(), "benchmark post " + p + " from node " + k);
+                if (nodes.get(k).api().publish(e).status() != 200) throw new IllegalStateException("publish failed");
+                origin.put(e.id(), k);
+                Thread.sleep(100);
+            }
+            System.out.printf("%d posts published over %.1f s; waiting for delivery...%n", posts, (System.currentTimeMillis() - t0) / 1000.0);
+            Thread.sleep(8_000); // delivery, and one more traffic-counter save
+            long[] after = traffic(dir, count);
+            long postingMillis = System.currentTimeMillis() - t0;
+
+            // received_at per node per post, from the nodes' own files
+            List<Map<String, Long>> receivedAt = new ArrayList<>();
+            for (int i = 0; i < count; i++) receivedAt.add(receivedAt(dir.resolve("n" + i)));
+            List<Long> latencies = new ArrayList<>();
+            int missing = 0;
+            for (Map.Entry<String, Integer> e : origin.entrySet()) {
+                Long sent = receivedAt.get(e.getValue()).get(e.getKey());
+                for (int i = 0; i < count; i++) {
+                    if (i == e.getValue()) continue;
+                    Long got = receivedAt.get(i).get(e.getKey());
+                    if (got == null) missing++;
+                    else latencies.add(got - sent);
+                }
+            }
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long sentBytes = 0;
+            for (int i = 0; i < count; i++) sentBytes += after[i] - before[i];
+            System.out.printf("deliveries: %,d of %,d (%d missing)%n", sorted.length, sorted.length + missing, missing);
+            System.out.printf("publish-to-delivered latency: p50 %d ms, p99 %d ms, max %d ms%n",
+                    pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
+            System.out.printf("overlay bytes sent per node per post: %,.0f (all traffic during %.0f s of posting, keep-alives included)%n",
+                    (double) sentBytes / count / posts, postingMillis / 1000.0);
+        } finally {
+            for (NodeProcess n : nodes) n.close();
+        }
+    }
+
+    private static long pct(long[] sorted, double q) {
+        if (sorted.length == 0) return -1;
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * q) - 1)];
+    }
+
+    private static long[] traffic(Path dir, int count) throws Exception {
+        long[] out = new long[count];
+        for (int i = 0; i < count; i++) {
+            try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("n" + i).resolve("nostrp2p.db"));
+                 var ps = c.prepareStatement("SELECT value FROM kv WHERE key = ?")) {
+                ps.setString(1, Node.TRAFFIC_SENT);
+                try (ResultSet rs = ps.executeQuery()) {
+                    out[i] = rs.next() ? Long.parseLong(new String(rs.getBytes(1), StandardCharsets.US_ASCII)) : 0;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Long> receivedAt(Path nodeDir) throws Exception {
+        Map<String, Long> out = new HashMap<>();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + nodeDir.resolve("nostrp2p.db"));
+             var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, received_at FROM events WHERE kind = 1")) {
+            while (rs.next()) out.put(Hex.encode(rs.getBytes(1)), rs.getLong(2));
+        }
+        return out;
+    }
+
+}

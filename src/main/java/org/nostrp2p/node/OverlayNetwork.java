@@ -123,7 +123,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
     public boolean acceptBroadcast(int type, byte[] payload) {
         if (type != EVENT) return false;
         Optional<Event> e = checked(payload);
-        if (e.isEmpty() || !isBroadcastKind(e.get().kind())) return false;
+        if (e.isEmpty() || !Audience.isEveryone(e.get())) return false;
         background.execute(() -> store(e.get()));
         return true;
     }
@@ -139,7 +139,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
             }
             case EVENTS -> {
                 List<Event> events = new ArrayList<>();
-                for (byte[] one : unpackList(payload)) checked(one).ifPresent(events::add);
+                for (byte[] one : unpackList(payload)) checked(one).filter(Audience::isEveryone).ifPresent(events::add);
                 background.execute(() -> events.forEach(this::store));
                 return true;
             }
@@ -204,10 +204,6 @@ public final class OverlayNetwork implements Network, OverlayApp {
 
     private static final List<Integer> BROADCAST_KINDS = List.of(Kinds.POST, Kinds.REPOST, Kinds.PROFILE);
 
-    private static boolean isBroadcastKind(int kind) {
-        return kind == Kinds.POST || kind == Kinds.REPOST || kind == Kinds.PROFILE;
-    }
-
     /** Parses and verifies; empty for anything malformed, forged or of a kind we do not take. */
     private static Optional<Event> checked(byte[] json) {
         try {
@@ -263,7 +259,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
             return;
         }
         List<Event> events = store.query(new EventQuery(null, null, BROADCAST_KINDS, Map.of(), since, Long.MAX_VALUE, CATCH_UP_MAX))
-                .stream().filter(e -> !held.contains(e.id())).toList();
+                .stream().filter(e -> !held.contains(e.id()) && Audience.isEveryone(e)).toList();
         if (events.isEmpty()) return;
         for (int i = 0; i < events.size(); i += EVENTS_PER_BATCH) {
             List<Event> batch = events.subList(i, Math.min(events.size(), i + EVENTS_PER_BATCH));

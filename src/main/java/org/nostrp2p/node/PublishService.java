@@ -94,10 +94,8 @@ public final class PublishService {
 
     private Route routePost(Event e) {
         if (e.content().isBlank()) throw Rejected.badRequest("Content is required");
-        List<String> others = pubkeysIn(e).stream().filter(p -> !p.equals(owner)).toList();
-        // a reply or mention goes to the tagged users; a normal post or a quote repost to everyone
-        if (!others.isEmpty() && !e.hasTag("q")) return Route.unicast(others);
-        return Route.broadcast();
+        pubkeysIn(e); // every p tag must name a valid pubkey
+        return Audience.isEveryone(e) ? Route.broadcast() : Route.unicast(Audience.recipients(e));
     }
 
     private Route routeReaction(Event e) {

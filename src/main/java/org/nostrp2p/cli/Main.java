@@ -6,12 +6,17 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
-/** The nostrp2p command: one program for the node, key generation and (later) the client. */
+/** The nostrp2p command: one program for the node, key generation, a local devnet and the client. */
 @Command(name = "nostrp2p",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "NostrP2P: pure peer-to-peer microblogging. Run your own node; your client talks only to it.",
-        subcommands = {GenkeyCommand.class, ServerCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenkeyCommand.class, ServerCommand.class, DevnetCommand.class,
+                InitCommand.class, PublishCommands.Post.class, PublishCommands.Reply.class, PublishCommands.Mention.class,
+                PublishCommands.Quote.class, PublishCommands.Repost.class, PublishCommands.React.class,
+                PublishCommands.Follow.class, PublishCommands.Unfollow.class, ProfileCommand.class,
+                ReadCommands.Timeline.class, ReadCommands.Thread.class, ReadCommands.Notifications.class, WatchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

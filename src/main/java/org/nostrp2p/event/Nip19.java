@@ -20,7 +20,7 @@ public final class Nip19 {
     public static byte[] decode(String expectedPrefix, String value) {
         Bech32.Decoded d = Bech32.decode(value.strip());
         if (!d.hrp().equals(expectedPrefix)) {
-            throw new IllegalArgumentException("expected an " + expectedPrefix + "1… value, got " + d.hrp() + "1…");
+            throw new IllegalArgumentException("expected " + expectedPrefix + "1…, got " + d.hrp() + "1…");
         }
         if (d.data().length != 32) {
             throw new IllegalArgumentException(expectedPrefix + " must hold 32 bytes, it holds " + d.data().length);

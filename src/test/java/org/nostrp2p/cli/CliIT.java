@@ -5,14 +5,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Nip19;
 import org.nostrp2p.event.Hex;
+import org.nostrp2p.testutil.Cli;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -20,19 +19,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class CliIT {
     @TempDir Path tmp;
 
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) throws Exception {
-        Process p = new ProcessBuilder(NodeProcess.javaCommand(List.of(args))).start();
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished");
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
-
     @Test
     void genkeyPrintsAMatchingPairInBothForms() throws Exception {
-        Run r = run("genkey");
+        Cli.Run r = Cli.run("genkey");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(8, lines.length, r.out());
@@ -49,7 +38,7 @@ class CliIT {
                 new String[]{"server", "-p", KeyPair.generate().npub(), "-l", "nohostport"},
                 new String[]{"server", "-p", KeyPair.generate().npub(), "--max-events", "many"},
                 new String[]{"frobnicate"})) {
-            Run r = run(args);
+            Cli.Run r = Cli.run(args);
             assertEquals(2, r.exit(), String.join(" ", args));
             String[] lines = r.err().strip().split("\n");
             assertEquals(2, lines.length, r.err());
@@ -63,7 +52,7 @@ class CliIT {
     void portInUseIsOneClearLine() throws Exception {
         int port = NodeProcess.freePortPair();
         try (ServerSocket busy = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
-            Run r = run("server", "-p", KeyPair.generate().npub(), "-l", "127.0.0.1:" + port, "--data-dir", tmp.toString());
+            Cli.Run r = Cli.run("server", "-p", KeyPair.generate().npub(), "-l", "127.0.0.1:" + port, "--data-dir", tmp.toString());
             assertEquals(1, r.exit());
             assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + port + " (overlay) and 127.0.0.1:" + (port + 1)), r.err());
             assertFalse(r.err().contains("\tat "), r.err());
@@ -72,7 +61,7 @@ class CliIT {
 
     @Test
     void sslWithoutCertificateFilesIsAClearError() throws Exception {
-        Run r = run("server", "-p", KeyPair.generate().npub(), "-s", "--cert", tmp.resolve("none.pem").toString());
+        Cli.Run r = Cli.run("server", "-p", KeyPair.generate().npub(), "-s", "--cert", tmp.resolve("none.pem").toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--ssl needs a readable"), r.err());
     }
@@ -81,7 +70,7 @@ class CliIT {
     void twoNodesCannotShareADataDirectory() throws Exception {
         String owner = KeyPair.generate().npub();
         try (NodeProcess first = NodeProcess.start(tmp.resolve("shared"), owner)) {
-            Run r = run("server", "-p", owner, "-l", "127.0.0.1:" + NodeProcess.freePortPair(), "--data-dir", tmp.resolve("shared").toString());
+            Cli.Run r = Cli.run("server", "-p", owner, "-l", "127.0.0.1:" + NodeProcess.freePortPair(), "--data-dir", tmp.resolve("shared").toString());
             assertEquals(1, r.exit());
             assertTrue(r.err().contains("in use by another running node"), r.err());
         }

@@ -38,7 +38,7 @@ class Nip19Test {
     @Test
     void wrongPrefixIsReported() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nip19.decode(Nip19.NPUB, NSEC));
-        assertEquals("expected an npub1… value, got nsec1…", e.getMessage());
+        assertEquals("expected npub1…, got nsec1…", e.getMessage());
     }
 
     @Test

@@ -1,0 +1,111 @@
+package org.nostrp2p.cli;
+
+import org.nostrp2p.client.ClientSession;
+import org.nostrp2p.client.Ids;
+import org.nostrp2p.event.Event;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.function.Function;
+
+/** The client commands that write: each signs one event with the user's key and sends it to their node. */
+final class PublishCommands {
+    private PublishCommands() {}
+
+    /** Runs one action and says what was published, with the id to refer to it. */
+    abstract static class Publish implements Runnable {
+        @Mixin ClientOptions client;
+
+        abstract Event publish(ClientSession session);
+
+        abstract String what();
+
+        @Override
+        public void run() {
+            Event e = publish(client.session());
+            System.out.println(what() + ": " + Ids.note(e.id()));
+        }
+    }
+
+    static String text(List<String> words) { return String.join(" ", words); }
+
+    @Command(name = "post", mixinStandardHelpOptions = true, description = "Post to everyone.")
+    static final class Post extends Publish {
+        @Parameters(arity = "1..*", paramLabel = "TEXT") List<String> text;
+
+        @Override Event publish(ClientSession s) { return s.post(text(text)); }
+
+        @Override String what() { return "Posted"; }
+    }
+
+    @Command(name = "reply", mixinStandardHelpOptions = true, description = "Reply to a post (its author's node gets it).")
+    static final class Reply extends Publish {
+        @Parameters(index = "0", paramLabel = "POST_ID", description = "note1… or hex") String id;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT") List<String> text;
+
+        @Override Event publish(ClientSession s) { return s.reply(Ids.eventId(id), text(text)); }
+
+        @Override String what() { return "Replied"; }
+    }
+
+    @Command(name = "mention", mixinStandardHelpOptions = true, description = "Post to one user (their node gets it).")
+    static final class Mention extends Publish {
+        @Parameters(index = "0", paramLabel = "USER", description = "npub1… or hex") String user;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT") List<String> text;
+
+        @Override Event publish(ClientSession s) { return s.mention(Ids.pubkey(user), text(text)); }
+
+        @Override String what() { return "Mentioned"; }
+    }
+
+    @Command(name = "quote", mixinStandardHelpOptions = true, description = "Repost a post with your comment (to everyone).")
+    static final class Quote extends Publish {
+        @Parameters(index = "0", paramLabel = "POST_ID", description = "note1… or hex") String id;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT") List<String> text;
+
+        @Override Event publish(ClientSession s) { return s.quote(Ids.eventId(id), text(text)); }
+
+        @Override String what() { return "Quoted"; }
+    }
+
+    /** Commands that act on one post and take nothing else. */
+    abstract static class OnPost extends Publish {
+        @Parameters(index = "0", paramLabel = "POST_ID", description = "note1… or hex") String id;
+
+        Event on(Function<String, Event> action) { return action.apply(Ids.eventId(id)); }
+    }
+
+    @Command(name = "repost", mixinStandardHelpOptions = true, description = "Repost a post to everyone.")
+    static final class Repost extends OnPost {
+        @Override Event publish(ClientSession s) { return on(s::repost); }
+
+        @Override String what() { return "Reposted"; }
+    }
+
+    @Command(name = "react", mixinStandardHelpOptions = true, description = "Like a post (\"+\"; its author's node gets it).")
+    static final class React extends OnPost {
+        @Override Event publish(ClientSession s) { return on(s::react); }
+
+        @Override String what() { return "Reacted"; }
+    }
+
+    @Command(name = "follow", mixinStandardHelpOptions = true, description = "Follow a user.")
+    static final class Follow extends Publish {
+        @Parameters(index = "0", paramLabel = "USER", description = "npub1… or hex") String user;
+
+        @Override Event publish(ClientSession s) { return s.follow(Ids.pubkey(user), true); }
+
+        @Override String what() { return "Now following " + user + "; follow list"; }
+    }
+
+    @Command(name = "unfollow", mixinStandardHelpOptions = true, description = "Stop following a user.")
+    static final class Unfollow extends Publish {
+        @Parameters(index = "0", paramLabel = "USER", description = "npub1… or hex") String user;
+
+        @Override Event publish(ClientSession s) { return s.follow(Ids.pubkey(user), false); }
+
+        @Override String what() { return "No longer following " + user + "; follow list"; }
+    }
+}

@@ -1,0 +1,150 @@
+package org.nostrp2p.cli;
+
+import org.nostrp2p.client.ClientTags;
+import org.nostrp2p.client.FeedPrinter;
+import org.nostrp2p.client.Ids;
+import org.nostrp2p.client.Names;
+import org.nostrp2p.client.NodeClient;
+import org.nostrp2p.client.PostKind;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.Kinds;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The client commands that read: what the user's node holds, shown as a person reads it. */
+final class ReadCommands {
+    /** What the Flutter client loads first: the newest 300 events (posts, reactions, profiles…). */
+    static final int FIRST_LOAD = 300;
+
+    private ReadCommands() {}
+
+    /** A reader: the user's node, their key (for "you" and notifications), names and a printer. */
+    abstract static class Reader implements Runnable {
+        @Mixin ClientOptions client;
+        NodeClient node;
+        String me;
+        FeedPrinter printer;
+
+        abstract void read();
+
+        @Override
+        public void run() {
+            node = client.nodeClient();
+            me = client.config().user().publicKeyHex();
+            printer = new FeedPrinter(System.out, new Names(node, me), node);
+            read();
+        }
+    }
+
+    /** Posts, oldest or newest first (stable for equal times: by id). */
+    static List<Event> posts(List<Event> events, boolean newestFirst) {
+        Comparator<Event> order = Comparator.comparingLong(Event::createdAt).thenComparing(Event::id);
+        return events.stream().filter(FeedPrinter::isPost).sorted(newestFirst ? order.reversed() : order).toList();
+    }
+
+    @Command(name = "timeline", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Show the posts your node holds: author names, what each answers or repeats, reaction counts.")
+    static final class Timeline extends Reader {
+        @Option(names = {"-n", "--limit"}, defaultValue = "20", paramLabel = "N", description = "Posts to show (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--oldest-first", description = "Oldest first (default: newest first).")
+        boolean oldestFirst;
+
+        @Option(names = "--following", description = "Only posts by people you follow (and yours).")
+        boolean following;
+
+        @Override
+        void read() {
+            if (limit < 1) throw new UserError("--limit must be at least 1", 2);
+            List<Event> events = node.timeline(Math.max(FIRST_LOAD, limit));
+            Set<String> authors = new HashSet<>();
+            if (following) {
+                node.replaceable(Kinds.FOLLOW_LIST, me).ifPresent(f -> authors.addAll(ClientTags.followed(f.tags())));
+                authors.add(me);
+            }
+            List<Event> shown = posts(events, true).stream().filter(e -> !following || authors.contains(e.pubkey())).limit(limit).toList();
+            if (shown.isEmpty()) {
+                System.out.println("No posts yet.");
+                return;
+            }
+            printer.learn(events);
+            List<Event> ordered = oldestFirst ? shown.reversed() : shown;
+            ordered.forEach(e -> printer.printPost(e, 0));
+        }
+    }
+
+    @Command(name = "thread", mixinStandardHelpOptions = true, description = "Show a post's thread: the first post and every reply.")
+    static final class Thread extends Reader {
+        @Parameters(paramLabel = "POST_ID", description = "note1… or hex: the first post or any reply in it") String id;
+
+        @Override
+        void read() {
+            String wanted = Ids.eventId(id);
+            Event start = node.held(wanted).orElseThrow(() -> new UserError("unknown id: your node holds no event " + Ids.note(wanted)));
+            String rootId = rootOf(start);
+            Event root = node.held(rootId).orElse(start);
+            List<Event> replies = node.timeline(FIRST_LOAD, "#e", List.of(rootId)).stream()
+                    .filter(e -> e.kind() == Kinds.POST && PostKind.of(e) == PostKind.REPLY).toList();
+            List<String> ids = new ArrayList<>(replies.stream().map(Event::id).toList());
+            ids.add(root.id());
+            printer.learn(node.timeline(FIRST_LOAD, "#e", ids)); // their reactions
+            printer.learn(replies);
+            printer.printPost(root, 0);
+            for (Event r : posts(replies, false)) printer.printPost(r, 2 * Math.min(4, depth(r)));
+        }
+
+        /** The thread's first post: a reply's "root"-marked e tag, else its first e tag; a post is its own root. */
+        private static String rootOf(Event e) {
+            if (e.kind() != Kinds.POST || PostKind.of(e) != PostKind.REPLY) return e.id();
+            for (List<String> t : e.tags()) {
+                if (t.size() > 3 && t.get(0).equals("e") && t.get(3).equals("root")) return t.get(1);
+            }
+            return e.tagValues("e").get(0);
+        }
+
+        private static int depth(Event reply) { return reply.tagValues("e").size(); }
+    }
+
+    @Command(name = "notifications", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Replies, mentions, reactions, reposts and quotes of your posts, newest first.")
+    static final class Notifications extends Reader {
+        @Option(names = {"-n", "--limit"}, defaultValue = "20", paramLabel = "N", description = "How many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        void read() {
+            if (limit < 1) throw new UserError("--limit must be at least 1", 2);
+            List<Event> mine = node.timeline(FIRST_LOAD, "#p", List.of(me)).stream()
+                    .filter(e -> isNotification(e, me))
+                    .sorted(Comparator.comparingLong(Event::createdAt).thenComparing(Event::id).reversed())
+                    .limit(limit).toList();
+            if (mine.isEmpty()) {
+                System.out.println("No notifications.");
+                return;
+            }
+            mine.forEach(printer::printNotification);
+        }
+    }
+
+    /** As the Flutter client decides: a reply, mention, quote, repost or reaction naming me in a p tag (not my own). */
+    static boolean isNotification(Event e, String me) {
+        if (e.pubkey().equals(me) || !e.tagValues("p").contains(me)) return false;
+        return switch (e.kind()) {
+            case Kinds.REPOST, Kinds.REACTION -> true;
+            case Kinds.POST -> switch (PostKind.of(e)) {
+                case REPLY, MENTION, QUOTE_REPOST -> true;
+                default -> false;
+            };
+            default -> false;
+        };
+    }
+}

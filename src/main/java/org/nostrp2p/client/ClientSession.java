@@ -1,0 +1,112 @@
+package org.nostrp2p.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Kinds;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One user acting through their node: every event is signed here, with the user's key, and published. */
+public final class ClientSession {
+    private final EventSigner signer;
+    private final NodeClient node;
+
+    public ClientSession(KeyPair user, NodeClient node) {
+        this.signer = new EventSigner(user);
+        this.node = node;
+    }
+
+    public String me() { return signer.keys().publicKeyHex(); }
+
+    public NodeClient node() { return node; }
+
+    public Event post(String text) { return publish(Kinds.POST, List.of(), text(text)); }
+
+    public Event reply(String parentId, String text) {
+        return publish(Kinds.POST, ClientTags.reply(find(parentId)), text(text));
+    }
+
+    public Event mention(String pubkey, String text) { return publish(Kinds.POST, ClientTags.mention(pubkey), text(text)); }
+
+    public Event quote(String quotedId, String text) {
+        return publish(Kinds.POST, ClientTags.quote(find(quotedId)), text(text));
+    }
+
+    /** A repost's content is the reposted event's JSON, as the Flutter client writes it. */
+    public Event repost(String id) {
+        Event target = find(id);
+        ObjectNode json = EventJson.toTree(target);
+        if (!json.has("sig")) json.put("sig", ""); // the node strips signatures it hands out
+        return publish(Kinds.REPOST, ClientTags.repost(target), json.toString());
+    }
+
+    public Event react(String id) { return publish(Kinds.REACTION, ClientTags.reaction(find(id)), "+"); }
+
+    /** Follows (or unfollows) a user: the current follow list with the change, as a new kind 3. */
+    public Event follow(String pubkey, boolean follow) {
+        if (follow && pubkey.equals(me())) throw new ClientException("you cannot follow yourself");
+        List<List<String>> current = node.replaceable(Kinds.FOLLOW_LIST, me()).map(Event::tags).orElse(List.of());
+        List<List<String>> next = follow ? ClientTags.follow(current, pubkey) : ClientTags.unfollow(current, pubkey);
+        if (next.equals(current)) {
+            throw new ClientException("you " + (follow ? "already follow " : "do not follow ") + Ids.npub(pubkey));
+        }
+        return publish(Kinds.FOLLOW_LIST, next, "");
+    }
+
+    public List<String> following() {
+        return node.replaceable(Kinds.FOLLOW_LIST, me()).map(e -> ClientTags.followed(e.tags())).orElse(List.of());
+    }
+
+    /** Sets the given profile fields; the others keep their current values. */
+    public Event setProfile(String name, String about, String picture) {
+        Profile current = Profile.of(node.replaceable(Kinds.PROFILE, me()));
+        ObjectNode content = EventJson.MAPPER.createObjectNode();
+        content.put("name", name != null ? name : current.name());
+        content.put("about", about != null ? about : current.about());
+        content.put("picture", picture != null ? picture : current.picture());
+        return publish(Kinds.PROFILE, List.of(), content.toString());
+    }
+
+    /** An event the node holds; an unknown id is the user's mistake (or not arrived yet), said plainly. */
+    public Event find(String id) {
+        Optional<Event> e = node.held(id);
+        if (e.isEmpty()) {
+            throw new ClientException("unknown id: your node holds no event " + Ids.note(id)
+                    + " (check the id, or wait until it arrives)");
+        }
+        return e.get();
+    }
+
+    private Event publish(int kind, List<List<String>> tags, String content) {
+        Event e = signer.sign(kind, tags, content);
+        node.publish(e);
+        return e;
+    }
+
+    private static String text(String text) {
+        if (text == null || text.isBlank()) throw new ClientException("an empty post: give the text to send");
+        return text;
+    }
+
+    /** A profile's fields, empty where unset or unreadable. */
+    public record Profile(String name, String about, String picture) {
+        public static Profile of(Optional<Event> kind0) {
+            if (kind0.isEmpty()) return new Profile("", "", "");
+            try {
+                JsonNode n = EventJson.MAPPER.readTree(kind0.get().content());
+                return new Profile(field(n, "name"), field(n, "about"), field(n, "picture"));
+            } catch (java.io.IOException | RuntimeException e) {
+                return new Profile("", "", "");
+            }
+        }
+
+        private static String field(JsonNode n, String name) {
+            return n != null && n.hasNonNull(name) ? n.get(name).asText() : "";
+        }
+    }
+}

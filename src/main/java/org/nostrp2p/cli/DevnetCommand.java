@@ -1,7 +1,7 @@
 package org.nostrp2p.cli;
 
+import org.nostrp2p.client.ClientConfig;
 import org.nostrp2p.event.KeyPair;
-import org.nostrp2p.event.Nip19;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,15 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * A local network on loopback in one command: by default the original's 4-node example
@@ -43,6 +42,9 @@ final class DevnetCommand implements Callable<Integer> {
             description = "Where the nodes keep users' keys, stores and logs (default: ~/.nostrp2p/devnet); reused on the next run.")
     Path dir;
 
+    @Option(names = "--demo", description = "The users then set profiles, follow each other, post, reply, mention, react, repost and quote.")
+    boolean demo;
+
     @Option(names = {"-d", "--debug"}, description = "Nodes write debug logs (to their log files).")
     boolean debug;
 
@@ -57,7 +59,7 @@ final class DevnetCommand implements Callable<Integer> {
         List<KeyPair> users = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Path nodeDir = home.resolve("node-" + (i + 1));
-            KeyPair user = userKey(nodeDir);
+            KeyPair user = userKey(nodeDir, api(i));
             users.add(user);
             List<String> args = new ArrayList<>(List.of("server", "-l", "127.0.0.1:" + port(i), "-p", user.npub(),
                     "--data-dir", nodeDir.resolve("data").toString()));
@@ -65,6 +67,10 @@ final class DevnetCommand implements Callable<Integer> {
             if (debug) args.add("-d");
             children.add(launch(args, nodeDir.resolve("node.log")));
             awaitApi(i, home); // one by one, as people would: each boot peer is up before its joiners
+        }
+        if (demo) {
+            if (count < 2) throw new UserError("--demo needs at least 2 nodes", 2);
+            new DevnetDemo(users, IntStream.range(0, count).mapToObj(this::api).toList()).run();
         }
         printGuide(users, home);
         for (Process p : children) p.waitFor();
@@ -82,25 +88,23 @@ final class DevnetCommand implements Callable<Integer> {
 
     private int port(int i) { return basePort + 2 * i; }
 
-    /** The user's key for a node: generated once, kept beside its store, readable only by the owner. */
-    private static KeyPair userKey(Path nodeDir) throws IOException {
-        Files.createDirectories(nodeDir);
-        Path file = nodeDir.resolve("user.nsec");
-        if (Files.exists(file)) {
-            try {
-                return KeyPair.fromSecretKey(Nip19.decode(Nip19.NSEC, Files.readString(file).strip()));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(file + " does not hold a valid nsec: " + e.getMessage());
-            }
+    private URI api(int i) { return URI.create("http://127.0.0.1:" + (port(i) + 1)); }
+
+    /**
+     * The node directory doubles as its user's client config directory: the key file (generated
+     * once, owner-only) and client.properties naming the node, so `-c DIR` points a client at it.
+     */
+    private static KeyPair userKey(Path nodeDir, URI api) {
+        ClientConfig config = new ClientConfig(nodeDir, Map.of());
+        KeyPair user;
+        if (config.hasKeyFile()) {
+            user = config.user();
+        } else {
+            user = KeyPair.generate();
+            config.saveKey(user);
         }
-        KeyPair k = KeyPair.generate();
-        Files.writeString(file, k.nsec() + "\n", StandardCharsets.US_ASCII);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // a file system without POSIX permissions: leave as created
-        }
-        return k;
+        config.saveNode(api);
+        return user;
     }
 
     /** A node as a child process: this JVM's java, options and jar. */
@@ -144,11 +148,13 @@ final class DevnetCommand implements Callable<Integer> {
                     i == 0 ? " (started the network)" : " (joined via node " + (char) ('A' + bootOf(i)) + ")"));
             sb.append(String.format("        client API  http://127.0.0.1:%d%n", port(i) + 1));
             sb.append(String.format("        user        %s%n", users.get(i).npub()));
-            sb.append(String.format("        secret key  %s (for this user's client only)%n",
-                    home.resolve("node-" + (i + 1)).resolve("user.nsec")));
+            sb.append(String.format("        client dir  %s (its user's key file and node address)%n", home.resolve("node-" + (i + 1))));
         }
-        sb.append("\nPoint a client at a node's client API with that node's user (the Flutter client: server\n")
-                .append("address = the API URL, key = the nsec in the file). Ctrl-C stops every node.\n");
+        Path first = home.resolve("node-1");
+        sb.append("\nUse our client as node A's user:  ./nostrp2p timeline -c ").append(first)
+                .append("\n                                 ./nostrp2p post -c ").append(first).append(" \"Hello!\"\n")
+                .append("The Flutter client: server address = a client API above, key = the nsec in that node's user.nsec.\n")
+                .append("Ctrl-C stops every node.\n");
         System.out.print(sb);
         System.out.flush();
     }

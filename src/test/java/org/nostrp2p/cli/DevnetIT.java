@@ -7,13 +7,9 @@ import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Nip19;
 import org.nostrp2p.testutil.ApiClient;
-import org.nostrp2p.testutil.NodeProcess;
+import org.nostrp2p.testutil.Cli;
+import org.nostrp2p.testutil.Devnet;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,71 +22,54 @@ import static org.junit.jupiter.api.Assertions.*;
 class DevnetIT {
     @TempDir Path tmp;
 
-    private static int freeRange(int ports) throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = NodeProcess.freePortPair();
-            if (allFree(base, ports)) return base;
-        }
-        throw new IllegalStateException("no free port range");
-    }
-
-    private static boolean allFree(int base, int ports) {
-        for (int p = base; p < base + ports; p++) {
-            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                // free
-            } catch (Exception inUse) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private String logs() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= 3; i++) {
-            try {
-                sb.append("\n--- node ").append(i).append(":\n").append(Files.readString(tmp.resolve("node-" + i).resolve("node.log")));
-            } catch (java.io.IOException e) {
-                sb.append("\n--- node ").append(i).append(": no log");
-            }
-        }
-        return sb.toString();
-    }
-
     @Test
     void startsANetworkWhoseNodesTalkAndStopsThemAll() throws Exception {
-        int base = freeRange(6);
-        Process devnet = new ProcessBuilder(NodeProcess.javaCommand(List.of("devnet", "-n", "3", "--base-port",
-                String.valueOf(base), "--dir", tmp.toString(), "-d"))).redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(devnet.getInputStream(), StandardCharsets.UTF_8))) {
-            StringBuilder seen = new StringBuilder();
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                seen.append(line).append('\n');
-                if (line.contains("Ctrl-C stops every node")) break;
-            }
-            assertTrue(seen.toString().contains("client API  http://127.0.0.1:" + (base + 1)), seen.toString());
+        Devnet devnet = Devnet.start(tmp, 3);
+        try {
+            assertTrue(devnet.guide().contains("client API  " + devnet.api(0)), devnet.guide());
+            assertTrue(devnet.guide().contains("timeline -c " + devnet.nodeDir(0)), devnet.guide());
 
-            // node A's user posts through node A at once, while the network may still be forming;
-            // node C (joined via B) shows it: by broadcast, or by the periodic exchange (every 15 s)
-            Path keyFile = tmp.resolve("node-1").resolve("user.nsec");
+            // node A's user posts through node A; node C (joined via B) shows it
+            Path keyFile = devnet.nodeDir(0).resolve("user.nsec");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
             EventSigner alice = new EventSigner(KeyPair.fromSecretKey(Nip19.decode(Nip19.NSEC, Files.readString(keyFile).strip())));
             Event post = alice.sign(1, List.of(), "hello devnet");
-            assertEquals(200, new ApiClient("http://127.0.0.1:" + (base + 1)).publish(post).status());
-            ApiClient nodeC = new ApiClient("http://127.0.0.1:" + (base + 5));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            assertEquals(200, new ApiClient(devnet.api(0)).publish(post).status());
+            ApiClient nodeC = new ApiClient(devnet.api(2));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             boolean arrived = false;
             while (!arrived && System.nanoTime() < deadline) {
                 arrived = nodeC.timeline(50).stream().anyMatch(e -> e.id().equals(post.id()));
                 if (!arrived) Thread.sleep(200);
             }
-            assertTrue(arrived, () -> "the post reached node C; logs:" + logs());
+            assertTrue(arrived, () -> "the post reached node C; logs:" + devnet.logs());
         } finally {
-            devnet.destroy(); // SIGTERM, as Ctrl-C would
-            assertTrue(devnet.waitFor(30, TimeUnit.SECONDS), "devnet exits");
+            assertTrue(devnet.stop(), "devnet exits and every node stopped: its ports are free again");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!allFree(base, 6) && System.nanoTime() < deadline) Thread.sleep(200);
-        assertTrue(allFree(base, 6), "every node stopped: its ports are free again");
+    }
+
+    @Test
+    void demoLeavesALivingConversationOnEveryNode() throws Exception {
+        Devnet devnet = Devnet.start(tmp, 4, "--demo");
+        try {
+            assertTrue(devnet.guide().contains("demo: Bob replied to Alice's reply"), devnet.guide());
+            // Dave's node (joined via A) shows the broadcast part of the conversation
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String timeline = "";
+            while (System.nanoTime() < deadline) {
+                Cli.Run r = Cli.run("timeline", "-c", devnet.nodeDir(3).toString());
+                assertEquals(0, r.exit(), r.toString());
+                timeline = r.out();
+                if (timeline.contains("Carol quoted Bob") && timeline.contains("Dave (you) reposted Bob:")) break;
+                Thread.sleep(500);
+            }
+            assertTrue(timeline.contains("Carol quoted Bob") && timeline.contains("Dave (you) reposted Bob:"), timeline);
+            assertTrue(timeline.contains("+1 reaction"), "Dave's own reaction is counted: " + timeline);
+            String bobsNotifications = Cli.run("notifications", "-c", devnet.nodeDir(1).toString()).out();
+            assertTrue(bobsNotifications.contains("Alice replied to your post"), bobsNotifications);
+            assertTrue(bobsNotifications.contains("Dave reacted + to your post"), bobsNotifications);
+        } finally {
+            assertTrue(devnet.stop(), "devnet stopped");
+        }
     }
 }

@@ -130,6 +130,18 @@ class ClientE2EIT {
             eventually(A, out -> out.contains("name       Bobby"), "A sees Bob's new name", "profile", bob);
             assertTrue(ok(C, "timeline").out().contains("Bobby"), "C's timeline uses the new name");
 
+            // watch on B: the first load, then what arrives while it polls (a post and a reply to B)
+            var watch = Cli.start(List.of("watch", "-c", devnet.nodeDir(B).toString(), "--interval", "1", "--for", "15", "--first", "3"));
+            Thread.sleep(4_000); // the watch's JVM starts and makes its first load
+            String later = noteIn(ok(C, "post", "Anyone", "watching?").out());
+            String answer = noteIn(ok(A, "reply", post, "Still", "here").out());
+            Cli.Run watched = watch.get(60, TimeUnit.SECONDS);
+            assertEquals(0, watched.exit(), watched.toString());
+            String w = watched.out();
+            assertTrue(w.indexOf("-- watching") > w.indexOf("Worth reading"), "first load, then polling: " + w);
+            assertTrue(w.contains("Carol\n  Anyone watching?\n  " + later), w);
+            assertTrue(w.contains("Alice replied to your post: \"Hello from Bob\"\n  Still here\n  " + answer), () -> w + devnet.logs());
+
             // the mention went to A's node only, and an unknown id is said plainly
             assertFalse(ok(B, "timeline").out().contains("Hi Alice"), "B's node never got C's mention of A");
             Cli.Run unknown = as(A, "reply", Ids.note("ab".repeat(32)), "hello?");

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged program run as a user runs it: a separate process, its output and exit code. */
@@ -13,7 +16,15 @@ public final class Cli {
         public String toString() { return "exit " + exit + "\n--- stdout:\n" + out + "--- stderr:\n" + err; }
     }
 
+    /** Output readers and background runs get their own threads (the common pool may have just one). */
+    private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
+
     private Cli() {}
+
+    /** Runs in the background (e.g. a command that polls while the test acts). */
+    public static Future<Run> start(List<String> args) {
+        return THREADS.submit(() -> run(Map.of(), "", args));
+    }
 
     public static Run run(String... args) throws Exception {
         return run(Map.of(), "", List.of(args));
@@ -26,8 +37,8 @@ public final class Cli {
         pb.environment().remove("NOSTRP2P_NODE");
         pb.environment().putAll(env);
         Process p = pb.start();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), THREADS);
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), THREADS);
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }

@@ -2,6 +2,7 @@
 # Runs a benchmark from src/test/java/org/nostrp2p/bench against the packaged node.
 #   scripts/bench.sh node [EVENTS]           issue 3: verify rate, /publish rate, /req latency, RSS
 #   scripts/bench.sh overlay [NODES] [POSTS] issue 4: real nodes on loopback, delivery latency, bytes
+#   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -11,7 +12,8 @@ which="${1:-node}"; shift || true
 case "$which" in
   node) main=org.nostrp2p.bench.NodeBench ;;
   overlay) main=org.nostrp2p.bench.OverlayBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay)" >&2; exit 2 ;;
+  sim) main=org.nostrp2p.bench.SimBench ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \

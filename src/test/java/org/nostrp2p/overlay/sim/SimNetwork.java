@@ -7,6 +7,7 @@ import org.nostrp2p.overlay.PeerAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds a simulated network and measures what the issue asks: delivery, copies, latency, hops. */
@@ -34,12 +35,18 @@ public final class SimNetwork {
      * each joining through the seed as a person would through one well-known public node.
      */
     public void build(int count, double privateShare, long joinGapMillis) {
+        build(count, privateShare, joinGapMillis, joined -> { });
+    }
+
+    /** As above, telling progress the number of nodes started so far after each one. */
+    public void build(int count, double privateShare, long joinGapMillis, IntConsumer progress) {
         seed = sim.addNode(true, List.of());
         List<PeerAddress> boot = List.of(new PeerAddress("sim-node-0", 20_000));
         for (int i = 1; i < count; i++) {
             boolean isPrivate = sim.random().nextDouble() < privateShare;
             sim.runFor(joinGapMillis);
             sim.addNode(!isPrivate, boot);
+            progress.accept(i + 1);
         }
     }
 

@@ -47,12 +47,17 @@ public final class Simulator {
     private long now;
     private long order;
     private long messagesDelivered;
+    private boolean measureBytes;
 
     public Simulator(Settings settings, OverlayConfig config) {
         this.settings = settings;
         this.config = config;
         this.random = new SplittableRandom(settings.seed());
+        this.measureBytes = settings.measureBytes();
     }
+
+    /** Counts wire bytes from now on (each message encoded: slower); benchmarks turn it on for a window. */
+    public void measureBytes(boolean on) { measureBytes = on; }
 
     /** One simulated node: its protocol core, its environment, its counters. */
     public final class SimNode implements Env {
@@ -179,7 +184,7 @@ public final class Simulator {
     private void transmit(SimNode from, NodeId toId, Msg m) {
         if (!from.alive || !from.connections.contains(toId)) return;
         SimNode to = nodes.get(toId);
-        if (settings.measureBytes()) {
+        if (measureBytes) {
             int size = WireCodec.encode(m).length + 4; // + frame length prefix
             from.bytesSent += size;
             to.bytesReceived += size;

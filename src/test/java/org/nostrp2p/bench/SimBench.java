@@ -1,0 +1,90 @@
+package org.nostrp2p.bench;
+
+import org.nostrp2p.overlay.OverlayConfig;
+import org.nostrp2p.overlay.sim.SimNetwork;
+import org.nostrp2p.overlay.sim.Simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Issue 4's simulator figures at scale (default 10,000 nodes, 70% private, 50 ± 10 ms links):
+ * broadcast delivery, copies and p99 in steady state and after 20% crash at once, unicast, plus
+ * the heap the simulated nodes' overlay state takes per node and the bytes each node sends per
+ * second. Usage: scripts/bench.sh sim [NODES] [SEED]; give the JVM room (BENCH_JAVA_OPTS=-Xmx…).
+ */
+public final class SimBench {
+    private static final long START = System.nanoTime();
+
+    public static void main(String[] args) {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
+        System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        System.out.printf("simulating %,d nodes, 70%% private, 50 ± 10 ms links, joining 20 ms apart through one node, seed %d%n", nodes, seed);
+
+        long heapBefore = usedHeap();
+        SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), OverlayConfig.DEFAULT);
+        int step = Math.max(1, nodes / 10);
+        net.build(nodes, 0.70, 20, joined -> {
+            if (joined % step == 0) progress("%,d nodes joined, %,d messages so far", joined, net.sim().messagesDelivered());
+        });
+        net.sim().runFor(60_000);
+        progress("settled 60 s after the last join");
+        long perNode = (usedHeap() - heapBefore) / nodes;
+        System.out.printf("heap per simulated node (overlay state and the simulator's share): %,d bytes%n", perNode);
+
+        Simulator sim = net.sim();
+        List<SimNetwork.BroadcastResult> cold = broadcasts(net, 3);
+        System.out.println("cold (after a quiet minute): " + SimNetwork.summary(cold));
+
+        sim.measureBytes(true);
+        long sentBefore = bytesSent(sim);
+        long simStart = sim.now();
+        List<SimNetwork.BroadcastResult> steady = broadcasts(net, 20);
+        double seconds = (sim.now() - simStart) / 1000.0;
+        System.out.println("steady state: " + SimNetwork.summary(steady) + " " + latencies(steady));
+        System.out.printf("bytes sent per node per second, one broadcast every 3 s: %.0f%n",
+                (bytesSent(sim) - sentBefore) / (double) nodes / seconds);
+        sentBefore = bytesSent(sim);
+        sim.runFor(60_000);
+        System.out.printf("bytes sent per node per second, idle (the protocol core only; TCP keep-alive pings are the transport's): %.0f%n",
+                (bytesSent(sim) - sentBefore) / (double) nodes / 60.0);
+        sim.measureBytes(false);
+
+        System.out.println("unicast: " + net.unicastsBetweenRandomPairs(300, 10_000));
+
+        int crashed = net.crashShare(0.20).size();
+        sim.runFor(30_000);
+        progress("crashed %,d nodes at once, 30 s of repair", crashed);
+        List<SimNetwork.BroadcastResult> after = broadcasts(net, 10);
+        System.out.println("after the crash: " + SimNetwork.summary(after) + " " + latencies(after));
+        System.out.println("after the crash, unicast: " + net.unicastsBetweenRandomPairs(200, 10_000));
+        progress("done; %,d messages simulated", sim.messagesDelivered());
+    }
+
+    private static List<SimNetwork.BroadcastResult> broadcasts(SimNetwork net, int n) {
+        List<SimNetwork.BroadcastResult> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(net.broadcastFromRandom(3_000));
+        return out;
+    }
+
+    private static String latencies(List<SimNetwork.BroadcastResult> results) {
+        return "p99 per broadcast (ms): " + results.stream().map(r -> String.valueOf(r.p99Millis())).toList();
+    }
+
+    private static long bytesSent(Simulator sim) {
+        long sum = 0;
+        for (Simulator.SimNode n : sim.nodes()) sum += n.bytesSent();
+        return sum;
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static void progress(String format, Object... args) {
+        System.out.printf("[%5.0f s] %s%n", (System.nanoTime() - START) / 1e9, String.format(format, args));
+    }
+}

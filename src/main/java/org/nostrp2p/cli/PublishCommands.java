@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** The client commands that write: each signs one event with the user's key and sends it to their node. */
@@ -40,14 +41,26 @@ final class PublishCommands {
         @Override String what() { return "Posted"; }
     }
 
-    @Command(name = "reply", mixinStandardHelpOptions = true, description = "Reply to a post (its author's node gets it).")
-    static final class Reply extends Publish {
+    /** Commands that act on one post with a text of their own. */
+    abstract static class OnPostWithText extends Publish {
         @Parameters(index = "0", paramLabel = "POST_ID", description = "note1… or hex") String id;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT") List<String> text;
 
-        @Override Event publish(ClientSession s) { return s.reply(Ids.eventId(id), text(text)); }
+        Event on(BiFunction<String, String, Event> action) { return action.apply(Ids.eventId(id), text(text)); }
+    }
+
+    @Command(name = "reply", mixinStandardHelpOptions = true, description = "Reply to a post (the nodes of everyone in the thread get it).")
+    static final class Reply extends OnPostWithText {
+        @Override Event publish(ClientSession s) { return on(s::reply); }
 
         @Override String what() { return "Replied"; }
+    }
+
+    @Command(name = "quote", mixinStandardHelpOptions = true, description = "Repost a post with your comment (to everyone).")
+    static final class Quote extends OnPostWithText {
+        @Override Event publish(ClientSession s) { return on(s::quote); }
+
+        @Override String what() { return "Quoted"; }
     }
 
     @Command(name = "mention", mixinStandardHelpOptions = true, description = "Post to one user (their node gets it).")
@@ -58,16 +71,6 @@ final class PublishCommands {
         @Override Event publish(ClientSession s) { return s.mention(Ids.pubkey(user), text(text)); }
 
         @Override String what() { return "Mentioned"; }
-    }
-
-    @Command(name = "quote", mixinStandardHelpOptions = true, description = "Repost a post with your comment (to everyone).")
-    static final class Quote extends Publish {
-        @Parameters(index = "0", paramLabel = "POST_ID", description = "note1… or hex") String id;
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT") List<String> text;
-
-        @Override Event publish(ClientSession s) { return s.quote(Ids.eventId(id), text(text)); }
-
-        @Override String what() { return "Quoted"; }
     }
 
     /** Commands that act on one post and take nothing else. */

@@ -60,7 +60,8 @@ public final class Node implements AutoCloseable {
             this.outbox = new Outbox(db, config.retry());
             this.kv = new KeyValues(db);
             KeyPair nodeKey = NodeIdentity.loadOrCreateKey(kv);
-            this.transport = new TcpTransport(config.listen().toSocketAddress());
+            SchnorrNodeSigner nodeSigner = new SchnorrNodeSigner(nodeKey);
+            this.transport = new TcpTransport(config.listen().toSocketAddress(), nodeSigner);
             DeliveryWorker[] worker = new DeliveryWorker[1];
             this.network = new OverlayNetwork(transport, events, users -> {
                 long now = clock.millis();
@@ -69,7 +70,7 @@ public final class Node implements AutoCloseable {
                 if (due > 0) worker[0].nudge();
             });
             PeerAddress advertised = new PeerAddress(config.listen().host(), config.listen().port());
-            this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT, new SchnorrNodeSigner(nodeKey), advertised,
+            this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT, nodeSigner, advertised,
                     List.of(config.ownerPubkey()), network);
             network.attach(overlay);
             overlay.addKnownPeers(NodeIdentity.knownPeers(kv));

@@ -21,28 +21,68 @@ public final class WireCodec {
 
     private static final int JOIN = 1, JOIN_REPLY = 2, NEIGHBOR = 3, NEIGHBOR_REPLY = 4, DISCONNECT = 5,
             DIAL_BACK_REQUEST = 6, DIAL_BACK_PROBE = 7, GOSSIP = 8, IHAVE = 9, GRAFT = 10, PRUNE = 11,
-            ROUTE = 12, ROUTE_ACK = 13, PING = 14, HELLO = 15, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17;
+            ROUTE = 12, ROUTE_ACK = 13, PING = 14, HELLO = 15, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17, PROOF = 18;
 
-    /** The first frame on every connection: who the sender is. */
-    public record Hello(NodeInfo sender) {}
+    /** Bytes of a handshake challenge. */
+    public static final int NONCE_BYTES = 16;
+    private static final byte[] PROOF_CONTEXT = "nostrp2p-hello-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** The first frame each way on every connection: who the sender claims to be, and a fresh challenge. */
+    public record Hello(NodeInfo sender, byte[] nonce) {}
 
     private WireCodec() {}
 
     public static byte[] encodeHello(Hello h) {
         return Msgpack.pack(p -> {
-            p.packArrayHeader(2);
+            p.packArrayHeader(3);
             p.packInt(HELLO);
             packInfo(p, h.sender());
+            packBin(p, h.nonce());
         });
     }
 
     public static Hello decodeHello(byte[] bytes) {
         try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
-            u.unpackArrayHeader();
-            if (u.unpackInt() != HELLO) throw new IllegalArgumentException("expected HELLO first");
-            return new Hello(unpackInfo(u));
+            if (u.unpackArrayHeader() != 3 || u.unpackInt() != HELLO) throw new IllegalArgumentException("expected HELLO first");
+            NodeInfo sender = unpackInfo(u);
+            byte[] nonce = boundedBin(u, NONCE_BYTES);
+            if (nonce.length != NONCE_BYTES || u.hasNext()) throw new IllegalArgumentException("bad challenge");
+            return new Hello(sender, nonce);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed hello: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a node signs to prove it holds the key of the id it claims: the other side's
+     * challenge, bound to that id (a proof for one connection is worthless on another).
+     */
+    public static byte[] proofMessage(byte[] challenge, NodeId claimed) {
+        byte[] id = claimed.hex().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[PROOF_CONTEXT.length + challenge.length + id.length];
+        System.arraycopy(PROOF_CONTEXT, 0, out, 0, PROOF_CONTEXT.length);
+        System.arraycopy(challenge, 0, out, PROOF_CONTEXT.length, challenge.length);
+        System.arraycopy(id, 0, out, PROOF_CONTEXT.length + challenge.length, id.length);
+        return out;
+    }
+
+    /** The second frame each way: the signature over the other side's challenge. */
+    public static byte[] encodeProof(byte[] signature) {
+        return Msgpack.pack(p -> {
+            p.packArrayHeader(2);
+            p.packInt(PROOF);
+            packBin(p, signature);
+        });
+    }
+
+    public static byte[] decodeProof(byte[] bytes) {
+        try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
+            if (u.unpackArrayHeader() != 2 || u.unpackInt() != PROOF) throw new IllegalArgumentException("expected PROOF second");
+            byte[] sig = boundedBin(u, 64);
+            if (sig.length != 64 || u.hasNext()) throw new IllegalArgumentException("a proof is one 64-byte signature");
+            return sig;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed proof: " + e.getMessage(), e);
         }
     }
 

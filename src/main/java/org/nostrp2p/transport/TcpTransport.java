@@ -4,6 +4,7 @@ import org.nostrp2p.overlay.Env;
 import org.nostrp2p.overlay.Msg;
 import org.nostrp2p.overlay.NodeId;
 import org.nostrp2p.overlay.NodeInfo;
+import org.nostrp2p.overlay.NodeSigner;
 import org.nostrp2p.overlay.OverlayNode;
 import org.nostrp2p.overlay.PeerAddress;
 import org.nostrp2p.overlay.WireCodec;
@@ -30,7 +31,8 @@ import java.util.random.RandomGenerator;
 /**
  * The overlay over real TCP: the {@link Env} of one {@link OverlayNode}. The protocol runs on a
  * single "overlay" thread; sockets are read and written by virtual threads that post what they
- * see to it. Every connection starts with a Hello frame each way naming the node.
+ * see to it. Every connection starts with a Hello frame each way naming the node, then a proof
+ * each way that the node holds that id's key.
  */
 public final class TcpTransport implements Env, Connection.Handler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
@@ -43,14 +45,18 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             r -> Thread.ofPlatform().name("overlay").daemon().unstarted(r));
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
+    private final SecureRandom challenges = new SecureRandom();
     private final InetSocketAddress bind;
+    private final NodeSigner signer;
     private final TrafficCounter traffic = new TrafficCounter();
     private ServerSocket server;
     private OverlayNode core;
     private volatile boolean closing;
 
-    public TcpTransport(InetSocketAddress bind) {
+    /** The signer proves this node's id to every peer it connects with (the overlay core's own signer). */
+    public TcpTransport(InetSocketAddress bind, NodeSigner signer) {
         this.bind = bind;
+        this.signer = signer;
     }
 
     /** Binds the listening socket; the node then runs on it (the protocol starts on the overlay thread). */
@@ -104,12 +110,12 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     @Override
     public void dial(PeerAddress address) {
         log.atDebug().addKeyValue("to", address).log("dialing");
-        byte[] hello = WireCodec.encodeHello(new WireCodec.Hello(core.info()));
+        NodeInfo me = core.info();
         Thread.ofVirtual().name("overlay-dial").start(() -> {
             try {
-                Connection c = handshake(connect(address), true, hello);
+                Connection c = handshake(connect(address), true, me);
                 run(() -> register(c, address));
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException | RuntimeException e) {
                 log.atDebug().addKeyValue("to", address).addKeyValue("error", e.toString()).log("dial failed");
                 run(() -> core.onDialFailed(address));
             }
@@ -118,12 +124,12 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     @Override
     public void dialBack(PeerAddress address, long nonce) {
-        byte[] hello = WireCodec.encodeHello(new WireCodec.Hello(core.info()));
+        NodeInfo me = core.info();
         Thread.ofVirtual().name("overlay-dial-back").start(() -> {
             try (Socket s = connect(address)) {
-                Connection c = handshake(s, true, hello);
+                Connection c = handshake(s, true, me);
                 c.writeFrameNow(WireCodec.encode(new Msg.DialBackProbe(nonce)));
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException | RuntimeException e) {
                 log.atDebug().addKeyValue("to", address).addKeyValue("error", e.toString()).log("dial-back failed");
             }
         });
@@ -153,17 +159,40 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         }
     }
 
-    /** Exchanges Hellos (ours first when dialling); the peer's identity is on the connection after. */
-    private Connection handshake(Socket socket, boolean outbound, byte[] ourHello) throws IOException {
-        Connection c = new Connection(socket, this, traffic);
-        socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
-        if (outbound) c.writeFrameNow(ourHello);
-        byte[] theirs = c.readFrame();
-        if (theirs == null) throw new IOException("closed during handshake");
-        c.peer = WireCodec.decodeHello(theirs).sender();
-        if (!outbound) c.writeFrameNow(ourHello);
-        socket.setSoTimeout(0);
-        return c;
+    /**
+     * Exchanges Hellos (ours first when dialling), then proofs: each side signs the other's
+     * fresh challenge with its node key, so a peer cannot claim another node's id. The peer's
+     * proven identity is on the connection after.
+     */
+    private Connection handshake(Socket socket, boolean outbound, NodeInfo me) throws IOException {
+        try {
+            Connection c = new Connection(socket, this, traffic);
+            socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+            byte[] challenge = new byte[WireCodec.NONCE_BYTES];
+            challenges.nextBytes(challenge);
+            byte[] ourHello = WireCodec.encodeHello(new WireCodec.Hello(me, challenge));
+            if (outbound) c.writeFrameNow(ourHello);
+            WireCodec.Hello theirs = WireCodec.decodeHello(readHandshakeFrame(c));
+            if (!outbound) c.writeFrameNow(ourHello);
+            c.writeFrameNow(WireCodec.encodeProof(signer.sign(WireCodec.proofMessage(theirs.nonce(), signer.id()))));
+            byte[] proof = WireCodec.decodeProof(readHandshakeFrame(c));
+            NodeId claimed = theirs.sender().id();
+            if (!signer.verify(claimed, WireCodec.proofMessage(challenge, claimed), proof)) {
+                throw new IOException("peer could not prove it is node " + claimed);
+            }
+            c.peer = theirs.sender();
+            socket.setSoTimeout(0);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private static byte[] readHandshakeFrame(Connection c) throws IOException {
+        byte[] frame = c.readFrame();
+        if (frame == null) throw new IOException("closed during handshake");
+        return frame;
     }
 
     private void acceptLoop() {
@@ -177,10 +206,10 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             }
             Thread.ofVirtual().name("overlay-inbound").start(() -> {
                 try {
-                    byte[] hello = call(() -> WireCodec.encodeHello(new WireCodec.Hello(core.info())), 5_000);
-                    Connection c = handshake(s, false, hello);
+                    NodeInfo me = call(() -> core.info(), 5_000);
+                    Connection c = handshake(s, false, me);
                     run(() -> register(c, null));
-                } catch (IOException | IllegalArgumentException | TimeoutException e) {
+                } catch (IOException | RuntimeException | TimeoutException e) {
                     log.atDebug().addKeyValue("error", e.toString()).log("inbound handshake failed");
                     closeQuietly(s);
                 }

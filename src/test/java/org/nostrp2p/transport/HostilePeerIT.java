@@ -7,6 +7,7 @@ import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.overlay.Msg;
 import org.nostrp2p.overlay.NodeId;
 import org.nostrp2p.overlay.NodeInfo;
+import org.nostrp2p.overlay.SchnorrNodeSigner;
 import org.nostrp2p.overlay.WireCodec;
 import org.nostrp2p.testutil.NodeProcess;
 
@@ -15,6 +16,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,21 +32,37 @@ class HostilePeerIT {
         return s;
     }
 
-    private static void hello(DataOutputStream out, DataInputStream in) throws IOException {
-        byte[] hello = WireCodec.encodeHello(new WireCodec.Hello(new NodeInfo(new NodeId("e".repeat(64)), null)));
-        out.writeInt(hello.length);
-        out.write(hello);
+    private static void writeFrame(DataOutputStream out, byte[] frame) throws IOException {
+        out.writeInt(frame.length);
+        out.write(frame);
         out.flush();
-        byte[] theirs = new byte[in.readInt()];
-        in.readFully(theirs);
-        assertNotNull(WireCodec.decodeHello(theirs).sender());
+    }
+
+    private static byte[] readFrame(DataInputStream in) throws IOException {
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return frame;
+    }
+
+    /** The handshake as a node does it: Hello, then a proof over the node's challenge, signed by `prover` for `claimed`. */
+    private static void handshake(DataOutputStream out, DataInputStream in, SchnorrNodeSigner prover, NodeId claimed) throws IOException {
+        writeFrame(out, WireCodec.encodeHello(new WireCodec.Hello(new NodeInfo(claimed, null), new byte[WireCodec.NONCE_BYTES])));
+        WireCodec.Hello theirs = WireCodec.decodeHello(readFrame(in));
+        writeFrame(out, WireCodec.encodeProof(prover.sign(WireCodec.proofMessage(theirs.nonce(), claimed))));
+        assertEquals(64, WireCodec.decodeProof(readFrame(in)).length);
+    }
+
+    private static void hello(DataOutputStream out, DataInputStream in) throws IOException {
+        SchnorrNodeSigner me = new SchnorrNodeSigner(KeyPair.generate());
+        handshake(out, in, me, me.id());
     }
 
     /** Reads until the node closes the connection; fails if it does not within the socket timeout. */
     private static void assertClosedByNode(DataInputStream in) {
-        assertThrows(IOException.class, () -> {
+        IOException e = assertThrows(IOException.class, () -> {
             while (true) in.readByte();
         });
+        assertFalse(e instanceof SocketTimeoutException, "the node closed the connection, not the test's timeout");
     }
 
     @Test
@@ -79,6 +97,14 @@ class HostilePeerIT {
                     // the node hung up while we were still sending: what we want
                 }
                 assertClosedByNode(in);
+            }
+            // 4. a peer claiming another node's id cannot prove it: dropped at the handshake
+            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+                SchnorrNodeSigner impostor = new SchnorrNodeSigner(KeyPair.generate());
+                NodeId victim = new SchnorrNodeSigner(KeyPair.generate()).id();
+                handshake(out, in, impostor, victim); // the node answers with its own proof first...
+                s.setSoTimeout(3_000); // an accepted peer would hear nothing for 10 s (the first ping)
+                assertClosedByNode(in); // ...then finds ours false and hangs up at once
             }
             // the node still serves its owner
             assertEquals(200, node.api().publish(owner.sign(1, List.of(), "still here")).status());

@@ -23,6 +23,8 @@ import java.util.Set;
 final class ReadCommands {
     /** What the Flutter client loads first: the newest 300 events (posts, reactions, profiles…). */
     static final int FIRST_LOAD = 300;
+    /** Time order, ties broken by id so that equal times always print the same way. */
+    static final Comparator<Event> OLDEST_FIRST = Comparator.comparingLong(Event::createdAt).thenComparing(Event::id);
 
     private ReadCommands() {}
 
@@ -46,8 +48,7 @@ final class ReadCommands {
 
     /** Posts, oldest or newest first (stable for equal times: by id). */
     static List<Event> posts(List<Event> events, boolean newestFirst) {
-        Comparator<Event> order = Comparator.comparingLong(Event::createdAt).thenComparing(Event::id);
-        return events.stream().filter(FeedPrinter::isPost).sorted(newestFirst ? order.reversed() : order).toList();
+        return events.stream().filter(FeedPrinter::isPost).sorted(newestFirst ? OLDEST_FIRST.reversed() : OLDEST_FIRST).toList();
     }
 
     @Command(name = "timeline", mixinStandardHelpOptions = true, sortOptions = false,
@@ -89,7 +90,7 @@ final class ReadCommands {
         @Override
         void read() {
             String wanted = Ids.eventId(id);
-            Event start = node.held(wanted).orElseThrow(() -> new UserError("unknown id: your node holds no event " + Ids.note(wanted)));
+            Event start = node.require(wanted);
             String rootId = rootOf(start);
             Event root = node.held(rootId).orElse(start);
             List<Event> replies = node.timeline(FIRST_LOAD, "#e", List.of(rootId)).stream()
@@ -125,7 +126,7 @@ final class ReadCommands {
             if (limit < 1) throw new UserError("--limit must be at least 1", 2);
             List<Event> mine = node.timeline(FIRST_LOAD, "#p", List.of(me)).stream()
                     .filter(e -> isNotification(e, me))
-                    .sorted(Comparator.comparingLong(Event::createdAt).thenComparing(Event::id).reversed())
+                    .sorted(OLDEST_FIRST.reversed())
                     .limit(limit).toList();
             if (mine.isEmpty()) {
                 System.out.println("No notifications.");

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,7 +62,7 @@ final class WatchCommand extends ReadCommands.Reader {
 
     private void show(List<Event> events) {
         List<Event> fresh = events.stream().filter(e -> seen.add(e.id()))
-                .sorted(Comparator.comparingLong(Event::createdAt).thenComparing(Event::id)).toList();
+                .sorted(ReadCommands.OLDEST_FIRST).toList();
         printer.learn(fresh);
         for (Event e : fresh) {
             if (ReadCommands.isNotification(e, me)) printer.printNotification(e);

@@ -72,15 +72,8 @@ public final class ClientSession {
         return publish(Kinds.PROFILE, List.of(), content.toString());
     }
 
-    /** An event the node holds; an unknown id is the user's mistake (or not arrived yet), said plainly. */
-    public Event find(String id) {
-        Optional<Event> e = node.held(id);
-        if (e.isEmpty()) {
-            throw new ClientException("unknown id: your node holds no event " + Ids.note(id)
-                    + " (check the id, or wait until it arrives)");
-        }
-        return e.get();
-    }
+    /** An event the node holds (see {@link NodeClient#require}). */
+    public Event find(String id) { return node.require(id); }
 
     private Event publish(int kind, List<List<String>> tags, String content) {
         Event e = signer.sign(kind, tags, content);

@@ -72,6 +72,12 @@ public final class NodeClient {
         return req(f).stream().findFirst();
     }
 
+    /** An event the node holds; an unknown id is the user's mistake (or not arrived yet), said plainly. */
+    public Event require(String id) {
+        return held(id).orElseThrow(() -> new ClientException("unknown id: your node holds no event " + Ids.note(id)
+                + " (check the id, or wait until it arrives)"));
+    }
+
     /** A post by id and author; if not held, the node asks the author's node and a later call may find it. */
     public Optional<Event> post(String id, String author) {
         ObjectNode f = EventJson.MAPPER.createObjectNode();

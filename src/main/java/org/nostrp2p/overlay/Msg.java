@@ -17,8 +17,14 @@ public sealed interface Msg {
 
     // --- presence directory sync, for a node that just joined or came back ---
     record PresenceRequest() implements Msg {}
-    /** Encoded presence records; a directory is sent in several batches. */
-    record PresenceBatch(List<byte[]> records) implements Msg {}
+    /** Encoded presence records; a directory is sent in several batches. Repair: an anti-entropy answer. */
+    record PresenceBatch(List<byte[]> records, boolean repair) implements Msg {}
+
+    // --- presence anti-entropy: what a broadcast missed (a link that closed under it) is repaired ---
+    /** The sender's directory digest (see DirectoryDigest). */
+    record PresenceDigest(byte[] digest) implements Msg {}
+    /** "Our digests differ in these buckets: send me your records in them." */
+    record PresenceRepair(List<Integer> buckets) implements Msg {}
 
     // --- reachability (AutoNAT-style) ---
     /** "Try to dial me back at this address." */

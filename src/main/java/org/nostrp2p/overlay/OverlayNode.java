@@ -30,6 +30,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
     /** Records per PresenceBatch (~250 bytes each). */
     private static final int PRESENCE_BATCH = 200;
+    /** Buckets repaired per digest exchange; more differences wait for the next exchange. */
+    private static final int MAX_REPAIR_BUCKETS = 256;
 
     private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
@@ -62,6 +64,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private int failedDialBacks;
     private long presenceSeq;
     private long lastPublished = Long.MIN_VALUE;
+    private long lastDigestSent;
     private boolean presenceDirty = true;
     private boolean everLinked;
     private boolean directorySynced;
@@ -89,6 +92,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     /** Joins through these nodes; with none, this node starts a network (and is public by definition). */
     public void start(List<PeerAddress> boot) {
         bootPeers = List.copyOf(boot);
+        lastDigestSent = env.now(); // the join's directory sync comes first
         if (bootPeers.isEmpty()) setReachability(Reachability.PUBLIC);
         redialBootPeers(0);
         scheduleMaintenance(cfg.maintenanceMillis() / 2);
@@ -229,9 +233,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             case Msg.RouteAck a -> router.onRouteAck(a);
             case Msg.Ping p -> { }
             case Msg.PresenceRequest r -> sendDirectory(from);
+            case Msg.PresenceDigest d -> onPresenceDigest(from, d);
+            case Msg.PresenceRepair r -> sendRecords(from, directory.inBuckets(r.buckets()), true);
             case Msg.PresenceBatch b -> {
-                directorySynced = true;
-                for (byte[] record : b.records()) acceptPresence(record);
+                if (!b.repair()) directorySynced = true;
+                for (byte[] record : b.records()) acceptPresence(record, b.repair());
             }
         }
     }
@@ -375,6 +381,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
         if (hasLinks() && (presenceDirty || now - lastPublished >= cfg.presenceRefreshMillis())) publishPresence();
+        if (now - lastDigestSent >= cfg.presenceDigestMillis()) sendPresenceDigest();
         long base = cfg.maintenanceMillis();
         scheduleMaintenance(base / 2 + env.random().nextLong(base));
     }
@@ -466,19 +473,49 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     private void sendDirectory(NodeId to) {
+        sendRecords(to, directory.all(), false);
+    }
+
+    /**
+     * Sends records in batches. A join's sync ends with a batch even if empty ("that was all");
+     * a repair sends only what there is.
+     */
+    private void sendRecords(NodeId to, java.util.Collection<PresenceRecord> records, boolean repair) {
         List<byte[]> batch = new ArrayList<>(PRESENCE_BATCH);
-        for (PresenceRecord r : directory.all()) {
+        for (PresenceRecord r : records) {
             if (r.expiresAt() <= env.now()) continue;
             batch.add(r.encode());
             if (batch.size() == PRESENCE_BATCH) {
-                env.send(to, new Msg.PresenceBatch(batch));
+                env.send(to, new Msg.PresenceBatch(batch, repair));
                 batch = new ArrayList<>(PRESENCE_BATCH);
             }
         }
-        env.send(to, new Msg.PresenceBatch(batch)); // the last, possibly empty: "that was all"
+        if (!repair || !batch.isEmpty()) env.send(to, new Msg.PresenceBatch(batch, repair));
     }
 
-    private boolean acceptPresence(byte[] payload) {
+    /** Anti-entropy: a random neighbour compares its directory with ours; see onPresenceDigest. */
+    private void sendPresenceDigest() {
+        List<NodeId> active = links.entrySet().stream().filter(e -> e.getValue().active).map(Map.Entry::getKey).sorted().toList();
+        if (active.isEmpty()) return;
+        lastDigestSent = env.now();
+        env.send(active.get(env.random().nextInt(active.size())), new Msg.PresenceDigest(directory.digest()));
+    }
+
+    /** Where the digests differ, each side sends the other its records of those buckets; each keeps the newer. */
+    private void onPresenceDigest(NodeId from, Msg.PresenceDigest d) {
+        List<Integer> differing = directory.differingBuckets(d.digest(), MAX_REPAIR_BUCKETS);
+        if (differing.isEmpty()) return;
+        sendRecords(from, directory.inBuckets(differing), true);
+        env.send(from, new Msg.PresenceRepair(differing));
+    }
+
+    /**
+     * Checks and stores a record; true if it is valid and not stale. A record already held counts
+     * as accepted: it may have come with a directory sync before its broadcast arrived, and the
+     * broadcast must still travel on from here, or the subtree behind this node never gets it.
+     * A record that a repair brought and that was news here is broadcast again: others missed it too.
+     */
+    private boolean acceptPresence(byte[] payload, boolean spreadIfNew) {
         PresenceRecord r;
         try {
             r = PresenceRecord.decode(payload);
@@ -486,9 +523,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             return false;
         }
         if (r.node().equals(self()) || !r.verify(signer)) return false;
-        if (!directory.offer(r, env.now())) return false;
-        if (!r.users().isEmpty()) app.usersReachable(r.users());
-        return true;
+        PresenceDirectory.Offer offer = directory.offer(r, env.now());
+        if (offer == PresenceDirectory.Offer.TAKEN && !r.users().isEmpty()) app.usersReachable(r.users());
+        if (offer == PresenceDirectory.Offer.TAKEN && spreadIfNew) plumtree.broadcast(r.messageId(), PRESENCE_TYPE, payload);
+        return offer != PresenceDirectory.Offer.REFUSED;
     }
 
     // ------------------------------------------------------------------ hosts for Plumtree and Router
@@ -499,7 +537,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {
-        if (type == PRESENCE_TYPE) return acceptPresence(payload);
+        if (type == PRESENCE_TYPE) return acceptPresence(payload, false);
         return app.acceptBroadcast(type, payload);
     }
 

@@ -19,20 +19,33 @@ final class PresenceDirectory {
     /** Public nodes, kept in a list for uniform random sampling. */
     private final List<NodeInfo> publicNodes = new ArrayList<>();
     private final Map<NodeId, Integer> publicIndex = new HashMap<>();
+    private final DirectoryDigest digest = new DirectoryDigest();
 
     PresenceDirectory(int maxRecords) { this.maxRecords = maxRecords; }
 
-    /** Takes the record if it is newer than what is held and not expired; true if taken. */
-    boolean offer(PresenceRecord r, long now) {
-        if (r.expiresAt() <= now) return false;
+    /** What became of an offered record. */
+    enum Offer {
+        /** Newer than what was held: now held. */
+        TAKEN,
+        /** The same version is held already (e.g. it came with a directory sync first). */
+        HELD,
+        /** Older than what is held, expired, or no room. */
+        REFUSED
+    }
+
+    /** Takes the record if it is newer than what is held and not expired. */
+    Offer offer(PresenceRecord r, long now) {
+        if (r.expiresAt() <= now) return Offer.REFUSED;
         PresenceRecord held = byNode.get(r.node());
-        if (held != null && held.seq() >= r.seq()) return false;
-        if (held == null && byNode.size() >= maxRecords) return false;
+        if (held != null && held.seq() == r.seq()) return Offer.HELD;
+        if (held != null && held.seq() > r.seq()) return Offer.REFUSED;
+        if (held == null && byNode.size() >= maxRecords) return Offer.REFUSED;
         if (held != null) forget(held);
         byNode.put(r.node(), r);
+        digest.toggle(r.node(), r.seq());
         for (String u : r.users()) byUser.put(u, r.node());
         if (r.address() != null) addPublic(r.info());
-        return true;
+        return Offer.TAKEN;
     }
 
     Optional<PresenceRecord> forUser(String userPubkey) {
@@ -68,7 +81,20 @@ final class PresenceDirectory {
         }
     }
 
+    /** The digest of what is held now, to compare with a neighbour's. */
+    byte[] digest() { return digest.encode(); }
+
+    /** Buckets where a neighbour's digest differs from ours (at most max). */
+    List<Integer> differingBuckets(byte[] peerDigest, int max) { return digest.differing(peerDigest, max); }
+
+    /** The records held in these buckets. */
+    List<PresenceRecord> inBuckets(java.util.Collection<Integer> buckets) {
+        java.util.Set<Integer> wanted = new java.util.HashSet<>(buckets);
+        return byNode.values().stream().filter(r -> wanted.contains(DirectoryDigest.bucketOf(r.node()))).toList();
+    }
+
     private void forget(PresenceRecord r) {
+        digest.toggle(r.node(), r.seq());
         for (String u : r.users()) byUser.remove(u, r.node());
         removePublic(r.node());
     }

@@ -21,7 +21,8 @@ public final class WireCodec {
 
     private static final int JOIN = 1, JOIN_REPLY = 2, NEIGHBOR = 3, NEIGHBOR_REPLY = 4, DISCONNECT = 5,
             DIAL_BACK_REQUEST = 6, DIAL_BACK_PROBE = 7, GOSSIP = 8, IHAVE = 9, GRAFT = 10, PRUNE = 11,
-            ROUTE = 12, ROUTE_ACK = 13, PING = 14, HELLO = 15, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17, PROOF = 18;
+            ROUTE = 12, ROUTE_ACK = 13, PING = 14, HELLO = 15, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17, PROOF = 18,
+            PRESENCE_DIGEST = 19, PRESENCE_REPAIR = 20;
 
     /** Bytes of a handshake challenge. */
     public static final int NONCE_BYTES = 16;
@@ -118,8 +119,14 @@ public final class WireCodec {
                 case Msg.Ping x -> { p.packArrayHeader(1); p.packInt(PING); }
                 case Msg.PresenceRequest x -> { p.packArrayHeader(1); p.packInt(PRESENCE_REQUEST); }
                 case Msg.PresenceBatch b -> {
-                    p.packArrayHeader(2); p.packInt(PRESENCE_BATCH); p.packArrayHeader(b.records().size());
+                    p.packArrayHeader(3); p.packInt(PRESENCE_BATCH); p.packArrayHeader(b.records().size());
                     for (byte[] r : b.records()) packBin(p, r);
+                    p.packBoolean(b.repair());
+                }
+                case Msg.PresenceDigest d -> { p.packArrayHeader(2); p.packInt(PRESENCE_DIGEST); packBin(p, d.digest()); }
+                case Msg.PresenceRepair r -> {
+                    p.packArrayHeader(2); p.packInt(PRESENCE_REPAIR); p.packArrayHeader(r.buckets().size());
+                    for (int b : r.buckets()) p.packInt(b);
                 }
             }
         });
@@ -158,7 +165,22 @@ public final class WireCodec {
                     int n = boundedArray(u, MAX_LIST);
                     List<byte[]> records = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) records.add(boundedBin(u, 4096));
-                    yield new Msg.PresenceBatch(records);
+                    yield new Msg.PresenceBatch(records, u.unpackBoolean());
+                }
+                case PRESENCE_DIGEST -> {
+                    byte[] digest = boundedBin(u, DirectoryDigest.BYTES);
+                    if (digest.length != DirectoryDigest.BYTES) throw new IllegalArgumentException("bad digest size");
+                    yield new Msg.PresenceDigest(digest);
+                }
+                case PRESENCE_REPAIR -> {
+                    int n = boundedArray(u, MAX_LIST);
+                    List<Integer> buckets = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        int b = u.unpackInt();
+                        if (b < 0 || b >= DirectoryDigest.BUCKETS) throw new IllegalArgumentException("bad bucket");
+                        buckets.add(b);
+                    }
+                    yield new Msg.PresenceRepair(buckets);
                 }
                 default -> throw new IllegalArgumentException("unknown message type " + type);
             };

@@ -58,6 +58,14 @@ class OverlaySimulationTest {
 
     @Test
     @Order(2)
+    void everyNodeKnowsEveryOtherNodesPresence() {
+        SimNetwork.PresenceCoverage c = net.presenceCoverage();
+        System.out.println("presence: " + c);
+        assertTrue(c.complete(), "every live node knows every other live node's record: " + c);
+    }
+
+    @Test
+    @Order(3)
     void steadyStateBroadcastReachesEveryoneWithAboutOneCopy() {
         warmUp();
         List<SimNetwork.BroadcastResult> results = broadcasts(20);
@@ -71,7 +79,7 @@ class OverlaySimulationTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void unicastReachesEveryOnlineTargetWithinTwoHops() {
         SimNetwork.UnicastResult r = net.unicastsBetweenRandomPairs(300, 10_000);
         System.out.println("unicast: " + r);
@@ -80,10 +88,13 @@ class OverlaySimulationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void afterTwentyPercentCrashEveryBroadcastReachesEveryLiveNode() {
         net.crashShare(0.20);
         net.sim().runFor(30_000); // failure detection and repair
+        SimNetwork.PresenceCoverage c = net.presenceCoverage();
+        System.out.println("presence after the crash: " + c);
+        assertTrue(c.complete(), "presence after the crash: " + c);
         warmUp();
         List<SimNetwork.BroadcastResult> results = broadcasts(20);
         System.out.println("after 20% crash: " + SimNetwork.summary(results));

@@ -16,7 +16,9 @@ class WireCodecTest {
     static List<Msg> samples() {
         return List.of(new Msg.Join(PRIV), new Msg.JoinReply(List.of(PUB, PUB), true), new Msg.Neighbor(PUB, true),
                 new Msg.NeighborReply(false), new Msg.Disconnect(), new Msg.PresenceRequest(),
-                new Msg.PresenceBatch(List.of(new byte[]{1, 2}, new byte[0])),
+                new Msg.PresenceBatch(List.of(new byte[]{1, 2}, new byte[0]), true),
+                new Msg.PresenceDigest(new byte[DirectoryDigest.BYTES]),
+                new Msg.PresenceRepair(List.of(0, 7, DirectoryDigest.BUCKETS - 1)),
                 new Msg.DialBackRequest(PUB.address(), -5), new Msg.DialBackProbe(42),
                 new Msg.Gossip(ID, 3, 1, new byte[]{9, 9}), new Msg.IHave(List.of(ID, ID), 2), new Msg.Graft(ID, true),
                 new Msg.Prune(), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),

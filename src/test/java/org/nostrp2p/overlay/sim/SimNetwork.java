@@ -18,6 +18,11 @@ public final class SimNetwork {
 
     public record UnicastResult(int attempted, int acked, int delivered) {}
 
+    /** How far presence spread: of the live nodes' records, the fewest other live nodes knowing one, and how many records some live node lacks. */
+    public record PresenceCoverage(int nodes, int fewestKnowing, int recordsNotEverywhere) {
+        public boolean complete() { return recordsNotEverywhere == 0; }
+    }
+
     private final Simulator sim;
     private Simulator.SimNode seed;
     private long nextNumber = 1;
@@ -108,6 +113,20 @@ public final class SimNetwork {
         for (int i = 0; i < n; i++) crashed.add(candidates.remove(sim.random().nextInt(candidates.size())));
         crashed.forEach(sim::crash);
         return crashed;
+    }
+
+    /** Checks every live node's directory for every other live node's user. O(n²) lookups. */
+    public PresenceCoverage presenceCoverage() {
+        List<Simulator.SimNode> alive = sim.aliveNodes();
+        int fewest = Integer.MAX_VALUE;
+        int incomplete = 0;
+        for (Simulator.SimNode subject : alive) {
+            int knowing = 0;
+            for (Simulator.SimNode n : alive) if (n != subject && n.core().knowsUser(subject.user())) knowing++;
+            fewest = Math.min(fewest, knowing);
+            if (knowing < alive.size() - 1) incomplete++;
+        }
+        return new PresenceCoverage(alive.size(), alive.isEmpty() ? 0 : fewest, incomplete);
     }
 
     public static String summary(List<BroadcastResult> results) {

@@ -25,6 +25,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     /** Broadcast type reserved for presence records; applications use types >= 1. */
     public static final int PRESENCE_TYPE = 0;
+    /** Broadcast type reserved for tree beacons (see Beacon). */
+    static final int BEACON_TYPE = -1;
+    static final long BEACON_MILLIS = 10_000;
+    /** A public node takes over beaconing after this many silent intervals, plus one per public node of lower id. */
+    private static final int BEACON_SILENCE_INTERVALS = 3;
+    private static final int MAX_BEACON_RANK = 60;
     private static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
     private static final int DIAL_BACK_ATTEMPTS = 2;
     private static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
@@ -65,6 +71,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private long presenceSeq;
     private long lastPublished = Long.MIN_VALUE;
     private long lastDigestSent;
+    private long beaconSeq;
+    private long lastBeaconSent = Long.MIN_VALUE / 2;
+    /** When a beacon from a node of lower id than ours last arrived (or when we started). */
+    private long lowerBeaconHeardAt;
     private boolean presenceDirty = true;
     private boolean everLinked;
     private boolean directorySynced;
@@ -93,6 +103,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     public void start(List<PeerAddress> boot) {
         bootPeers = List.copyOf(boot);
         lastDigestSent = env.now(); // the join's directory sync comes first
+        lowerBeaconHeardAt = env.now();
         if (bootPeers.isEmpty()) setReachability(Reachability.PUBLIC);
         redialBootPeers(0);
         scheduleMaintenance(cfg.maintenanceMillis() / 2);
@@ -119,7 +130,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     /** Broadcasts an application payload (type >= 1) to every node. */
     public void broadcast(MessageId id, int type, byte[] payload) {
-        if (type == PRESENCE_TYPE) throw new IllegalArgumentException("type 0 is reserved for presence");
+        if (type < 1) throw new IllegalArgumentException("types below 1 are the overlay's own (presence, beacons)");
         plumtree.broadcast(id, type, payload);
     }
 
@@ -380,8 +391,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (reachability == Reachability.UNKNOWN && probeNonce == null && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
-        if (hasLinks() && (presenceDirty || now - lastPublished >= cfg.presenceRefreshMillis())) publishPresence();
+        // not before the node knows whether it can be dialled: that is half of what the record says
+        if (hasLinks() && reachability != Reachability.UNKNOWN
+                && (presenceDirty || now - lastPublished >= cfg.presenceRefreshMillis())) publishPresence();
         if (now - lastDigestSent >= cfg.presenceDigestMillis()) sendPresenceDigest();
+        if (now - lastBeaconSent >= BEACON_MILLIS && isBeaconAnchor(now)) sendBeacon();
         long base = cfg.maintenanceMillis();
         scheduleMaintenance(base / 2 + env.random().nextLong(base));
     }
@@ -513,7 +527,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * Checks and stores a record; true if it is valid and not stale. A record already held counts
      * as accepted: it may have come with a directory sync before its broadcast arrived, and the
      * broadcast must still travel on from here, or the subtree behind this node never gets it.
-     * A record that a repair brought and that was news here is broadcast again: others missed it too.
+     * A record that a repair brought and that was news here is broadcast again, as a new message
+     * (nodes that saw the first broadcast would take a second one of the same id for a redundant
+     * tree link and prune it): others missed it too.
      */
     private boolean acceptPresence(byte[] payload, boolean spreadIfNew) {
         PresenceRecord r;
@@ -525,8 +541,42 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (r.node().equals(self()) || !r.verify(signer)) return false;
         PresenceDirectory.Offer offer = directory.offer(r, env.now());
         if (offer == PresenceDirectory.Offer.TAKEN && !r.users().isEmpty()) app.usersReachable(r.users());
-        if (offer == PresenceDirectory.Offer.TAKEN && spreadIfNew) plumtree.broadcast(r.messageId(), PRESENCE_TYPE, payload);
+        if (offer == PresenceDirectory.Offer.TAKEN && spreadIfNew) plumtree.broadcast(r.repairId(self()), PRESENCE_TYPE, payload);
         return offer != PresenceDirectory.Offer.REFUSED;
+    }
+
+    // ------------------------------------------------------------------ tree beacons
+
+    /**
+     * The anchor is the public node of lowest id that is alive: a node beacons once it has heard
+     * no beacon from a lower id for a while, longer the more lower-id public nodes it knows of,
+     * so that when the anchor dies its successor takes over without a storm of would-be anchors.
+     */
+    private boolean isBeaconAnchor(long now) {
+        if (reachability != Reachability.PUBLIC || !hasLinks()) return false;
+        long silence = now - lowerBeaconHeardAt;
+        if (silence < BEACON_SILENCE_INTERVALS * BEACON_MILLIS) return false;
+        int rank = directory.publicIdsBelow(self(), MAX_BEACON_RANK);
+        return silence >= (BEACON_SILENCE_INTERVALS + rank) * BEACON_MILLIS;
+    }
+
+    private void sendBeacon() {
+        lastBeaconSent = env.now();
+        beaconSeq = Math.max(beaconSeq + 1, env.now());
+        Beacon b = Beacon.signed(signer, beaconSeq);
+        plumtree.broadcast(b.messageId(), BEACON_TYPE, b.encode());
+    }
+
+    private boolean acceptBeacon(byte[] payload) {
+        Beacon b;
+        try {
+            b = Beacon.decode(payload);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (!b.verify(signer)) return false;
+        if (b.origin().compareTo(self()) < 0) lowerBeaconHeardAt = env.now();
+        return true;
     }
 
     // ------------------------------------------------------------------ hosts for Plumtree and Router
@@ -538,10 +588,17 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {
         if (type == PRESENCE_TYPE) return acceptPresence(payload, false);
+        if (type == BEACON_TYPE) return acceptBeacon(payload);
         return app.acceptBroadcast(type, payload);
     }
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
+
+    /** Presence is not latency-critical; posts are. */
+    @Override public boolean batchAnnouncements(int type) { return type == PRESENCE_TYPE; }
+
+    /** Only beacons shape the tree: one source's view of short paths, not every sender's in turn. */
+    @Override public boolean shapesTree(int type) { return type == BEACON_TYPE; }
 
     private boolean isLinkedActive(NodeId peer) {
         Link l = links.get(peer);

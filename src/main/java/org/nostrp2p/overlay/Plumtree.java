@@ -22,18 +22,27 @@ final class Plumtree {
         /** First sight of a payload: check and deliver it; false stops it here. */
         boolean deliver(NodeId from, int type, byte[] payload);
         boolean isLinked(NodeId peer);
+        /** Whether announcements of this type may wait to be sent together (not latency-critical). */
+        boolean batchAnnouncements(int type);
+        /** Whether announcements of this type may re-shape the tree (path shortening). */
+        boolean shapesTree(int type);
     }
 
     private record Cached(Msg.Gossip gossip, long at) {}
 
-    /** When, at what round (hops from the source) and from whom a payload first arrived. */
-    private record Seen(long at, int round, NodeId from) {}
+    /** When, at what round (hops from the source), from whom and of what type a payload first arrived. */
+    private record Seen(long at, int round, NodeId from, int type) {}
 
     /** An announcement this many hops shorter than the eager path re-shapes the tree (the paper's optimization). */
     private static final int OPTIMIZATION_THRESHOLD = 3;
 
     /** Payloads are kept this long to answer GRAFTs (ids are remembered longer, for dedup). */
     private static final long CACHE_MILLIS = 60_000;
+
+    /** Batched announcements wait this long: in a join storm one IHAVE then carries many ids, not one. */
+    static final long ANNOUNCE_BATCH_MILLIS = 250;
+    /** Within the wire codec's list bound. */
+    private static final int MAX_IDS_PER_ANNOUNCEMENT = 256;
 
     private final Host host;
     private final long graftTimeout;
@@ -43,6 +52,10 @@ final class Plumtree {
     private final LinkedHashMap<MessageId, Seen> seen = new LinkedHashMap<>();
     private final LinkedHashMap<MessageId, Cached> cache = new LinkedHashMap<>();
     private final Map<MessageId, List<NodeId>> missing = new HashMap<>();
+    /** Batched announcements per lazy peer, and the highest round among them. */
+    private final Map<NodeId, List<MessageId>> announceLater = new HashMap<>();
+    private int announceLaterRound;
+    private boolean flushScheduled;
 
     Plumtree(Host host, long graftTimeoutMillis, long memoryMillis) {
         this.host = host;
@@ -63,7 +76,7 @@ final class Plumtree {
     /** Starts a broadcast from this node. */
     void broadcast(MessageId id, int type, byte[] payload) {
         if (seen.containsKey(id)) return;
-        markSeen(id, 0, null);
+        markSeen(id, 0, null, type);
         Msg.Gossip g = new Msg.Gossip(id, 0, type, payload);
         remember(g);
         push(g, null);
@@ -78,7 +91,7 @@ final class Plumtree {
             }
             return;
         }
-        markSeen(g.id(), g.round() + 1, from);
+        markSeen(g.id(), g.round() + 1, from, g.type());
         missing.remove(g.id());
         eager.add(from);
         lazy.remove(from);
@@ -107,7 +120,7 @@ final class Plumtree {
 
     /** The announcer is on a much shorter path from the source than our eager parent: swap them. */
     private void maybeShortenPath(MessageId id, NodeId announcer, int announcedRound, Seen s) {
-        if (s.from() == null || announcedRound + OPTIMIZATION_THRESHOLD > s.round()) return;
+        if (s.from() == null || !host.shapesTree(s.type()) || announcedRound + OPTIMIZATION_THRESHOLD > s.round()) return;
         if (!eager.contains(s.from()) || !host.isLinked(announcer)) return;
         eager.add(announcer);
         lazy.remove(announcer);
@@ -148,13 +161,43 @@ final class Plumtree {
 
     private void push(Msg.Gossip g, NodeId except) {
         for (NodeId peer : eager) if (!peer.equals(except)) host.env().send(peer, g);
+        if (host.batchAnnouncements(g.type())) {
+            announceBatched(g, except);
+            return;
+        }
         Msg.IHave announce = new Msg.IHave(List.of(g.id()), g.round());
         for (NodeId peer : lazy) if (!peer.equals(except)) host.env().send(peer, announce);
     }
 
-    private void markSeen(MessageId id, int round, NodeId from) {
+    private void announceBatched(Msg.Gossip g, NodeId except) {
+        for (NodeId peer : lazy) {
+            if (!peer.equals(except)) announceLater.computeIfAbsent(peer, p -> new ArrayList<>()).add(g.id());
+        }
+        // the highest round: a batch must never look like a shorter path than it is
+        announceLaterRound = Math.max(announceLaterRound, g.round());
+        if (!announceLater.isEmpty() && !flushScheduled) {
+            flushScheduled = true;
+            host.env().schedule(ANNOUNCE_BATCH_MILLIS, this::flushAnnouncements);
+        }
+    }
+
+    private void flushAnnouncements() {
+        flushScheduled = false;
+        for (Map.Entry<NodeId, List<MessageId>> e : announceLater.entrySet()) {
+            if (!host.isLinked(e.getKey())) continue;
+            List<MessageId> ids = e.getValue();
+            for (int from = 0; from < ids.size(); from += MAX_IDS_PER_ANNOUNCEMENT) {
+                host.env().send(e.getKey(), new Msg.IHave(List.copyOf(ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_ANNOUNCEMENT))),
+                        announceLaterRound));
+            }
+        }
+        announceLater.clear();
+        announceLaterRound = 0;
+    }
+
+    private void markSeen(MessageId id, int round, NodeId from, int type) {
         long now = host.env().now();
-        seen.put(id, new Seen(now, round, from));
+        seen.put(id, new Seen(now, round, from, type));
         for (Iterator<Seen> it = seen.values().iterator(); it.hasNext(); ) {
             if (now - it.next().at() > memory) it.remove();
             else break;

@@ -61,6 +61,13 @@ final class PresenceDirectory {
 
     int publicCount() { return publicNodes.size(); }
 
+    /** How many public nodes have an id below this one, counting up to cap. */
+    int publicIdsBelow(NodeId id, int cap) {
+        int n = 0;
+        for (NodeInfo p : publicNodes) if (p.id().compareTo(id) < 0 && ++n >= cap) break;
+        return n;
+    }
+
     /** Up to n distinct public nodes chosen uniformly, skipping those excluded. */
     List<NodeInfo> samplePublic(int n, RandomGenerator random, Predicate<NodeId> exclude) {
         List<NodeInfo> out = new ArrayList<>(n);

@@ -38,6 +38,15 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
         return new MessageId(Nip01Serializer.sha256(encode()));
     }
 
+    /** Dedup key when a node that repaired its directory broadcasts the record again. */
+    public MessageId repairId(NodeId repairer) {
+        byte[] record = encode();
+        byte[] tag = ("repair:" + repairer.hex() + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(tag, tag.length + record.length);
+        System.arraycopy(record, 0, all, tag.length, record.length);
+        return new MessageId(Nip01Serializer.sha256(all));
+    }
+
     /** Everything but the signature, in a fixed encoding: what the signature covers. */
     byte[] body() {
         return Msgpack.pack(this::packBody);

@@ -47,6 +47,7 @@ public final class Simulator {
     private long now;
     private long order;
     private long messagesDelivered;
+    private final Map<Class<?>, Long> deliveredByKind = new HashMap<>();
     private boolean measureBytes;
 
     public Simulator(Settings settings, OverlayConfig config) {
@@ -152,6 +153,12 @@ public final class Simulator {
 
     public long messagesDelivered() { return messagesDelivered; }
 
+    /** Messages delivered so far by kind, most first, e.g. "Gossip=1,234". */
+    public String messagesByKind() {
+        return deliveredByKind.entrySet().stream().sorted(Map.Entry.<Class<?>, Long>comparingByValue().reversed())
+                .map(e -> e.getKey().getSimpleName() + "=" + String.format("%,d", e.getValue())).toList().toString();
+    }
+
     /** The process dies: no goodbye; its peers notice after the failure-detection delay. */
     public void crash(SimNode n) {
         n.alive = false;
@@ -196,6 +203,7 @@ public final class Simulator {
         at(deliverAt, () -> {
             if (to.alive && to.connections.contains(from.id)) {
                 messagesDelivered++;
+                deliveredByKind.merge(m.getClass(), 1L, Long::sum);
                 to.app.noteMessage(m);
                 to.core.onMessage(from.id, m);
             }

@@ -107,12 +107,19 @@ public final class Nip01Serializer {
     }
 
     public static byte[] sha256(byte[] data) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md.digest(data);
+    }
+
+    /** One digest per thread: MessageDigest.getInstance looks the provider up reflectively every call. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
+    });
 
     /** For tests and tools: the UTF-8 bytes as a String. */
     public static String serializeToString(Event e, ControlChars style) {

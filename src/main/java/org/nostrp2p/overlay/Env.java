@@ -25,4 +25,13 @@ public interface Env {
     void close(NodeId peer);
 
     void schedule(long delayMillis, Runnable task);
+
+    /**
+     * Decodes a peer's presence record (IllegalArgumentException if malformed). A node decodes
+     * its own copy; the simulator shares one decoded copy of each record among its thousands of
+     * nodes, which is what lets 10,000 of them fit in one JVM.
+     */
+    default PresenceRecord decodePresence(byte[] bytes) {
+        return PresenceRecord.decode(bytes);
+    }
 }

@@ -527,22 +527,30 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * Checks and stores a record; true if it is valid and not stale. A record already held counts
      * as accepted: it may have come with a directory sync before its broadcast arrived, and the
      * broadcast must still travel on from here, or the subtree behind this node never gets it.
-     * A record that a repair brought and that was news here is broadcast again, as a new message
-     * (nodes that saw the first broadcast would take a second one of the same id for a redundant
-     * tree link and prune it): others missed it too.
+     * A record that a repair brought, that was news here and that is too old to be still on its
+     * way is broadcast again (see PresenceRecord.repairId): others missed it too.
      */
     private boolean acceptPresence(byte[] payload, boolean spreadIfNew) {
         PresenceRecord r;
         try {
-            r = PresenceRecord.decode(payload);
+            r = env.decodePresence(payload);
         } catch (IllegalArgumentException e) {
             return false;
         }
         if (r.node().equals(self()) || !r.verify(signer)) return false;
         PresenceDirectory.Offer offer = directory.offer(r, env.now());
         if (offer == PresenceDirectory.Offer.TAKEN && !r.users().isEmpty()) app.usersReachable(r.users());
-        if (offer == PresenceDirectory.Offer.TAKEN && spreadIfNew) plumtree.broadcast(r.repairId(self()), PRESENCE_TYPE, payload);
+        if (offer == PresenceDirectory.Offer.TAKEN && spreadIfNew && wasLost(r)) plumtree.broadcast(r.repairId(), PRESENCE_TYPE, payload);
         return offer != PresenceDirectory.Offer.REFUSED;
+    }
+
+    /**
+     * Published more than a digest interval ago: its broadcast is done, so not having had it means
+     * it was lost. Younger records that digests show missing are usually still in flight.
+     */
+    private boolean wasLost(PresenceRecord r) {
+        long publishedAt = r.expiresAt() - cfg.presenceLifetimeMillis();
+        return env.now() - publishedAt > cfg.presenceDigestMillis();
     }
 
     // ------------------------------------------------------------------ tree beacons

@@ -28,16 +28,17 @@ final class Plumtree {
         boolean shapesTree(int type);
     }
 
-    private record Cached(Msg.Gossip gossip, long at) {}
-
-    /** When, at what round (hops from the source), from whom and of what type a payload first arrived. */
-    private record Seen(long at, int round, NodeId from, int type) {}
+    /**
+     * A payload seen lately: when, at what round (hops from the source), from whom (null: sent
+     * here) and of what type it first arrived, and the payload if it was delivered (to answer GRAFTs).
+     */
+    private record Recent(long at, int round, NodeId from, int type, byte[] payload) {}
 
     /** An announcement this many hops shorter than the eager path re-shapes the tree (the paper's optimization). */
-    private static final int OPTIMIZATION_THRESHOLD = 3;
+    private static final int OPTIMIZATION_THRESHOLD = 2;
 
-    /** Payloads are kept this long to answer GRAFTs (ids are remembered longer, for dedup). */
-    private static final long CACHE_MILLIS = 60_000;
+    /** Payloads are kept this long to answer GRAFTs; their ids are remembered longer, compactly, for dedup. */
+    private static final long RECENT_MILLIS = 30_000;
 
     /** Batched announcements wait this long: in a join storm one IHAVE then carries many ids, not one. */
     static final long ANNOUNCE_BATCH_MILLIS = 250;
@@ -46,11 +47,10 @@ final class Plumtree {
 
     private final Host host;
     private final long graftTimeout;
-    private final long memory;
     private final Set<NodeId> eager = new HashSet<>();
     private final Set<NodeId> lazy = new HashSet<>();
-    private final LinkedHashMap<MessageId, Seen> seen = new LinkedHashMap<>();
-    private final LinkedHashMap<MessageId, Cached> cache = new LinkedHashMap<>();
+    private final LinkedHashMap<MessageId, Recent> recent = new LinkedHashMap<>();
+    private final IdMemory older;
     private final Map<MessageId, List<NodeId>> missing = new HashMap<>();
     /** Batched announcements per lazy peer, and the highest round among them. */
     private final Map<NodeId, List<MessageId>> announceLater = new HashMap<>();
@@ -60,7 +60,7 @@ final class Plumtree {
     Plumtree(Host host, long graftTimeoutMillis, long memoryMillis) {
         this.host = host;
         this.graftTimeout = graftTimeoutMillis;
-        this.memory = memoryMillis;
+        this.older = new IdMemory(memoryMillis);
     }
 
     void neighborUp(NodeId peer) {
@@ -75,15 +75,13 @@ final class Plumtree {
 
     /** Starts a broadcast from this node. */
     void broadcast(MessageId id, int type, byte[] payload) {
-        if (seen.containsKey(id)) return;
-        markSeen(id, 0, null, type);
-        Msg.Gossip g = new Msg.Gossip(id, 0, type, payload);
-        remember(g);
-        push(g, null);
+        if (known(id)) return;
+        remember(id, new Recent(host.env().now(), 0, null, type, payload));
+        push(new Msg.Gossip(id, 0, type, payload), null);
     }
 
     void onGossip(NodeId from, Msg.Gossip g) {
-        if (seen.containsKey(g.id())) {
+        if (known(g.id())) {
             // a second copy: this link is redundant in the tree
             if (eager.remove(from)) {
                 lazy.add(from);
@@ -91,23 +89,22 @@ final class Plumtree {
             }
             return;
         }
-        markSeen(g.id(), g.round() + 1, from, g.type());
         missing.remove(g.id());
         eager.add(from);
         lazy.remove(from);
-        if (!host.deliver(from, g.type(), g.payload())) return;
-        Msg.Gossip next = new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload());
-        remember(next);
-        push(next, from);
+        boolean delivered = host.deliver(from, g.type(), g.payload());
+        remember(g.id(), new Recent(host.env().now(), g.round() + 1, from, g.type(), delivered ? g.payload() : null));
+        if (delivered) push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload()), from);
     }
 
     void onIHave(NodeId from, Msg.IHave h) {
         for (MessageId id : h.ids()) {
-            Seen s = seen.get(id);
-            if (s != null) {
-                maybeShortenPath(id, from, h.round() + 1, s);
+            Recent r = recent.get(id);
+            if (r != null) {
+                maybeShortenPath(id, from, h.round() + 1, r);
                 continue;
             }
+            if (older.contains(id)) continue;
             List<NodeId> announcers = missing.get(id);
             if (announcers == null) {
                 missing.put(id, new ArrayList<>(List.of(from)));
@@ -119,7 +116,7 @@ final class Plumtree {
     }
 
     /** The announcer is on a much shorter path from the source than our eager parent: swap them. */
-    private void maybeShortenPath(MessageId id, NodeId announcer, int announcedRound, Seen s) {
+    private void maybeShortenPath(MessageId id, NodeId announcer, int announcedRound, Recent s) {
         if (s.from() == null || !host.shapesTree(s.type()) || announcedRound + OPTIMIZATION_THRESHOLD > s.round()) return;
         if (!eager.contains(s.from()) || !host.isLinked(announcer)) return;
         eager.add(announcer);
@@ -133,7 +130,7 @@ final class Plumtree {
     /** The payload announced did not arrive in time: ask one announcer for it, wait again. */
     private void graftMissing(MessageId id) {
         List<NodeId> announcers = missing.get(id);
-        if (announcers == null || seen.containsKey(id)) return;
+        if (announcers == null || known(id)) return;
         while (!announcers.isEmpty()) {
             NodeId peer = announcers.remove(0);
             if (!host.isLinked(peer)) continue;
@@ -151,8 +148,8 @@ final class Plumtree {
         eager.add(from);
         lazy.remove(from);
         if (!g.resend()) return;
-        Cached c = cache.get(g.id());
-        if (c != null) host.env().send(from, c.gossip());
+        Recent r = recent.get(g.id());
+        if (r != null && r.payload() != null) host.env().send(from, new Msg.Gossip(g.id(), r.round(), r.type(), r.payload()));
     }
 
     void onPrune(NodeId from) {
@@ -195,22 +192,19 @@ final class Plumtree {
         announceLaterRound = 0;
     }
 
-    private void markSeen(MessageId id, int round, NodeId from, int type) {
-        long now = host.env().now();
-        seen.put(id, new Seen(now, round, from, type));
-        for (Iterator<Seen> it = seen.values().iterator(); it.hasNext(); ) {
-            if (now - it.next().at() > memory) it.remove();
-            else break;
-        }
+    private boolean known(MessageId id) {
+        return recent.containsKey(id) || older.contains(id);
     }
 
-    private void remember(Msg.Gossip g) {
-        long now = host.env().now();
-        cache.put(g.id(), new Cached(g, now));
-        for (Iterator<Cached> it = cache.values().iterator(); it.hasNext(); ) {
-            if (now - it.next().at() > CACHE_MILLIS) it.remove();
-            else break;
+    /** Notes a payload seen; what was seen long enough ago moves to the compact id memory. */
+    private void remember(MessageId id, Recent r) {
+        recent.put(id, r);
+        for (Iterator<Map.Entry<MessageId, Recent>> it = recent.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<MessageId, Recent> e = it.next();
+            if (r.at() - e.getValue().at() <= RECENT_MILLIS) break;
+            older.add(e.getKey(), e.getValue().at());
+            it.remove();
         }
+        older.expire(r.at());
     }
-
 }

@@ -38,10 +38,14 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
         return new MessageId(Nip01Serializer.sha256(encode()));
     }
 
-    /** Dedup key when a node that repaired its directory broadcasts the record again. */
-    public MessageId repairId(NodeId repairer) {
+    /**
+     * Dedup key when a record found missing by anti-entropy is broadcast again: not the first
+     * broadcast's id (nodes that saw that one would prune the links it comes over), and the same
+     * whichever node repairs it, so that nodes repairing it at once make one broadcast, not many.
+     */
+    public MessageId repairId() {
         byte[] record = encode();
-        byte[] tag = ("repair:" + repairer.hex() + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tag = "nostrp2p-presence-repair:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] all = java.util.Arrays.copyOf(tag, tag.length + record.length);
         System.arraycopy(record, 0, all, tag.length, record.length);
         return new MessageId(Nip01Serializer.sha256(all));

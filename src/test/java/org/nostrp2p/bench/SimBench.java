@@ -1,5 +1,6 @@
 package org.nostrp2p.bench;
 
+import org.nostrp2p.overlay.DirectoryFootprint;
 import org.nostrp2p.overlay.OverlayConfig;
 import org.nostrp2p.overlay.sim.SimNetwork;
 import org.nostrp2p.overlay.sim.Simulator;
@@ -31,9 +32,14 @@ public final class SimBench {
         net.sim().runFor(60_000);
         progress("settled 60 s after the last join");
         long perNode = (usedHeap() - heapBefore) / nodes;
-        System.out.printf("heap per simulated node (overlay state and the simulator's share): %,d bytes%n", perNode);
+        System.out.printf("heap per simulated node (overlay state and the simulator's share; decoded presence records shared): %,d bytes%n", perNode);
+        System.out.printf("a real node's presence directory at this size (its own decoded copies of %,d records): %,d bytes%n",
+                nodes, DirectoryFootprint.bytesFor(nodes));
+        System.out.println("presence: " + net.presenceCoverage());
+        System.out.println("messages to build the network, by kind: " + net.sim().messagesByKind());
 
         Simulator sim = net.sim();
+        progress("%,d messages so far", sim.messagesDelivered());
         List<SimNetwork.BroadcastResult> cold = broadcasts(net, 3);
         System.out.println("cold (after a quiet minute): " + SimNetwork.summary(cold));
 
@@ -51,6 +57,7 @@ public final class SimBench {
                 (bytesSent(sim) - sentBefore) / (double) nodes / 60.0);
         sim.measureBytes(false);
 
+        progress("%,d messages so far", sim.messagesDelivered());
         System.out.println("unicast: " + net.unicastsBetweenRandomPairs(300, 10_000));
 
         int crashed = net.crashShare(0.20).size();
@@ -58,8 +65,10 @@ public final class SimBench {
         progress("crashed %,d nodes at once, 30 s of repair", crashed);
         List<SimNetwork.BroadcastResult> after = broadcasts(net, 10);
         System.out.println("after the crash: " + SimNetwork.summary(after) + " " + latencies(after));
+        System.out.println("after the crash, presence: " + net.presenceCoverage());
         System.out.println("after the crash, unicast: " + net.unicastsBetweenRandomPairs(200, 10_000));
         progress("done; %,d messages simulated", sim.messagesDelivered());
+        System.out.println("all messages by kind: " + sim.messagesByKind());
     }
 
     private static List<SimNetwork.BroadcastResult> broadcasts(SimNetwork net, int n) {

@@ -6,6 +6,7 @@ import org.nostrp2p.overlay.NodeId;
 import org.nostrp2p.overlay.OverlayConfig;
 import org.nostrp2p.overlay.OverlayNode;
 import org.nostrp2p.overlay.PeerAddress;
+import org.nostrp2p.overlay.PresenceRecord;
 import org.nostrp2p.overlay.WireCodec;
 
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ public final class Simulator {
     private long order;
     private long messagesDelivered;
     private final Map<Class<?>, Long> deliveredByKind = new HashMap<>();
+    /** One decoded copy of each presence record for all simulated nodes (records are immutable). */
+    private final Map<java.nio.ByteBuffer, PresenceRecord> decodedPresence = new HashMap<>();
     private boolean measureBytes;
 
     public Simulator(Settings settings, OverlayConfig config) {
@@ -105,6 +108,8 @@ public final class Simulator {
         @Override public void dial(PeerAddress address) { Simulator.this.dial(this, address); }
         @Override public void dialBack(PeerAddress address, long nonce) { Simulator.this.dialBack(address, nonce); }
         @Override public void close(NodeId peer) { closeConnection(this, peer); }
+
+        @Override public PresenceRecord decodePresence(byte[] bytes) { return sharedPresence(bytes); }
 
         @Override
         public void schedule(long delayMillis, Runnable task) {
@@ -175,6 +180,16 @@ public final class Simulator {
     public void restart(SimNode n, List<PeerAddress> bootPeers) {
         n.alive = true;
         n.boot(bootPeers);
+    }
+
+    private PresenceRecord sharedPresence(byte[] bytes) {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(bytes);
+        PresenceRecord r = decodedPresence.get(key);
+        if (r == null) {
+            r = PresenceRecord.decode(bytes);
+            decodedPresence.put(java.nio.ByteBuffer.wrap(bytes.clone()), r);
+        }
+        return r;
     }
 
     // ------------------------------------------------------------------ the network

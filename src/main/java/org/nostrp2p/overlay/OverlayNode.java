@@ -23,21 +23,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OverlayNode.class);
     public enum Reachability { UNKNOWN, PUBLIC, PRIVATE }
 
-    /** Broadcast type reserved for presence records; applications use types >= 1. */
-    public static final int PRESENCE_TYPE = 0;
-    /** Broadcast type reserved for tree beacons (see Beacon). */
-    static final int BEACON_TYPE = -1;
-    static final long BEACON_MILLIS = 10_000;
-    /** A public node takes over beaconing after this many silent intervals, plus one per public node of lower id. */
-    private static final int BEACON_SILENCE_INTERVALS = 3;
-    private static final int MAX_BEACON_RANK = 60;
     private static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
     private static final int DIAL_BACK_ATTEMPTS = 2;
     private static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
-    /** Records per PresenceBatch (~250 bytes each). */
-    private static final int PRESENCE_BATCH = 200;
-    /** Buckets repaired per digest exchange; more differences wait for the next exchange. */
-    private static final int MAX_REPAIR_BUCKETS = 256;
 
     private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
@@ -68,16 +56,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private Reachability reachability = Reachability.UNKNOWN;
     private Long probeNonce;
     private int failedDialBacks;
-    private long presenceSeq;
-    private long lastPublished = Long.MIN_VALUE;
-    private long lastDigestSent;
-    private long beaconSeq;
-    private long lastBeaconSent = Long.MIN_VALUE / 2;
-    /** When a beacon from a node of lower id than ours last arrived (or when we started). */
-    private long lowerBeaconHeardAt;
+    private final PresenceExchange presence;
+    private final TreeBeacons beacons;
+    /** Our record no longer says what is true (reachability or relays changed): publish anew. */
     private boolean presenceDirty = true;
     private boolean everLinked;
-    private boolean directorySynced;
     private long lastBootDial = Long.MIN_VALUE / 2;
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
     private boolean bootAnswered;
@@ -95,6 +78,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         this.directory = new PresenceDirectory(cfg.maxPresenceRecords());
         this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
+        this.presence = new PresenceExchange(env, cfg, signer, directory, plumtree, app);
+        this.beacons = new TreeBeacons(env, signer, plumtree, directory);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -102,8 +87,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     /** Joins through these nodes; with none, this node starts a network (and is public by definition). */
     public void start(List<PeerAddress> boot) {
         bootPeers = List.copyOf(boot);
-        lastDigestSent = env.now(); // the join's directory sync comes first
-        lowerBeaconHeardAt = env.now();
+        presence.start();
+        beacons.start();
         if (bootPeers.isEmpty()) setReachability(Reachability.PUBLIC);
         redialBootPeers(0);
         scheduleMaintenance(cfg.maintenanceMillis() / 2);
@@ -243,13 +228,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             case Msg.Route r -> router.onRoute(from, r);
             case Msg.RouteAck a -> router.onRouteAck(a);
             case Msg.Ping p -> { }
-            case Msg.PresenceRequest r -> sendDirectory(from);
-            case Msg.PresenceDigest d -> onPresenceDigest(from, d);
-            case Msg.PresenceRepair r -> sendRecords(from, directory.inBuckets(r.buckets()), true);
-            case Msg.PresenceBatch b -> {
-                if (!b.repair()) directorySynced = true;
-                for (byte[] record : b.records()) acceptPresence(record, b.repair());
-            }
+            case Msg.PresenceRequest r -> presence.sendDirectory(from);
+            case Msg.PresenceDigest d -> presence.onDigest(from, d);
+            case Msg.PresenceRepair r -> presence.onRepair(from, r);
+            case Msg.PresenceBatch b -> presence.onBatch(b);
         }
     }
 
@@ -297,7 +279,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         link.active = true;
         plumtree.neighborUp(peer);
         if (reachability != Reachability.PUBLIC && link.info.isPublic()) presenceDirty = true; // a new relay
-        if (!directorySynced) {
+        if (!presence.synced()) {
             // just joined (or came back): fetch the directory rather than wait for refreshes;
             // asked of each new peer until one answers (a link can close before it does)
             env.send(peer, new Msg.PresenceRequest());
@@ -392,10 +374,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
         // not before the node knows whether it can be dialled: that is half of what the record says
-        if (hasLinks() && reachability != Reachability.UNKNOWN
-                && (presenceDirty || now - lastPublished >= cfg.presenceRefreshMillis())) publishPresence();
-        if (now - lastDigestSent >= cfg.presenceDigestMillis()) sendPresenceDigest();
-        if (now - lastBeaconSent >= BEACON_MILLIS && isBeaconAnchor(now)) sendBeacon();
+        if (hasLinks() && reachability != Reachability.UNKNOWN && (presenceDirty || presence.refreshDue())) publishPresence();
+        presence.maybeSendDigest(activeNeighbours());
+        beacons.maybeSend(isPublic && hasLinks());
         long base = cfg.maintenanceMillis();
         scheduleMaintenance(base / 2 + env.random().nextLong(base));
     }
@@ -473,118 +454,16 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     // ------------------------------------------------------------------ presence
 
     private void publishPresence() {
-        presenceSeq = Math.max(presenceSeq + 1, env.now()); // grows across restarts too
         List<NodeInfo> relays = new ArrayList<>();
         if (reachability != Reachability.PUBLIC) {
             for (Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
         }
-        PresenceRecord r = PresenceRecord.signed(signer, users, reachability == Reachability.PUBLIC ? listenAddress : null,
-                relays, presenceSeq, env.now() + cfg.presenceLifetimeMillis());
-        directory.offer(r, env.now());
-        plumtree.broadcast(r.messageId(), PRESENCE_TYPE, r.encode());
-        lastPublished = env.now();
+        presence.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays);
         presenceDirty = false;
     }
 
-    private void sendDirectory(NodeId to) {
-        sendRecords(to, directory.all(), false);
-    }
-
-    /**
-     * Sends records in batches. A join's sync ends with a batch even if empty ("that was all");
-     * a repair sends only what there is.
-     */
-    private void sendRecords(NodeId to, java.util.Collection<PresenceRecord> records, boolean repair) {
-        List<byte[]> batch = new ArrayList<>(PRESENCE_BATCH);
-        for (PresenceRecord r : records) {
-            if (r.expiresAt() <= env.now()) continue;
-            batch.add(r.encode());
-            if (batch.size() == PRESENCE_BATCH) {
-                env.send(to, new Msg.PresenceBatch(batch, repair));
-                batch = new ArrayList<>(PRESENCE_BATCH);
-            }
-        }
-        if (!repair || !batch.isEmpty()) env.send(to, new Msg.PresenceBatch(batch, repair));
-    }
-
-    /** Anti-entropy: a random neighbour compares its directory with ours; see onPresenceDigest. */
-    private void sendPresenceDigest() {
-        List<NodeId> active = links.entrySet().stream().filter(e -> e.getValue().active).map(Map.Entry::getKey).sorted().toList();
-        if (active.isEmpty()) return;
-        lastDigestSent = env.now();
-        env.send(active.get(env.random().nextInt(active.size())), new Msg.PresenceDigest(directory.digest()));
-    }
-
-    /** Where the digests differ, each side sends the other its records of those buckets; each keeps the newer. */
-    private void onPresenceDigest(NodeId from, Msg.PresenceDigest d) {
-        List<Integer> differing = directory.differingBuckets(d.digest(), MAX_REPAIR_BUCKETS);
-        if (differing.isEmpty()) return;
-        sendRecords(from, directory.inBuckets(differing), true);
-        env.send(from, new Msg.PresenceRepair(differing));
-    }
-
-    /**
-     * Checks and stores a record; true if it is valid and not stale. A record already held counts
-     * as accepted: it may have come with a directory sync before its broadcast arrived, and the
-     * broadcast must still travel on from here, or the subtree behind this node never gets it.
-     * A record that a repair brought, that was news here and that is too old to be still on its
-     * way is broadcast again (see PresenceRecord.repairId): others missed it too.
-     */
-    private boolean acceptPresence(byte[] payload, boolean spreadIfNew) {
-        PresenceRecord r;
-        try {
-            r = env.decodePresence(payload);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (r.node().equals(self()) || !r.verify(signer)) return false;
-        PresenceDirectory.Offer offer = directory.offer(r, env.now());
-        if (offer == PresenceDirectory.Offer.TAKEN && !r.users().isEmpty()) app.usersReachable(r.users());
-        if (offer == PresenceDirectory.Offer.TAKEN && spreadIfNew && wasLost(r)) plumtree.broadcast(r.repairId(), PRESENCE_TYPE, payload);
-        return offer != PresenceDirectory.Offer.REFUSED;
-    }
-
-    /**
-     * Published more than a digest interval ago: its broadcast is done, so not having had it means
-     * it was lost. Younger records that digests show missing are usually still in flight.
-     */
-    private boolean wasLost(PresenceRecord r) {
-        long publishedAt = r.expiresAt() - cfg.presenceLifetimeMillis();
-        return env.now() - publishedAt > cfg.presenceDigestMillis();
-    }
-
-    // ------------------------------------------------------------------ tree beacons
-
-    /**
-     * The anchor is the public node of lowest id that is alive: a node beacons once it has heard
-     * no beacon from a lower id for a while, longer the more lower-id public nodes it knows of,
-     * so that when the anchor dies its successor takes over without a storm of would-be anchors.
-     */
-    private boolean isBeaconAnchor(long now) {
-        if (reachability != Reachability.PUBLIC || !hasLinks()) return false;
-        long silence = now - lowerBeaconHeardAt;
-        if (silence < BEACON_SILENCE_INTERVALS * BEACON_MILLIS) return false;
-        int rank = directory.publicIdsBelow(self(), MAX_BEACON_RANK);
-        return silence >= (BEACON_SILENCE_INTERVALS + rank) * BEACON_MILLIS;
-    }
-
-    private void sendBeacon() {
-        lastBeaconSent = env.now();
-        beaconSeq = Math.max(beaconSeq + 1, env.now());
-        Beacon b = Beacon.signed(signer, beaconSeq);
-        plumtree.broadcast(b.messageId(), BEACON_TYPE, b.encode());
-    }
-
-    private boolean acceptBeacon(byte[] payload) {
-        Beacon b;
-        try {
-            b = Beacon.decode(payload);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (!b.verify(signer)) return false;
-        if (b.origin().compareTo(self()) < 0) lowerBeaconHeardAt = env.now();
-        return true;
+    private List<NodeId> activeNeighbours() {
+        return links.entrySet().stream().filter(e -> e.getValue().active).map(Map.Entry::getKey).sorted().toList();
     }
 
     // ------------------------------------------------------------------ hosts for Plumtree and Router
@@ -595,18 +474,18 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {
-        if (type == PRESENCE_TYPE) return acceptPresence(payload, false);
-        if (type == BEACON_TYPE) return acceptBeacon(payload);
+        if (type == PresenceExchange.TYPE) return presence.accept(payload, false);
+        if (type == TreeBeacons.TYPE) return beacons.accept(payload);
         return app.acceptBroadcast(type, payload);
     }
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
 
     /** Presence is not latency-critical; posts are. */
-    @Override public boolean batchAnnouncements(int type) { return type == PRESENCE_TYPE; }
+    @Override public boolean batchAnnouncements(int type) { return type == PresenceExchange.TYPE; }
 
     /** Only beacons shape the tree: one source's view of short paths, not every sender's in turn. */
-    @Override public boolean shapesTree(int type) { return type == BEACON_TYPE; }
+    @Override public boolean shapesTree(int type) { return type == TreeBeacons.TYPE; }
 
     private boolean isLinkedActive(NodeId peer) {
         Link l = links.get(peer);

@@ -1,0 +1,67 @@
+package org.nostrp2p.overlay;
+
+/**
+ * Tree beacons: one public node (the anchor) broadcasts a signed {@link Beacon} every
+ * {@link #INTERVAL_MILLIS}, and only beacons may re-shape the broadcast tree, so the shared
+ * tree settles on short paths from one place instead of drifting with every sender.
+ *
+ * <p>The anchor is the live public node of lowest id: a node beacons once it has heard no
+ * beacon from a lower id for a while, longer the more lower-id public nodes it knows of, so
+ * that when the anchor dies its successor takes over without a storm of would-be anchors.
+ */
+final class TreeBeacons {
+    /** Broadcast type reserved for beacons. */
+    static final int TYPE = -1;
+    static final long INTERVAL_MILLIS = 10_000;
+    /** Silent intervals before a node takes over, plus one per public node of lower id it knows. */
+    private static final int SILENCE_INTERVALS = 3;
+    private static final int MAX_RANK = 60;
+
+    private final Env env;
+    private final NodeSigner signer;
+    private final Plumtree plumtree;
+    private final PresenceDirectory directory;
+    private long seq;
+    private long lastSent = Long.MIN_VALUE / 2;
+    /** When a beacon from a node of lower id than ours last arrived (or when we started). */
+    private long lowerHeardAt;
+
+    TreeBeacons(Env env, NodeSigner signer, Plumtree plumtree, PresenceDirectory directory) {
+        this.env = env;
+        this.signer = signer;
+        this.plumtree = plumtree;
+        this.directory = directory;
+    }
+
+    void start() { lowerHeardAt = env.now(); }
+
+    /** Called from maintenance: beacons if due and this node is the anchor (public and linked). */
+    void maybeSend(boolean publicAndLinked) {
+        long now = env.now();
+        if (!publicAndLinked || now - lastSent < INTERVAL_MILLIS || !isAnchor(now)) return;
+        lastSent = now;
+        seq = Math.max(seq + 1, now);
+        Beacon b = Beacon.signed(signer, seq);
+        plumtree.broadcast(b.messageId(), TYPE, b.encode());
+    }
+
+    private boolean isAnchor(long now) {
+        long silence = now - lowerHeardAt;
+        if (silence < SILENCE_INTERVALS * INTERVAL_MILLIS) return false;
+        int rank = directory.publicIdsBelow(signer.id(), MAX_RANK);
+        return silence >= (SILENCE_INTERVALS + rank) * INTERVAL_MILLIS;
+    }
+
+    /** A beacon arrived: true if it is well-formed and signed (then it spreads). */
+    boolean accept(byte[] payload) {
+        Beacon b;
+        try {
+            b = Beacon.decode(payload);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (!b.verify(signer)) return false;
+        if (b.origin().compareTo(signer.id()) < 0) lowerHeardAt = env.now();
+        return true;
+    }
+}

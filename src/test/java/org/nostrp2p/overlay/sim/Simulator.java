@@ -48,6 +48,7 @@ public final class Simulator {
     private long now;
     private long order;
     private long messagesDelivered;
+    private java.util.function.BiConsumer<SimNode, Msg> observer;
     private final Map<Class<?>, Long> deliveredByKind = new HashMap<>();
     /** One decoded copy of each presence record for all simulated nodes (records are immutable). */
     private final Map<java.nio.ByteBuffer, PresenceRecord> decodedPresence = new HashMap<>();
@@ -59,6 +60,9 @@ public final class Simulator {
         this.random = new SplittableRandom(settings.seed());
         this.measureBytes = settings.measureBytes();
     }
+
+    /** Sees every message delivered from now on (to which node, what), before the node handles it. */
+    public void observe(java.util.function.BiConsumer<SimNode, Msg> observer) { this.observer = observer; }
 
     /** Counts wire bytes from now on (each message encoded: slower); benchmarks turn it on for a window. */
     public void measureBytes(boolean on) { measureBytes = on; }
@@ -220,6 +224,7 @@ public final class Simulator {
                 messagesDelivered++;
                 deliveredByKind.merge(m.getClass(), 1L, Long::sum);
                 to.app.noteMessage(m);
+                if (observer != null) observer.accept(to, m);
                 to.core.onMessage(from.id, m);
             }
         });

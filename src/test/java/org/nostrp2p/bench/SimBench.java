@@ -44,17 +44,17 @@ public final class SimBench {
         System.out.println("cold (after a quiet minute): " + SimNetwork.summary(cold));
 
         sim.measureBytes(true);
-        long sentBefore = bytesSent(sim);
+        long sentBefore = sim.totalBytesSent();
         long simStart = sim.now();
         List<SimNetwork.BroadcastResult> steady = broadcasts(net, 20);
         double seconds = (sim.now() - simStart) / 1000.0;
         System.out.println("steady state: " + SimNetwork.summary(steady) + " " + latencies(steady));
         System.out.printf("bytes sent per node per second, one broadcast every 3 s: %.0f%n",
-                (bytesSent(sim) - sentBefore) / (double) nodes / seconds);
-        sentBefore = bytesSent(sim);
+                (sim.totalBytesSent() - sentBefore) / (double) nodes / seconds);
+        sentBefore = sim.totalBytesSent();
         sim.runFor(60_000);
         System.out.printf("bytes sent per node per second, idle (the protocol core only; TCP keep-alive pings are the transport's): %.0f%n",
-                (bytesSent(sim) - sentBefore) / (double) nodes / 60.0);
+                (sim.totalBytesSent() - sentBefore) / (double) nodes / 60.0);
         sim.measureBytes(false);
 
         progress("%,d messages so far", sim.messagesDelivered());
@@ -81,11 +81,6 @@ public final class SimBench {
         return "p99 per broadcast (ms): " + results.stream().map(r -> String.valueOf(r.p99Millis())).toList();
     }
 
-    private static long bytesSent(Simulator sim) {
-        long sum = 0;
-        for (Simulator.SimNode n : sim.nodes()) sum += n.bytesSent();
-        return sum;
-    }
 
     private static long usedHeap() {
         Runtime rt = Runtime.getRuntime();

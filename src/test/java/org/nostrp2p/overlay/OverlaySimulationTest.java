@@ -89,6 +89,27 @@ class OverlaySimulationTest {
 
     @Test
     @Order(5)
+    void anIdleNetworkCostsAPrivateNodeWellUnderAKilobytePerSecond() {
+        Simulator sim = net.sim();
+        java.util.Map<Simulator.SimNode, Long> before = new java.util.HashMap<>();
+        for (Simulator.SimNode n : sim.aliveNodes()) before.put(n, n.bytesSent());
+        sim.measureBytes(true);
+        sim.runFor(60_000);
+        sim.measureBytes(false);
+        double worstPrivate = 0, sum = 0;
+        for (Simulator.SimNode n : sim.aliveNodes()) {
+            double perSecond = (n.bytesSent() - before.get(n)) / 60.0;
+            sum += perSecond;
+            if (!n.reachable()) worstPrivate = Math.max(worstPrivate, perSecond);
+        }
+        double average = sum / sim.aliveNodes().size();
+        System.out.printf("idle: %.0f bytes/s per node on average, %.0f at the busiest private node%n", average, worstPrivate);
+        assertTrue(average > 0, "digests and beacons are sent even when idle");
+        assertTrue(worstPrivate < 1_000, "busiest private node sends " + worstPrivate + " bytes/s idle");
+    }
+
+    @Test
+    @Order(6)
     void afterTwentyPercentCrashEveryBroadcastReachesEveryLiveNode() {
         net.crashShare(0.20);
         net.sim().runFor(30_000); // failure detection and repair

@@ -162,6 +162,13 @@ public final class Simulator {
 
     public long messagesDelivered() { return messagesDelivered; }
 
+    /** Wire bytes all nodes have sent while bytes were measured. */
+    public long totalBytesSent() {
+        long sum = 0;
+        for (SimNode n : nodes.values()) sum += n.bytesSent;
+        return sum;
+    }
+
     /** Messages delivered so far by kind, most first, e.g. "Gossip=1,234". */
     public String messagesByKind() {
         return deliveredByKind.entrySet().stream().sorted(Map.Entry.<Class<?>, Long>comparingByValue().reversed())

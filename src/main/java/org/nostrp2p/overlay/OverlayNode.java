@@ -375,7 +375,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         }
         // not before the node knows whether it can be dialled: that is half of what the record says
         if (hasLinks() && reachability != Reachability.UNKNOWN && (presenceDirty || presence.refreshDue())) publishPresence();
-        presence.maybeSendDigest(activeNeighbours());
+        presence.maybeSendDigest(this::activeNeighbours);
         beacons.maybeSend(isPublic && hasLinks());
         long base = cfg.maintenanceMillis();
         scheduleMaintenance(base / 2 + env.random().nextLong(base));

@@ -63,9 +63,11 @@ final class PresenceExchange {
         for (byte[] record : b.records()) accept(record, b.repair());
     }
 
-    /** From maintenance: sends our digest to one of these neighbours when an interval has passed. */
-    void maybeSendDigest(List<NodeId> neighbours) {
-        if (neighbours.isEmpty() || env.now() - lastDigestSent < cfg.presenceDigestMillis()) return;
+    /** From maintenance: sends our digest to one of the neighbours when an interval has passed. */
+    void maybeSendDigest(java.util.function.Supplier<List<NodeId>> activeNeighbours) {
+        if (env.now() - lastDigestSent < cfg.presenceDigestMillis()) return;
+        List<NodeId> neighbours = activeNeighbours.get();
+        if (neighbours.isEmpty()) return;
         lastDigestSent = env.now();
         env.send(neighbours.get(env.random().nextInt(neighbours.size())), new Msg.PresenceDigest(directory.digest()));
     }

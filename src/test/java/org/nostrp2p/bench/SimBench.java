@@ -23,7 +23,7 @@ public final class SimBench {
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes, 70%% private, 50 ± 10 ms links, joining 20 ms apart through one node, seed %d%n", nodes, seed);
 
-        long heapBefore = usedHeap();
+        long heapBefore = DirectoryFootprint.usedHeapAfterGc();
         SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), OverlayConfig.DEFAULT);
         int step = Math.max(1, nodes / 10);
         net.build(nodes, 0.70, 20, joined -> {
@@ -31,7 +31,7 @@ public final class SimBench {
         });
         net.sim().runFor(60_000);
         progress("settled 60 s after the last join");
-        long perNode = (usedHeap() - heapBefore) / nodes;
+        long perNode = (DirectoryFootprint.usedHeapAfterGc() - heapBefore) / nodes;
         System.out.printf("heap per simulated node (overlay state and the simulator's share; decoded presence records shared): %,d bytes%n", perNode);
         System.out.printf("a real node's presence directory at this size (its own decoded copies of %,d records): %,d bytes%n",
                 nodes, DirectoryFootprint.bytesFor(nodes));
@@ -82,11 +82,6 @@ public final class SimBench {
     }
 
 
-    private static long usedHeap() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) System.gc();
-        return rt.totalMemory() - rt.freeMemory();
-    }
 
     private static void progress(String format, Object... args) {
         System.out.printf("[%5.0f s] %s%n", (System.nanoTime() - START) / 1e9, String.format(format, args));

@@ -16,10 +16,10 @@ public final class DirectoryFootprint {
     public static long bytesFor(int records) {
         List<byte[]> wire = new ArrayList<>(records);
         for (int i = 0; i < records; i++) wire.add(record(i).encode());
-        long before = usedHeap();
+        long before = usedHeapAfterGc();
         PresenceDirectory directory = new PresenceDirectory(records + 1);
         for (byte[] w : wire) directory.offer(PresenceRecord.decode(w), 0);
-        long after = usedHeap();
+        long after = usedHeapAfterGc();
         if (directory.size() != records) throw new IllegalStateException("directory holds " + directory.size());
         return after - before;
     }
@@ -41,7 +41,8 @@ public final class DirectoryFootprint {
         return new PresenceRecord(node, List.of(user), address, relays, 1, Long.MAX_VALUE, signature);
     }
 
-    private static long usedHeap() {
+    /** Heap in use after a few full GCs (what is still referenced). */
+    public static long usedHeapAfterGc() {
         Runtime rt = Runtime.getRuntime();
         for (int i = 0; i < 3; i++) System.gc();
         return rt.totalMemory() - rt.freeMemory();

@@ -3,6 +3,7 @@ package org.nostrp2p.overlay;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * This node's side of the presence directory: publishing its own record, checking records from
@@ -64,7 +65,7 @@ final class PresenceExchange {
     }
 
     /** From maintenance: sends our digest to one of the neighbours when an interval has passed. */
-    void maybeSendDigest(java.util.function.Supplier<List<NodeId>> activeNeighbours) {
+    void maybeSendDigest(Supplier<List<NodeId>> activeNeighbours) {
         if (env.now() - lastDigestSent < cfg.presenceDigestMillis()) return;
         List<NodeId> neighbours = activeNeighbours.get();
         if (neighbours.isEmpty()) return;

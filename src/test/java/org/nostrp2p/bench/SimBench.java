@@ -81,8 +81,6 @@ public final class SimBench {
         return "p99 per broadcast (ms): " + results.stream().map(r -> String.valueOf(r.p99Millis())).toList();
     }
 
-
-
     private static void progress(String format, Object... args) {
         System.out.printf("[%5.0f s] %s%n", (System.nanoTime() - START) / 1e9, String.format(format, args));
     }

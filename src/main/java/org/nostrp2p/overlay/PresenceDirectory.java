@@ -1,9 +1,10 @@
 package org.nostrp2p.overlay;
 
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
+
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -11,17 +12,22 @@ import java.util.random.RandomGenerator;
 /**
  * The newest presence record of every node heard of: who serves which user, and how to reach
  * them. Its public nodes double as the membership's passive view (candidates to connect to).
+ * It holds a record of every node in the network, so its maps are open-addressed (two arrays,
+ * no entry object per mapping): about 30 bytes per record here instead of about 100.
  */
 final class PresenceDirectory {
     private final int maxRecords;
-    private final Map<NodeId, PresenceRecord> byNode = new HashMap<>();
-    private final Map<String, NodeId> byUser = new HashMap<>();
+    private final Object2ObjectOpenHashMap<NodeId, PresenceRecord> byNode = new Object2ObjectOpenHashMap<>();
+    private final Object2ObjectOpenHashMap<String, NodeId> byUser = new Object2ObjectOpenHashMap<>();
     /** Public nodes, kept in a list for uniform random sampling. */
     private final List<NodeInfo> publicNodes = new ArrayList<>();
-    private final Map<NodeId, Integer> publicIndex = new HashMap<>();
+    private final Object2IntOpenHashMap<NodeId> publicIndex = new Object2IntOpenHashMap<>();
     private final DirectoryDigest digest = new DirectoryDigest();
 
-    PresenceDirectory(int maxRecords) { this.maxRecords = maxRecords; }
+    PresenceDirectory(int maxRecords) {
+        this.maxRecords = maxRecords;
+        publicIndex.defaultReturnValue(-1);
+    }
 
     /** What became of an offered record. */
     enum Offer {
@@ -107,8 +113,8 @@ final class PresenceDirectory {
     }
 
     private void addPublic(NodeInfo info) {
-        Integer at = publicIndex.get(info.id());
-        if (at != null) {
+        int at = publicIndex.getInt(info.id());
+        if (at >= 0) {
             publicNodes.set(at, info);
             return;
         }
@@ -117,8 +123,8 @@ final class PresenceDirectory {
     }
 
     private void removePublic(NodeId id) {
-        Integer at = publicIndex.remove(id);
-        if (at == null) return;
+        int at = publicIndex.removeInt(id);
+        if (at < 0) return;
         NodeInfo last = publicNodes.remove(publicNodes.size() - 1);
         if (at < publicNodes.size()) {
             publicNodes.set(at, last);

@@ -26,6 +26,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
     private static final int DIAL_BACK_ATTEMPTS = 2;
     private static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
+    /**
+     * Relay changes come in bursts (uplinks open together on joining; a relay dies and another is
+     * found a round trip later): a record is published once the relays have been quiet this long,
+     * not once per change. Each record reaches every node, so each one saved counts network-wide.
+     */
+    private static final long RELAY_SETTLE_MILLIS = 3_000;
 
     private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
@@ -60,6 +66,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private final TreeBeacons beacons;
     /** Our record no longer says what is true (reachability or relays changed): publish anew. */
     private boolean presenceDirty = true;
+    private long relaysChangedAt = Long.MIN_VALUE / 2;
     private boolean everLinked;
     private long lastBootDial = Long.MIN_VALUE / 2;
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
@@ -278,7 +285,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (link.active) return;
         link.active = true;
         plumtree.neighborUp(peer);
-        if (reachability != Reachability.PUBLIC && link.info.isPublic()) presenceDirty = true; // a new relay
+        if (reachability != Reachability.PUBLIC && link.info.isPublic()) relaysChanged(); // a new relay
         if (!presence.synced()) {
             // just joined (or came back): fetch the directory rather than wait for refreshes;
             // asked of each new peer until one answers (a link can close before it does)
@@ -294,7 +301,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     private void lostActive(NodeId peer, Link link) {
         plumtree.neighborDown(peer);
-        if (reachability != Reachability.PUBLIC && link.info.isPublic()) presenceDirty = true;
+        if (reachability != Reachability.PUBLIC && link.info.isPublic()) relaysChanged();
         scheduleMaintenance(100 + env.random().nextInt(400));
     }
 
@@ -304,7 +311,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (link == null) return;
         if (link.active) {
             plumtree.neighborDown(peer);
-            if (reachability != Reachability.PUBLIC && link.info.isPublic()) presenceDirty = true;
+            if (reachability != Reachability.PUBLIC && link.info.isPublic()) relaysChanged();
         }
         if (polite) env.send(peer, new Msg.Disconnect());
         env.close(peer);
@@ -374,7 +381,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
         // not before the node knows whether it can be dialled: that is half of what the record says
-        if (hasLinks() && reachability != Reachability.UNKNOWN && (presenceDirty || presence.refreshDue())) publishPresence();
+        if (hasLinks() && reachability != Reachability.UNKNOWN && (presenceChangeSettled() || presence.refreshDue())) {
+            publishPresence();
+        }
         presence.maybeSendDigest(this::activeNeighbours);
         beacons.maybeSend(isPublic && hasLinks());
         long base = cfg.maintenanceMillis();
@@ -452,6 +461,16 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     // ------------------------------------------------------------------ presence
+
+    private void relaysChanged() {
+        presenceDirty = true;
+        relaysChangedAt = env.now();
+    }
+
+    /** A change is worth a record once relays are quiet and the previous record is not too fresh. */
+    private boolean presenceChangeSettled() {
+        return presenceDirty && env.now() - relaysChangedAt >= RELAY_SETTLE_MILLIS && presence.republishAllowed();
+    }
 
     private void publishPresence() {
         List<NodeInfo> relays = new ArrayList<>();

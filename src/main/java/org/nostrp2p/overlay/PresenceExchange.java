@@ -18,6 +18,12 @@ final class PresenceExchange {
     private static final int BATCH = 200;
     /** Buckets repaired per digest exchange; more differences wait for the next exchange. */
     private static final int MAX_REPAIR_BUCKETS = 256;
+    /**
+     * Least time between two of our records when something changed: a node whose relays keep
+     * failing must not flood every node with records. Its previous record still lists the relays
+     * that work, and unicast tries each in turn.
+     */
+    private static final long MIN_REPUBLISH_MILLIS = 10_000;
 
     private final Env env;
     private final OverlayConfig cfg;
@@ -43,6 +49,8 @@ final class PresenceExchange {
     void start() { lastDigestSent = env.now(); } // the join's directory sync comes first
 
     boolean refreshDue() { return env.now() - lastPublished >= cfg.presenceRefreshMillis(); }
+
+    boolean republishAllowed() { return env.now() - lastPublished >= MIN_REPUBLISH_MILLIS; }
 
     /** Signs and broadcasts this node's record: its users, and its address if public, else its relays. */
     void publish(List<String> users, PeerAddress address, List<NodeInfo> relays) {

@@ -118,7 +118,7 @@ class OverlaySimulationTest {
         assertTrue(c.complete(), "presence after the crash: " + c);
         warmUp();
         List<SimNetwork.BroadcastResult> results = broadcasts(20);
-        System.out.println("after 20% crash: " + SimNetwork.summary(results));
+        System.out.println("after 20% crash: " + SimNetwork.summary(results) + " p99s " + results.stream().map(SimNetwork.BroadcastResult::p99Millis).toList());
         for (SimNetwork.BroadcastResult r : results) {
             assertEquals(r.aliveOthers(), r.reached(), "broadcast " + r.number() + " reached every live node");
             assertTrue(r.p99Millis() < 1_000, "p99 " + r.p99Millis() + " ms");

@@ -285,7 +285,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (link.active) return;
         link.active = true;
         plumtree.neighborUp(peer);
-        if (reachability != Reachability.PUBLIC && link.info.isPublic()) relaysChanged(); // a new relay
+        relayLinkChanged(link); // perhaps a new relay
         if (!presence.synced()) {
             // just joined (or came back): fetch the directory rather than wait for refreshes;
             // asked of each new peer until one answers (a link can close before it does)
@@ -301,7 +301,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     private void lostActive(NodeId peer, Link link) {
         plumtree.neighborDown(peer);
-        if (reachability != Reachability.PUBLIC && link.info.isPublic()) relaysChanged();
+        relayLinkChanged(link);
         scheduleMaintenance(100 + env.random().nextInt(400));
     }
 
@@ -311,7 +311,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (link == null) return;
         if (link.active) {
             plumtree.neighborDown(peer);
-            if (reachability != Reachability.PUBLIC && link.info.isPublic()) relaysChanged();
+            relayLinkChanged(link);
         }
         if (polite) env.send(peer, new Msg.Disconnect());
         env.close(peer);
@@ -462,7 +462,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     // ------------------------------------------------------------------ presence
 
-    private void relaysChanged() {
+    /** A link came up or went down: if we are not public and it leads to a public node, our relays changed. */
+    private void relayLinkChanged(Link link) {
+        if (reachability == Reachability.PUBLIC || !link.info.isPublic()) return;
         presenceDirty = true;
         relaysChangedAt = env.now();
     }

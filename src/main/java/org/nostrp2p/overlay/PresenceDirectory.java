@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * The newest presence record of every node heard of: who serves which user, and how to reach
  * them. Its public nodes double as the membership's passive view (candidates to connect to).
  * It holds a record of every node in the network, so its maps are open-addressed (two arrays,
- * no entry object per mapping): about 30 bytes per record here instead of about 100.
+ * no entry object per mapping): that halved the heap per simulated node at 10,000 nodes.
  */
 final class PresenceDirectory {
     private final int maxRecords;

@@ -15,7 +15,7 @@ final class TreeBeacons {
     /**
      * Each beacon re-shapes the tree a step; after 20% of 1,000 simulated nodes crashed, 10 s
      * left the tree deep for over a minute (p99 up to 1.3 s), 5 s for well under one (p99 0.83 s),
-     * for ~20 more bytes/s per node.
+     * for ~25 more bytes/s per node.
      */
     static final long INTERVAL_MILLIS = 5_000;
     /** Silent intervals before a node takes over, plus one per public node of lower id it knows. */

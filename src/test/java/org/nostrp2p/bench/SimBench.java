@@ -78,7 +78,7 @@ public final class SimBench {
     }
 
     private static String latencies(List<SimNetwork.BroadcastResult> results) {
-        return "p99 per broadcast (ms): " + results.stream().map(r -> String.valueOf(r.p99Millis())).toList();
+        return "p99 per broadcast (ms): " + SimNetwork.p99s(results);
     }
 
     private static void progress(String format, Object... args) {

@@ -28,9 +28,7 @@ class OverlaySimulationTest {
 
     @BeforeAll
     static void build() {
-        net = new SimNetwork(Simulator.Settings.standard(42), OverlayConfig.DEFAULT);
-        net.build(1_000, 0.70, 20);
-        net.sim().runFor(60_000); // presence spreads, links settle
+        net = SimNetwork.settled(42, 1_000, 60_000);
     }
 
     /** The first broadcasts after a quiet period re-form the tree: delivery is checked, latency shown. */
@@ -69,7 +67,7 @@ class OverlaySimulationTest {
     void steadyStateBroadcastReachesEveryoneWithAboutOneCopy() {
         warmUp();
         List<SimNetwork.BroadcastResult> results = broadcasts(20);
-        System.out.println("steady state: " + SimNetwork.summary(results) + " p99s " + results.stream().map(SimNetwork.BroadcastResult::p99Millis).toList());
+        System.out.println("steady state: " + SimNetwork.summary(results) + " p99s " + SimNetwork.p99s(results));
         for (SimNetwork.BroadcastResult r : results) {
             assertEquals(r.aliveOthers(), r.reached(), "broadcast " + r.number() + " reached every node");
             assertTrue(r.p99Millis() < 1_000, "p99 " + r.p99Millis() + " ms");
@@ -118,7 +116,7 @@ class OverlaySimulationTest {
         assertTrue(c.complete(), "presence after the crash: " + c);
         warmUp();
         List<SimNetwork.BroadcastResult> results = broadcasts(20);
-        System.out.println("after 20% crash: " + SimNetwork.summary(results) + " p99s " + results.stream().map(SimNetwork.BroadcastResult::p99Millis).toList());
+        System.out.println("after 20% crash: " + SimNetwork.summary(results) + " p99s " + SimNetwork.p99s(results));
         for (SimNetwork.BroadcastResult r : results) {
             assertEquals(r.aliveOthers(), r.reached(), "broadcast " + r.number() + " reached every live node");
             assertTrue(r.p99Millis() < 1_000, "p99 " + r.p99Millis() + " ms");

@@ -15,10 +15,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class PresenceDampingTest {
     @Test
     void aPrivateNodeThatLosesARelayPublishesOneRecordOnceItHasANewOne() {
-        SimNetwork net = new SimNetwork(Simulator.Settings.standard(7), OverlayConfig.DEFAULT);
+        SimNetwork net = SimNetwork.settled(7, 120, 60_000);
         Simulator sim = net.sim();
-        net.build(120, 0.70, 20);
-        sim.runFor(60_000);
         Simulator.SimNode node = sim.aliveNodes().stream().filter(n -> !n.reachable()).findFirst().orElseThrow();
         List<NodeInfo> relays = relaysOf(node);
         assertTrue(relays.size() >= OverlayConfig.DEFAULT.privateUplinks(), "relays before: " + relays);

@@ -12,9 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The same seed gives the same run, message for message; another seed gives another run. */
 class SimulatorDeterminismTest {
     private static List<Object> run(long seed) {
-        SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), OverlayConfig.DEFAULT);
-        net.build(150, 0.7, 20);
-        net.sim().runFor(20_000);
+        SimNetwork net = SimNetwork.settled(seed, 150, 20_000);
         List<Object> trace = new ArrayList<>();
         for (int i = 0; i < 3; i++) trace.add(net.broadcastFromRandom(2_000));
         trace.add(net.unicastsBetweenRandomPairs(30, 6_000));

@@ -14,10 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class TreeBeaconsTest {
     @Test
     void theLowestIdPublicNodeBeaconsAndASuccessorTakesOverWhenItDies() {
-        SimNetwork net = new SimNetwork(Simulator.Settings.standard(5), OverlayConfig.DEFAULT);
+        SimNetwork net = SimNetwork.settled(5, 120, 60_000);
         Simulator sim = net.sim();
-        net.build(120, 0.70, 20);
-        sim.runFor(60_000);
 
         Set<NodeId> origins = new HashSet<>();
         sim.observe((to, m) -> {

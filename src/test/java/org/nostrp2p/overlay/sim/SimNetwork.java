@@ -31,6 +31,17 @@ public final class SimNetwork {
         this.sim = new Simulator(settings, config);
     }
 
+    /**
+     * The tests' usual network: standard links (seed given), 70% private nodes joining 20 ms
+     * apart through one public seed, then run for settleMillis so presence spreads and links settle.
+     */
+    public static SimNetwork settled(long seed, int nodes, long settleMillis) {
+        SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), OverlayConfig.DEFAULT);
+        net.build(nodes, 0.70, 20);
+        net.sim().runFor(settleMillis);
+        return net;
+    }
+
     public Simulator sim() { return sim; }
 
     public Simulator.SimNode seed() { return seed; }
@@ -127,6 +138,11 @@ public final class SimNetwork {
             if (knowing < alive.size() - 1) incomplete++;
         }
         return new PresenceCoverage(alive.size(), alive.isEmpty() ? 0 : fewest, incomplete);
+    }
+
+    /** Each broadcast's p99 in milliseconds, in order. */
+    public static List<Long> p99s(List<BroadcastResult> results) {
+        return results.stream().map(BroadcastResult::p99Millis).toList();
     }
 
     public static String summary(List<BroadcastResult> results) {

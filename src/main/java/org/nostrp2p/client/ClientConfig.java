@@ -2,6 +2,7 @@ package org.nostrp2p.client;
 
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Nip19;
+import org.nostrp2p.util.PrivateFiles;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -87,7 +88,7 @@ public final class ClientConfig {
     /** Writes the key file, owner-only from the first byte; never overwrites one. */
     public void saveKey(KeyPair user) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             Path file = keyFile();
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -108,7 +109,7 @@ public final class ClientConfig {
         Properties p = settings();
         p.setProperty("node", node.toString());
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             Path tmp = dir.resolve(SETTINGS_FILE + ".tmp");
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, "NostrP2P client settings");

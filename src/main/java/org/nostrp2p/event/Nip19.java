@@ -35,10 +35,16 @@ public final class Nip19 {
             return HexFormat.of().formatHex(decode(expectedPrefix, v));
         }
         if (Hex.isHex32(v.toLowerCase(Locale.ROOT))) return v.toLowerCase(Locale.ROOT);
+        if (v.toLowerCase(Locale.ROOT).startsWith(NSEC + "1")) {
+            // never echo a secret key, not even part of it: messages end up in terminals and logs
+            throw new IllegalArgumentException("that is a secret key (nsec1…), which must never be shared: give the "
+                    + expectedPrefix + "1… instead");
+        }
         throw new IllegalArgumentException("expected 64 hex characters or " + expectedPrefix + "1…, got '" + abbreviate(v) + "'");
     }
 
+    /** A short, recognisable head of what the user typed; it is not a secret (an nsec is refused above). */
     private static String abbreviate(String v) {
-        return v.length() <= 20 ? v : v.substring(0, 17) + "...";
+        return v.length() <= 12 ? v : v.substring(0, 9) + "...";
     }
 }

@@ -3,6 +3,7 @@ package org.nostrp2p.cli;
 import org.nostrp2p.node.Node;
 import org.nostrp2p.node.NodeConfig;
 import org.nostrp2p.store.RetryPolicy;
+import org.nostrp2p.util.Fatal;
 import org.nostrp2p.util.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,6 +70,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (debug) Logging.debug();
+        Fatal.installDefaultHandler();
         NodeConfig config = config();
         Node node = startNode(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,7 @@
 package org.nostrp2p.node;
 
 import org.nostrp2p.store.Outbox;
+import org.nostrp2p.util.Fatal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ public final class DeliveryWorker implements AutoCloseable {
             try {
                 f.get();
             } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error err) Fatal.die("delivery worker", err);
                 log.atWarn().addKeyValue("error", e.getCause().toString()).log("send failed");
             }
         }

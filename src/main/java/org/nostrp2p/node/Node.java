@@ -12,6 +12,7 @@ import org.nostrp2p.store.EventStore;
 import org.nostrp2p.store.KeyValues;
 import org.nostrp2p.store.Outbox;
 import org.nostrp2p.transport.TcpTransport;
+import org.nostrp2p.util.Fatal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class Node implements AutoCloseable {
                     clock, delivery::nudge);
             QueryService query = new QueryService(config.ownerPubkey(), events, network, clock);
             this.api = new ApiServer(config.apiAddress().toSocketAddress(), tls, publish, query);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (opened != null) opened.close();
             lock.close();
             throw e;
@@ -100,9 +101,9 @@ public final class Node implements AutoCloseable {
             node.close();
             throw e;
         }
-        node.housekeeping.scheduleWithFixedDelay(node::savePeers, SAVE_PEERS_EVERY_S, SAVE_PEERS_EVERY_S, TimeUnit.SECONDS);
-        node.housekeeping.scheduleWithFixedDelay(node::saveTraffic, 5, 5, TimeUnit.SECONDS);
-        node.housekeeping.scheduleWithFixedDelay(node::exchangeRecent, EXCHANGE_EVERY_S, EXCHANGE_EVERY_S, TimeUnit.SECONDS);
+        node.every(SAVE_PEERS_EVERY_S, node::savePeers);
+        node.every(5, node::saveTraffic);
+        node.every(EXCHANGE_EVERY_S, node::exchangeRecent);
         log.atInfo()
                 .addKeyValue("overlay", config.listen())
                 .addKeyValue("boot", config.bootPeer() == null ? "none: starting a network" : config.bootPeer().toString())
@@ -114,6 +115,11 @@ public final class Node implements AutoCloseable {
                 .addKeyValue("queued_sends", node.outbox.size())
                 .log("node started");
         return node;
+    }
+
+    /** A housekeeping task; an Error in it is fatal (the executor would swallow it and stop the task). */
+    private void every(long seconds, Runnable task) {
+        housekeeping.scheduleWithFixedDelay(Fatal.guard("housekeeping", task), seconds, seconds, TimeUnit.SECONDS);
     }
 
     private void savePeers() {

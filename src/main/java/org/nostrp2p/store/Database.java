@@ -1,5 +1,7 @@
 package org.nostrp2p.store;
 
+import org.nostrp2p.util.Fatal;
+import org.nostrp2p.util.PrivateFiles;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
@@ -8,10 +10,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -39,6 +44,9 @@ public final class Database implements AutoCloseable {
     private final BlockingQueue<WriteTask<?>> writes = new LinkedBlockingQueue<>();
     private final BlockingQueue<Session> readers = new ArrayBlockingQueue<>(READERS);
     private final Thread writerThread;
+    /** Writer thread only: results of the current group's tasks, handed out once it commits. */
+    private final Map<WriteTask<?>, Object> results = new IdentityHashMap<>();
+    private final List<SqlWork<?>> resyncs = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private Database(Path file) throws SQLException {
@@ -50,7 +58,7 @@ public final class Database implements AutoCloseable {
             s.execute("PRAGMA wal_autocheckpoint=4000");
             migrate(s);
         }
-        w.setAutoCommit(false);
+        // autocommit on: transactions are begun and ended by explicit statements (commitGroup)
         this.writer = new Session(w);
         for (int i = 0; i < READERS; i++) readers.add(new Session(connect(file, true, 2_000)));
         this.writerThread = Thread.ofPlatform().daemon().name("sqlite-writer").start(this::writeLoop);
@@ -59,8 +67,11 @@ public final class Database implements AutoCloseable {
     /** Opens (creating if needed) the database in this directory. */
     public static Database open(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            return new Database(dataDir.resolve(FILE_NAME));
+            PrivateFiles.createDirectories(dataDir);
+            Path file = dataDir.resolve(FILE_NAME);
+            // SQLite gives its -wal and -shm files the database file's permissions
+            PrivateFiles.createOrRestrict(file);
+            return new Database(file);
         } catch (SQLException | java.io.IOException e) {
             throw new StoreException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -110,59 +121,118 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** An Error here (out of memory, a broken native library) ends the process: every write would wait forever. */
     private void writeLoop() {
-        List<WriteTask<?>> group = new ArrayList<>(MAX_GROUP);
-        while (true) {
-            try {
-                group.add(writes.take());
-            } catch (InterruptedException e) {
-                return;
+        try {
+            List<WriteTask<?>> group = new ArrayList<>(MAX_GROUP);
+            while (true) {
+                try {
+                    group.add(writes.take());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                writes.drainTo(group, MAX_GROUP - 1);
+                FaultInjection.writerError();
+                commitGroup(group);
+                group.clear();
             }
-            writes.drainTo(group, MAX_GROUP - 1);
-            commitGroup(group);
-            group.clear();
+        } catch (Error e) {
+            Fatal.die("store writer", e);
         }
     }
 
+    /**
+     * One transaction for the group, begun and ended by explicit statements: after a failed
+     * COMMIT (disk full) SQLite may have rolled back by itself or not, and either way the next
+     * group starts from a clean BEGIN. A caller is told "done" only after its COMMIT succeeded.
+     */
     private void commitGroup(List<WriteTask<?>> group) {
         List<Runnable> completions = new ArrayList<>(group.size());
+        boolean failures = false;
         try {
+            execute("BEGIN IMMEDIATE");
             if (group.size() == 1) {
-                completions.add(runAlone(group.get(0)));
+                WriteTask<?> task = group.get(0);
+                Runnable done = runAlone(task);
+                if (done == null) {
+                    execute("COMMIT");
+                    completeWith(task);
+                } else {
+                    execute("ROLLBACK");
+                    done.run();
+                    failures = true;
+                }
             } else {
                 for (WriteTask<?> task : group) completions.add(runInSavepoint(task));
+                execute("COMMIT");
+                failures = completions.stream().anyMatch(java.util.Objects::nonNull);
+                completions.forEach(c -> { if (c != null) c.run(); });
+                for (WriteTask<?> task : group) completeWith(task);
             }
-            writer.connection().commit();
-            completions.forEach(Runnable::run);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            failures = true;
             StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
             for (WriteTask<?> task : group) task.done().completeExceptionally(failure);
         }
+        if (failures) afterFailedWrite();
     }
 
-    /** A group of one needs no savepoint: a failure rolls the whole transaction back. */
-    private <T> Runnable runAlone(WriteTask<T> task) throws SQLException {
+    @SuppressWarnings("unchecked")
+    private <T> void completeWith(WriteTask<T> task) {
+        if (!results.containsKey(task)) return; // it failed and was completed already
+        task.done().complete((T) results.remove(task));
+    }
+
+    /** Runs the group's only task; null when it succeeded (its result waits for the commit), else how to fail it. */
+    private <T> Runnable runAlone(WriteTask<T> task) {
         try {
-            T result = task.work().run(writer);
-            return () -> task.done().complete(result);
-        } catch (SQLException | RuntimeException | Error e) {
-            writer.connection().rollback();
+            results.put(task, task.work().run(writer));
+            return null;
+        } catch (SQLException | RuntimeException e) {
             return () -> task.done().completeExceptionally(e);
         }
     }
 
-    /** Runs one task; returns how to complete its future once the group has committed. */
+    /** Runs one task in a savepoint; null when it succeeded, else how to fail it (its work is undone). */
     private <T> Runnable runInSavepoint(WriteTask<T> task) throws SQLException {
         writer.prepare("SAVEPOINT task").execute();
         try {
-            T result = task.work().run(writer);
+            results.put(task, task.work().run(writer));
             writer.prepare("RELEASE task").execute();
-            return () -> task.done().complete(result);
-        } catch (SQLException | RuntimeException | Error e) {
+            return null;
+        } catch (SQLException | RuntimeException e) {
             writer.prepare("ROLLBACK TO task").execute();
             writer.prepare("RELEASE task").execute();
             return () -> task.done().completeExceptionally(e);
+        }
+    }
+
+    /** Transaction control, compiled each time: a cached statement can be left unusable by a failed COMMIT. */
+    private void execute(String sql) throws SQLException {
+        try (Statement st = writer.connection().createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /**
+     * Called with the writer's session after a write was undone: what a component keeps in
+     * memory about the store (a row count) may have counted the undone work, and must re-read it.
+     */
+    public void onFailedWrite(SqlWork<?> resync) {
+        resyncs.add(resync);
+    }
+
+    private void afterFailedWrite() {
+        results.clear();
+        writer.dropStatements(); // a statement that failed mid-way (disk full) is not trusted again
+
+        for (SqlWork<?> resync : resyncs) {
+            try {
+                resync.run(writer);
+            } catch (SQLException | RuntimeException e) {
+                // the disk may still be full; the next failure tries again
+            }
         }
     }
 
@@ -185,9 +255,9 @@ public final class Database implements AutoCloseable {
 
     private void rollbackQuietly() {
         try {
-            writer.connection().rollback();
+            execute("ROLLBACK");
         } catch (SQLException ignored) {
-            // the original failure is what the callers see
+            // "no transaction is active": SQLite rolled back by itself; the original failure is what callers see
         }
     }
 

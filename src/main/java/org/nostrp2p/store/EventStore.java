@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Events on SQLite: dedup by id, NIP-01 replaceable rules (newest wins, ties to the lower id),
- * a cap with oldest-first eviction that spares replaceable events (current profiles and follow
- * lists), the owner's own events (this node is their home) and events still waiting in the outbox.
+ * and a cap with oldest-first eviction. Eviction never touches the owner's own events (this node
+ * is their home), events still waiting in the outbox, or the event being stored; it takes other
+ * authors' replaceable events (profiles, follow lists) only when no other event is left to take.
+ * Only the owner's events are pinned, so the cap always leaves room for the network's events.
  */
 public final class EventStore {
     public enum PutResult { STORED, DUPLICATE, STALE }
@@ -47,12 +49,19 @@ public final class EventStore {
         this.db = db;
         this.maxEvents = maxEvents;
         this.ownerPubkey = Hex.decode(ownerPubkeyHex);
-        this.count.set(db.read(s -> {
-            try (ResultSet rs = s.prepare("SELECT count(*) FROM events").executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }));
+        this.count.set(db.read(EventStore::countRows));
+        // an undone write may have counted rows that were never committed
+        db.onFailedWrite(s -> {
+            count.set(countRows(s));
+            return null;
+        });
+    }
+
+    private static long countRows(Session s) throws SQLException {
+        try (ResultSet rs = s.prepare("SELECT count(*) FROM events").executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     public PutResult put(Event e) {
@@ -72,7 +81,7 @@ public final class EventStore {
         if (seq == null) return Put.DUPLICATE;
         insertTags(s, seq, e);
         count.incrementAndGet();
-        evictOverCap(s);
+        evictOverCap(s, seq);
         return new Put(PutResult.STORED, seq);
     }
 
@@ -138,18 +147,28 @@ public final class EventStore {
         }
     }
 
-    private void evictOverCap(Session s) throws SQLException {
+    /** Ordinary events of others first, oldest first; others' replaceable events only when none is left. */
+    private void evictOverCap(Session s, long justStored) throws SQLException {
         long excess = count.get() - maxEvents;
-        if (excess <= 0) return;
-        PreparedStatement ps = s.prepare("""
-                DELETE FROM events WHERE seq IN (
-                  SELECT seq FROM events
-                  WHERE kind NOT IN (0, 3) AND NOT (kind >= 10000 AND kind < 20000) AND pubkey <> ?
-                    AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.event_seq = events.seq)
-                  ORDER BY created_at, id LIMIT ?)""");
+        if (excess > 0) excess -= evict(s, justStored, excess, false);
+        if (excess > 0) evict(s, justStored, excess, true);
+    }
+
+    private static final String EVICTABLE = """
+            DELETE FROM events WHERE seq IN (
+              SELECT seq FROM events
+              WHERE %s (kind IN (0, 3) OR (kind >= 10000 AND kind < 20000)) AND pubkey <> ? AND seq <> ?
+                AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.event_seq = events.seq)
+              ORDER BY created_at, id LIMIT ?)""";
+
+    private long evict(Session s, long justStored, long max, boolean replaceable) throws SQLException {
+        PreparedStatement ps = s.prepare(EVICTABLE.formatted(replaceable ? "" : "NOT"));
         ps.setBytes(1, ownerPubkey);
-        ps.setLong(2, excess);
-        count.addAndGet(-ps.executeUpdate());
+        ps.setLong(2, justStored);
+        ps.setLong(3, max);
+        int deleted = ps.executeUpdate();
+        count.addAndGet(-deleted);
+        return deleted;
     }
 
     public Optional<Event> byId(String idHex) {

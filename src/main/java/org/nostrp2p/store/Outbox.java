@@ -23,6 +23,13 @@ public final class Outbox {
 
     public record Entry(long seq, Delivery delivery, String target, Event event, int attempts, long createdMillis) {}
 
+    /**
+     * Sends waiting at most: beyond it the oldest are given up, as they would be after
+     * {@link RetryPolicy#maxAge()} (their events stay stored). Mentions of users no node serves
+     * wait for days; without a bound they would pile up without end.
+     */
+    public static final long MAX_PENDING = 50_000;
+
     private final Database db;
     private final RetryPolicy policy;
 
@@ -42,6 +49,10 @@ public final class Outbox {
         ps.setLong(4, nowMillis);
         ps.setLong(5, nowMillis);
         ps.executeUpdate();
+        // seq grows by one per entry: the newest MAX_PENDING seqs bound the count, and the range is an index walk
+        PreparedStatement trim = s.prepare("DELETE FROM outbox WHERE seq <= (SELECT max(seq) FROM outbox) - ?");
+        trim.setLong(1, MAX_PENDING);
+        trim.executeUpdate();
     }
 
     /** Entries whose next attempt is due, oldest first. */

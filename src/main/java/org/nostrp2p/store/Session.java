@@ -37,16 +37,21 @@ public final class Session implements AutoCloseable {
 
     Connection connection() { return connection; }
 
-    @Override
-    public void close() {
+    /** Closes the cached statements; they are compiled again when next used. */
+    void dropStatements() {
         for (PreparedStatement ps : statements.values()) {
             try {
                 ps.close();
             } catch (SQLException ignored) {
-                // closing at shutdown
+                // it is being dropped anyway
             }
         }
         statements.clear();
+    }
+
+    @Override
+    public void close() {
+        dropStatements();
         try {
             connection.close();
         } catch (SQLException ignored) {

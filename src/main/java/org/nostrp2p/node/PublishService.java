@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventFormatException;
 import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventTime;
 import org.nostrp2p.event.EventVerifier;
 import org.nostrp2p.event.Hex;
 import org.nostrp2p.event.Kinds;
@@ -51,9 +52,21 @@ public final class PublishService {
         this.sendsQueued = sendsQueued;
     }
 
-    /** Accepts the event or throws {@link Rejected}; returns how the store took it. */
+    /**
+     * Accepts the event or throws {@link Rejected}; returns how the store took it. The node
+     * serves one user: only events signed by its owner are accepted from the client API (a
+     * stranger, or a web page the owner visits, must not make it publish someone else's posts).
+     */
     public EventStore.PutResult publish(Event e) {
         if (!writable) throw new Rejected(406, "Write is denied");
+        if (!e.pubkey().equals(owner)) {
+            throw new Rejected(403, "This node publishes only its owner's events: pubkey " + e.pubkey()
+                    + " is not the owner " + owner);
+        }
+        if (EventTime.tooFarAhead(e.createdAt(), clock.millis())) {
+            throw Rejected.badRequest("created_at is more than " + EventTime.MAX_AHEAD_SECONDS / 60
+                    + " minutes in the future: check the device's clock");
+        }
         EventVerifier.Result check = EventVerifier.verify(e);
         if (check != EventVerifier.Result.VALID) throw Rejected.badRequest(check.reason);
         Route route = route(e);
@@ -77,12 +90,10 @@ public final class PublishService {
                 yield Route.broadcast();
             }
             case Kinds.PROFILE -> {
-                requireOwner(e, "a profile");
                 requireJsonObject(e.content());
                 yield Route.broadcast();
             }
             case Kinds.FOLLOW_LIST -> {
-                requireOwner(e, "a follow list");
                 pubkeysIn(e); // every p tag must name a valid pubkey
                 yield Route.LOCAL_ONLY;
             }
@@ -104,13 +115,6 @@ public final class PublishService {
         if (pubkeys.isEmpty()) throw Rejected.badRequest("a reaction needs a p tag naming the author reacted to");
         String author = pubkeys.get(0);
         return author.equals(owner) ? Route.LOCAL_ONLY : Route.unicast(List.of(author));
-    }
-
-    private void requireOwner(Event e, String what) {
-        if (!e.pubkey().equals(owner)) {
-            throw new Rejected(403, what.substring(0, 1).toUpperCase() + what.substring(1)
-                    + " is accepted only from this node's owner");
-        }
     }
 
     private static void requireTag(Event e, String name, String reason) {

@@ -73,8 +73,23 @@ class BadInputIT {
         expectPublish(400, "Unsupported kind 30023", json(owner.sign(30023, List.of(), "article")));
         expectPublish(400, "Content is required", json(owner.sign(1, List.of(), "")));
         expectPublish(400, "Content is required", json(owner.sign(1, List.of(), "  \n ")));
-        expectPublish(403, "only from this node's owner", json(stranger.sign(Kinds.PROFILE, List.of(), "{\"name\":\"x\"}")));
-        expectPublish(403, "only from this node's owner", json(stranger.sign(Kinds.FOLLOW_LIST, List.of(), "")));
+        // writes are the owner's: a stranger's valid event of any kind is refused
+        expectPublish(403, "publishes only its owner's events", json(stranger.sign(1, List.of(), "a stranger's post")));
+        expectPublish(403, "publishes only its owner's events", json(stranger.sign(Kinds.PROFILE, List.of(), "{\"name\":\"x\"}")));
+        expectPublish(403, "publishes only its owner's events", json(stranger.sign(Kinds.FOLLOW_LIST, List.of(), "")));
+        long now = System.currentTimeMillis() / 1000;
+        expectPublish(400, "more than 15 minutes in the future", json(owner.sign(1, List.of(), "from the future", now + 16 * 60)));
+        expectPublish(400, "created_at must be an integer", with(good, "created_at", "x").replace("\"x\"", "9223372036854775807"));
+        expectPublish(400, "malformed JSON", json(good) + "trailing");
+        byte[] plain = json(owner.sign(1, List.of(), "@")).getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(plain, (byte) '@');
+        byte[] withOverlong = new byte[plain.length + 1];
+        System.arraycopy(plain, 0, withOverlong, 0, at);
+        withOverlong[at] = (byte) 0xC1; // '@' (0x40) in an overlong two-byte form
+        withOverlong[at + 1] = (byte) 0x80;
+        System.arraycopy(plain, at + 1, withOverlong, at + 2, plain.length - at - 1);
+        expect(node.api(), 400, "not well-formed UTF-8", "/publish", withOverlong);
+        expectPublish(400, "lone UTF-16 surrogate", json(good).replace("\"fine\"", "\"\\ud800\""));
         expectPublish(400, "profile content must be a JSON object", json(owner.sign(Kinds.PROFILE, List.of(), "not json")));
         expectPublish(400, "p tags must hold", json(owner.sign(1, List.of(List.of("p", "nothex")), "hi")));
         expectPublish(400, "reaction needs a p tag", json(owner.sign(Kinds.REACTION, List.of(List.of("e", good.id())), "+")));
@@ -89,6 +104,11 @@ class BadInputIT {
         assertEquals(200, node.api().publish(good).status(), "the node still works");
         assertEquals(List.of(good), node.api().timeline(300));
         // only the good event is left even though the matrix ran first
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) if (bytes[i] == b) return i;
+        throw new IllegalArgumentException("not found");
     }
 
     @Test

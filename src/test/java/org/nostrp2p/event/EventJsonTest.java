@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -27,8 +28,9 @@ class EventJsonTest {
             bad id hex        | "ABC"          | "%PK"   | 1     | 1      | []          | "x" | "%SIG" | id must be 64 lowercase hex characters
             uppercase id      | "%IDU"         | "%PK"   | 1     | 1      | []          | "x" | "%SIG" | id must be 64 lowercase hex characters
             missing pubkey    | "%ID"          | null    | 1     | 1      | []          | "x" | "%SIG" | pubkey is missing
-            float created_at  | "%ID"          | "%PK"   | 1.5   | 1      | []          | "x" | "%SIG" | created_at must be an integer from 0 to 9223372036854775807
-            negative time     | "%ID"          | "%PK"   | -1    | 1      | []          | "x" | "%SIG" | created_at must be an integer from 0 to 9223372036854775807
+            float created_at  | "%ID"          | "%PK"   | 1.5   | 1      | []          | "x" | "%SIG" | created_at must be an integer from 0 to 9007199254740991
+            negative time     | "%ID"          | "%PK"   | -1    | 1      | []          | "x" | "%SIG" | created_at must be an integer from 0 to 9007199254740991
+            time past 2^53    | "%ID"          | "%PK"   | 9223372036854775807 | 1 | []    | "x" | "%SIG" | created_at must be an integer from 0 to 9007199254740991
             kind too big      | "%ID"          | "%PK"   | 1     | 70000  | []          | "x" | "%SIG" | kind must be an integer from 0 to 65535
             kind as string    | "%ID"          | "%PK"   | 1     | "1"    | []          | "x" | "%SIG" | kind must be an integer from 0 to 65535
             tags not arrays   | "%ID"          | "%PK"   | 1     | 1      | ["e"]       | "x" | "%SIG" | tags must be an array of arrays of strings
@@ -57,5 +59,52 @@ class EventJsonTest {
     void missingTagsMeansNoTags() {
         Event e = EventJson.parse("{\"id\":\"" + ID + "\",\"pubkey\":\"" + PK + "\",\"created_at\":1,\"kind\":1,\"content\":\"x\",\"sig\":\"" + SIG + "\"}");
         assertEquals(List.of(), e.tags());
+    }
+
+    private static String valid() {
+        return event("\"" + ID + "\"", "\"" + PK + "\"", "1", "1", "[]", "\"x\"", "\"" + SIG + "\"");
+    }
+
+    private static String failure(byte[] body) {
+        return assertThrows(EventFormatException.class, () -> EventJson.parse(body)).getMessage();
+    }
+
+    @Test
+    void trailingBytesAfterTheValueAreRefused() {
+        EventJson.parse(valid() + " \n"); // white space after the value is fine
+        assertTrue(failure((valid() + "x").getBytes(StandardCharsets.UTF_8)).startsWith("malformed JSON"));
+        assertTrue(failure((valid() + "{}").getBytes(StandardCharsets.UTF_8)).startsWith("malformed JSON"));
+    }
+
+    @Test
+    void malformedUtf8IsRefused() {
+        String json = valid().replace("\"x\"", "\"@@\"");
+        int at = json.indexOf("@@");
+        byte[][] bad = {
+                {(byte) 0xC0, (byte) 0x80},             // overlong NUL
+                {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, // overlong '/'
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded surrogate (CESU-8)
+                {(byte) 0xFF},                           // never valid
+                {(byte) 0xE2, (byte) 0x82},              // cut short
+        };
+        for (byte[] b : bad) {
+            byte[] head = json.substring(0, at).getBytes(StandardCharsets.UTF_8);
+            byte[] tail = json.substring(at + 2).getBytes(StandardCharsets.UTF_8);
+            byte[] body = new byte[head.length + b.length + tail.length];
+            System.arraycopy(head, 0, body, 0, head.length);
+            System.arraycopy(b, 0, body, head.length, b.length);
+            System.arraycopy(tail, 0, body, head.length + b.length, tail.length);
+            assertEquals("the body is not well-formed UTF-8", failure(body));
+        }
+    }
+
+    @Test
+    void loneSurrogateEscapesAreRefusedPairedOnesAccepted() {
+        assertEquals("x\uD83D\uDE00", EventJson.parse(valid().replace("\"x\"", "\"x\\ud83d\\ude00\"")).content());
+        for (String bad : List.of("\"\\ud83d\"", "\"\\ude00x\"", "\"a\\ud83d\\u0041\"")) {
+            assertTrue(failure(valid().replace("\"x\"", bad).getBytes(StandardCharsets.UTF_8)).contains("lone UTF-16 surrogate"), bad);
+        }
+        String inTag = valid().replace("\"tags\":[]", "\"tags\":[[\"t\",\"\\udc00\"]]");
+        assertTrue(failure(inTag.getBytes(StandardCharsets.UTF_8)).contains("lone UTF-16 surrogate"));
     }
 }

@@ -38,7 +38,7 @@ class CrashIT {
                 int client = t;
                 clients.submit(() -> {
                     ApiClient api = node.api();
-                    EventSigner author = new EventSigner(KeyPair.generate());
+                    EventSigner author = owner; // the node publishes only its owner's events
                     // bounded: at most 20,000 publishes per client, and the loop stops when the node dies
                     for (int i = 0; i < 20_000 && go.get(); i++) {
                         Event e = author.sign(1, List.of(), "client " + client + " event " + i);

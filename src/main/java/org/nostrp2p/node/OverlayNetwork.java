@@ -5,6 +5,7 @@ import org.msgpack.value.ValueType;
 import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventFormatException;
 import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventTime;
 import org.nostrp2p.event.EventVerifier;
 import org.nostrp2p.event.Hex;
 import org.nostrp2p.event.Kinds;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -54,7 +56,15 @@ public final class OverlayNetwork implements Network, OverlayApp {
     private final TcpTransport transport;
     private final EventStore store;
     private final Consumer<List<String>> usersReachable;
+    /**
+     * Work handed off the overlay thread (storing, answering requests) waiting or running at
+     * once, in KiB of the payloads it holds (each task counts at least 1 KiB); beyond it new
+     * work is dropped (broadcasts are repaired by anti-entropy, requests asked again), so a
+     * flood from peers cannot grow threads, memory and the write queue without end.
+     */
+    static final int MAX_BACKGROUND_KIB = 16 * 1024;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore backgroundKib = new Semaphore(MAX_BACKGROUND_KIB);
     private volatile OverlayNode core;
 
     public OverlayNetwork(TcpTransport transport, EventStore store, Consumer<List<String>> usersReachable) {
@@ -124,7 +134,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
         if (type != EVENT) return false;
         Optional<Event> e = checked(payload);
         if (e.isEmpty() || !Audience.isEveryone(e.get())) return false;
-        background.execute(() -> store(e.get()));
+        inBackground(payload.length, () -> store(e.get()));
         return true;
     }
 
@@ -140,15 +150,15 @@ public final class OverlayNetwork implements Network, OverlayApp {
             case EVENTS -> {
                 List<Event> events = new ArrayList<>();
                 for (byte[] one : unpackList(payload)) checked(one).filter(Audience::isEveryone).ifPresent(events::add);
-                background.execute(() -> events.forEach(this::store));
+                inBackground(payload.length, () -> events.forEach(this::store));
                 return true;
             }
             case REQUEST -> {
-                background.execute(() -> answerRequest(origin, payload));
+                inBackground(payload.length, () -> answerRequest(origin, payload));
                 return true;
             }
             case CATCH_UP_REQUEST -> {
-                background.execute(() -> answerCatchUp(origin, payload));
+                inBackground(payload.length, () -> answerCatchUp(origin, payload));
                 return true;
             }
             default -> {
@@ -202,12 +212,32 @@ public final class OverlayNetwork implements Network, OverlayApp {
 
     // ------------------------------------------------------------------ handling
 
+    private void inBackground(int payloadBytes, Runnable task) {
+        int kib = 1 + payloadBytes / 1024;
+        if (!backgroundKib.tryAcquire(kib)) {
+            log.atDebug().log("dropped work from a peer: " + MAX_BACKGROUND_KIB + " KiB of work is pending");
+            return;
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    backgroundKib.release(kib);
+                }
+            });
+        } catch (RuntimeException e) { // rejected: the node is stopping
+            backgroundKib.release(kib);
+        }
+    }
+
     private static final List<Integer> BROADCAST_KINDS = List.of(Kinds.POST, Kinds.REPOST, Kinds.PROFILE);
 
     /** Parses and verifies; empty for anything malformed, forged or of a kind we do not take. */
     private static Optional<Event> checked(byte[] json) {
         try {
             Event e = EventJson.parse(json);
+            if (EventTime.tooFarAhead(e.createdAt(), System.currentTimeMillis())) return Optional.empty();
             if (!EventVerifier.isValid(e)) return Optional.empty();
             return switch (e.kind()) {
                 case Kinds.PROFILE, Kinds.POST, Kinds.FOLLOW_LIST, Kinds.REPOST, Kinds.REACTION -> Optional.of(e);

@@ -14,6 +14,12 @@ final class IdMemory {
     private static final int BLOCK = 1024;
     /** An unsealed block is sealed after this long, so that it can be forgotten on time. */
     private static final long SEAL_AFTER_MILLIS = 60_000;
+    /**
+     * Blocks kept at most (8 MiB of fingerprints): under a flood the oldest are forgotten early.
+     * A late duplicate of a forgotten id is then accepted once more, which the store's dedup by
+     * id absorbs; memory without bound would not be absorbed.
+     */
+    static final int MAX_BLOCKS = 1024;
 
     private record Block(long newestAt, long[] sorted) {}
 
@@ -54,6 +60,7 @@ final class IdMemory {
         long[] sorted = open.stream().mapToLong(Long::longValue).sorted().toArray();
         blocks.addLast(new Block(openNewest, sorted));
         open.clear();
+        if (blocks.size() > MAX_BLOCKS) blocks.removeFirst();
     }
 
     /** The id's first 8 bytes (ids are hashes, or short numbers padded with zeros). */

@@ -40,6 +40,12 @@ final class Plumtree {
     /** Payloads are kept this long to answer GRAFTs; their ids are remembered longer, compactly, for dedup. */
     private static final long RECENT_MILLIS = 30_000;
 
+    /**
+     * Payload bytes kept to answer GRAFTs at most: under a flood the oldest payloads are let go
+     * before their 30 s (a GRAFT for one then goes unanswered, and the anti-entropy repairs).
+     */
+    static final long MAX_RECENT_PAYLOAD_BYTES = 16L * 1024 * 1024;
+
     /** Batched announcements wait this long: in a join storm one IHAVE then carries many ids, not one. */
     static final long ANNOUNCE_BATCH_MILLIS = 250;
     /** Within the wire codec's list bound. */
@@ -50,6 +56,7 @@ final class Plumtree {
     private final Set<NodeId> eager = new HashSet<>();
     private final Set<NodeId> lazy = new HashSet<>();
     private final LinkedHashMap<MessageId, Recent> recent = new LinkedHashMap<>();
+    private long recentPayloadBytes;
     private final IdMemory older;
     private final Map<MessageId, List<NodeId>> missing = new HashMap<>();
     /** Batched announcements per lazy peer, and the highest round among them. */
@@ -196,13 +203,20 @@ final class Plumtree {
         return recent.containsKey(id) || older.contains(id);
     }
 
+    private static long payloadBytes(Recent r) {
+        return r == null || r.payload() == null ? 0 : r.payload().length;
+    }
+
     /** Notes a payload seen; what was seen long enough ago moves to the compact id memory. */
     private void remember(MessageId id, Recent r) {
-        recent.put(id, r);
+        Recent replaced = recent.put(id, r);
+        recentPayloadBytes += payloadBytes(r) - payloadBytes(replaced);
         for (Iterator<Map.Entry<MessageId, Recent>> it = recent.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<MessageId, Recent> e = it.next();
-            if (r.at() - e.getValue().at() <= RECENT_MILLIS) break;
+            if (r.at() - e.getValue().at() <= RECENT_MILLIS && recentPayloadBytes <= MAX_RECENT_PAYLOAD_BYTES) break;
+            if (e.getValue() == r) break; // the newest stays, whatever its size
             older.add(e.getKey(), e.getValue().at());
+            recentPayloadBytes -= payloadBytes(e.getValue());
             it.remove();
         }
         older.expire(r.at());

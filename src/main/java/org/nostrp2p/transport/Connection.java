@@ -11,17 +11,25 @@ import java.net.Socket;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One TCP connection to a peer: a reader thread hands frames to the transport, a writer thread
  * drains a bounded queue. A peer too slow to take its frames, too fast in sending them, or
- * sending garbage is disconnected.
+ * sending garbage is disconnected. What a connection may hold is bounded: 2 × {@link #BUFFER}
+ * of stream buffers, a frame being read (it grows only as its bytes arrive), and at most
+ * {@link #QUEUE_BYTES} (or {@link #QUEUE_FRAMES}) waiting to be written.
  */
 final class Connection {
     static final int QUEUE_FRAMES = 4096;
+    /** Bytes queued for a peer before it counts as too slow (a frame into an empty queue always fits). */
+    static final long QUEUE_BYTES = 256 * 1024;
+    private static final int BUFFER = 8 * 1024;
     private static final byte[] CLOSE = new byte[0];
     /** Frames per second a peer may send on average, and the burst it may save up. */
     private static final double RATE = 2_000, BURST = 8_000;
+    /** Bytes per second likewise: catch-up sends a few MB at once, a flood far more for longer. */
+    private static final double BYTE_RATE = 1024 * 1024, BYTE_BURST = 8 * 1024 * 1024;
 
     interface Handler {
         void frame(Connection c, byte[] frame);
@@ -31,13 +39,18 @@ final class Connection {
     final Socket socket;
     volatile NodeInfo peer;
     volatile long lastReceived = System.currentTimeMillis();
+    /** Whether the transport counts this connection among its peers (it uncounts it once, on close). */
+    final AtomicBoolean counted = new AtomicBoolean();
+    /** Reader thread only: when the peer last asked for a dial-back probe. */
+    long lastDialBackRequest = Long.MIN_VALUE / 2;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Handler handler;
     private final TrafficCounter traffic;
-    private double tokens = BURST;
+    private double tokens = BURST, byteTokens = BYTE_BURST;
     private long refilledAt = System.nanoTime();
 
     Connection(Socket socket, Handler handler, TrafficCounter traffic) throws IOException {
@@ -45,8 +58,8 @@ final class Connection {
         this.handler = handler;
         this.traffic = traffic;
         socket.setTcpNoDelay(true);
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
     }
 
     void start() {
@@ -54,9 +67,11 @@ final class Connection {
         Thread.ofVirtual().name("conn-writer").start(this::writeLoop);
     }
 
-    /** Reads one frame synchronously (the handshake, before the threads start). */
-    byte[] readFrame() throws IOException {
-        return FrameIO.read(in);
+    /** Reads one handshake frame synchronously, before the threads start. */
+    byte[] readHandshakeFrame() throws IOException {
+        byte[] frame = FrameIO.read(in, FrameIO.MAX_HANDSHAKE_FRAME);
+        if (frame == null) throw new IOException("closed during handshake");
+        return frame;
     }
 
     void writeFrameNow(byte[] frame) throws IOException {
@@ -67,7 +82,11 @@ final class Connection {
     /** Queues a frame; a full queue means the peer cannot keep up, and it is dropped. */
     void send(byte[] frame) {
         if (closed.get()) return;
-        if (!queue.offer(frame)) close("peer too slow: send queue full");
+        long queued = queuedBytes.addAndGet(frame.length);
+        if ((queued > QUEUE_BYTES && queued != frame.length) || !queue.offer(frame)) {
+            queuedBytes.addAndGet(-frame.length);
+            close("peer too slow: send queue full");
+        }
     }
 
     /** Closes after the frames already queued are written. */
@@ -92,12 +111,12 @@ final class Connection {
     private void readLoop() {
         try {
             while (!closed.get()) {
-                byte[] frame = FrameIO.read(in);
+                byte[] frame = FrameIO.read(in, FrameIO.MAX_FRAME);
                 if (frame == null) break;
                 traffic.received(frame.length + 4);
                 lastReceived = System.currentTimeMillis();
-                if (!takeToken()) {
-                    close("peer flooding: over " + (int) RATE + " frames/s");
+                if (!takeTokens(frame.length)) {
+                    close("peer flooding: over " + (int) RATE + " frames/s or " + (int) (BYTE_RATE / 1024) + " KiB/s");
                     return;
                 }
                 handler.frame(this, frame);
@@ -113,6 +132,7 @@ final class Connection {
             while (true) {
                 byte[] frame = queue.take();
                 if (frame == CLOSE) break;
+                queuedBytes.addAndGet(-frame.length);
                 FrameIO.write(out, frame);
                 traffic.sent(frame.length + 4);
                 if (queue.isEmpty()) out.flush();
@@ -126,12 +146,15 @@ final class Connection {
         close("closed");
     }
 
-    private boolean takeToken() {
+    private boolean takeTokens(int bytes) {
         long now = System.nanoTime();
-        tokens = Math.min(BURST, tokens + (now - refilledAt) / 1e9 * RATE);
+        double seconds = (now - refilledAt) / 1e9;
+        tokens = Math.min(BURST, tokens + seconds * RATE);
+        byteTokens = Math.min(BYTE_BURST, byteTokens + seconds * BYTE_RATE);
         refilledAt = now;
-        if (tokens < 1) return false;
+        if (tokens < 1 || byteTokens < bytes) return false;
         tokens -= 1;
+        byteTokens -= bytes;
         return true;
     }
 }

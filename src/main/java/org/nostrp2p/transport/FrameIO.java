@@ -8,19 +8,25 @@ import java.io.IOException;
 /** Length-prefixed frames: a 4-byte big-endian length, then that many bytes (bounded). */
 final class FrameIO {
     static final int MAX_FRAME = org.nostrp2p.overlay.WireCodec.MAX_PAYLOAD + 1024;
+    /** Largest frame before the handshake is done: a Hello (id, address of at most 1 KiB, challenge) or a proof. */
+    static final int MAX_HANDSHAKE_FRAME = 2048;
 
     private FrameIO() {}
 
-    static byte[] read(DataInputStream in) throws IOException {
+    /**
+     * Reads one frame of at most {@code max} bytes; null when the stream ended between frames.
+     * Memory grows with the bytes that actually arrive, not with the length the peer announces.
+     */
+    static byte[] read(DataInputStream in, int max) throws IOException {
         int length;
         try {
             length = in.readInt();
         } catch (EOFException e) {
             return null; // closed cleanly between frames
         }
-        if (length < 0 || length > MAX_FRAME) throw new IOException("frame of " + length + " bytes refused");
-        byte[] frame = new byte[length];
-        in.readFully(frame);
+        if (length < 0 || length > max) throw new IOException("frame of " + length + " bytes refused (limit " + max + ")");
+        byte[] frame = in.readNBytes(length);
+        if (frame.length != length) throw new EOFException("closed inside a frame");
         return frame;
     }
 

@@ -8,6 +8,8 @@ import org.nostrp2p.overlay.NodeSigner;
 import org.nostrp2p.overlay.OverlayNode;
 import org.nostrp2p.overlay.PeerAddress;
 import org.nostrp2p.overlay.WireCodec;
+import org.nostrp2p.util.ConnectionGate;
+import org.nostrp2p.util.Fatal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
@@ -33,16 +39,37 @@ import java.util.random.RandomGenerator;
  * single "overlay" thread; sockets are read and written by virtual threads that post what they
  * see to it. Every connection starts with a Hello frame each way naming the node, then a proof
  * each way that the node holds that id's key.
+ *
+ * <p>Everything a stranger can make the node hold is bounded (docs/security.md): connections
+ * still in their handshake by a {@link ConnectionGate} (in all and per source address), each
+ * handshake by a deadline for the whole of it and by the size of a Hello, proven peers by
+ * {@link #MAX_PEERS}, and dial-back probes by a rate per peer and a number in flight.
  */
 public final class TcpTransport implements Env, Connection.Handler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
     private static final int CONNECT_TIMEOUT_MS = 5_000;
-    private static final int HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** The whole handshake (both Hellos and proofs) must be done within this, however the bytes drip. */
+    static final int HANDSHAKE_DEADLINE_MS = 10_000;
+    /** Connections still in their handshake: in all, and from one source address (IPv4) or /64 (IPv6). */
+    static final int MAX_HANDSHAKING = 128, MAX_HANDSHAKING_PER_SOURCE = 8;
+    /**
+     * Proven peers connected at once: a public node's links (at most 8) and private clients
+     * (at most 64), plus room for connections that come and go. Each may hold ~530 KiB at
+     * worst (docs/security.md), so this bounds what peers can make the node hold to ~50 MiB.
+     */
+    static final int MAX_PEERS = 96;
+    /** Dial-back probes this node runs at once for its peers, and how often one peer may ask. */
+    private static final int MAX_DIAL_BACKS_IN_FLIGHT = 8;
+    private static final long DIAL_BACK_EVERY_MS = 10_000;
     private static final long PING_EVERY_MS = 10_000;
     private static final long DEAD_AFTER_MS = 35_000;
 
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("overlay").daemon().unstarted(r));
+            r -> Thread.ofPlatform().name("overlay").daemon().unstarted(Fatal.guard("overlay thread", r)));
+    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
+    private final ConnectionGate handshaking = new ConnectionGate(MAX_HANDSHAKING, MAX_HANDSHAKING_PER_SOURCE);
+    private final AtomicInteger peers = new AtomicInteger();
+    private final Semaphore dialBacks = new Semaphore(MAX_DIAL_BACKS_IN_FLIGHT);
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
     private final SecureRandom challenges = new SecureRandom();
@@ -65,7 +92,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(bind, 256);
-        Thread.ofVirtual().name("overlay-accept").start(this::acceptLoop);
+        Thread.ofPlatform().daemon().name("overlay-accept").start(Fatal.guard("overlay accept loop", this::acceptLoop));
         run(() -> core.start(bootPeers));
         loop.scheduleWithFixedDelay(() -> guarded(this::keepAlive), PING_EVERY_MS, PING_EVERY_MS, TimeUnit.MILLISECONDS);
     }
@@ -92,7 +119,17 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             task.run();
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("overlay protocol error (the node keeps running)");
+        } catch (Error e) {
+            Fatal.die("overlay thread", e);
+            throw e;
         }
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
+                r -> Thread.ofPlatform().name("overlay-deadlines").daemon().unstarted(Fatal.guard("overlay deadlines", r)));
+        t.setRemoveOnCancelPolicy(true); // most deadlines are cancelled: do not keep them queued
+        return t;
     }
 
     // ------------------------------------------------------------------ Env
@@ -122,8 +159,18 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         });
     }
 
+    /**
+     * Probes whether a peer can be dialled. The transport has already pointed the address at the
+     * peer's observed IP and rate-limited the request (see {@link #frame}); a node never dials a
+     * host a peer merely names. Beyond {@link #MAX_DIAL_BACKS_IN_FLIGHT} probes at once, a
+     * request is dropped (the peer asks again or concludes it is private).
+     */
     @Override
     public void dialBack(PeerAddress address, long nonce) {
+        if (!dialBacks.tryAcquire()) {
+            log.atDebug().addKeyValue("to", address).log("dial-back dropped: too many in flight");
+            return;
+        }
         NodeInfo me = core.info();
         Thread.ofVirtual().name("overlay-dial-back").start(() -> {
             try (Socket s = connect(address)) {
@@ -131,6 +178,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
                 c.writeFrameNow(WireCodec.encode(new Msg.DialBackProbe(nonce)));
             } catch (IOException | RuntimeException e) {
                 log.atDebug().addKeyValue("to", address).addKeyValue("error", e.toString()).log("dial-back failed");
+            } finally {
+                dialBacks.release();
             }
         });
     }
@@ -165,34 +214,32 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
      * proven identity is on the connection after.
      */
     private Connection handshake(Socket socket, boolean outbound, NodeInfo me) throws IOException {
+        // the deadline closes the socket, which ends a read however slowly the bytes come
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket), HANDSHAKE_DEADLINE_MS, TimeUnit.MILLISECONDS);
         try {
             Connection c = new Connection(socket, this, traffic);
-            socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+            socket.setSoTimeout(HANDSHAKE_DEADLINE_MS);
             byte[] challenge = new byte[WireCodec.NONCE_BYTES];
             challenges.nextBytes(challenge);
             byte[] ourHello = WireCodec.encodeHello(new WireCodec.Hello(me, challenge));
             if (outbound) c.writeFrameNow(ourHello);
-            WireCodec.Hello theirs = WireCodec.decodeHello(readHandshakeFrame(c));
+            WireCodec.Hello theirs = WireCodec.decodeHello(c.readHandshakeFrame());
             if (!outbound) c.writeFrameNow(ourHello);
             c.writeFrameNow(WireCodec.encodeProof(signer.sign(WireCodec.proofMessage(theirs.nonce(), signer.id()))));
-            byte[] proof = WireCodec.decodeProof(readHandshakeFrame(c));
+            byte[] proof = WireCodec.decodeProof(c.readHandshakeFrame());
             NodeId claimed = theirs.sender().id();
             if (!signer.verify(claimed, WireCodec.proofMessage(challenge, claimed), proof)) {
                 throw new IOException("peer could not prove it is node " + claimed);
             }
+            if (!deadline.cancel(false)) throw new IOException("handshake not done within " + HANDSHAKE_DEADLINE_MS + " ms");
             c.peer = theirs.sender();
             socket.setSoTimeout(0);
             return c;
         } catch (IOException | RuntimeException e) {
+            deadline.cancel(false);
             closeQuietly(socket);
             throw e;
         }
-    }
-
-    private static byte[] readHandshakeFrame(Connection c) throws IOException {
-        byte[] frame = c.readFrame();
-        if (frame == null) throw new IOException("closed during handshake");
-        return frame;
     }
 
     private void acceptLoop() {
@@ -201,25 +248,48 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             try {
                 s = server.accept();
             } catch (IOException e) {
-                if (!closing) log.atWarn().addKeyValue("error", e.toString()).log("accept failed");
+                if (closing) return;
+                // out of file descriptors, most likely: pause rather than spin on the error
+                log.atWarn().addKeyValue("error", e.toString()).log("accept failed");
+                pause(100);
                 continue;
             }
+            ConnectionGate.Slot slot = handshaking.admit(s.getInetAddress(), why -> closeQuietly(s));
             Thread.ofVirtual().name("overlay-inbound").start(() -> {
                 try {
                     NodeInfo me = call(() -> core.info(), 5_000);
                     Connection c = handshake(s, false, me);
+                    slot.release();
                     run(() -> register(c, null));
                 } catch (IOException | RuntimeException | TimeoutException e) {
                     log.atDebug().addKeyValue("error", e.toString()).log("inbound handshake failed");
                     closeQuietly(s);
+                } finally {
+                    slot.release();
                 }
             });
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** Overlay thread: one connection per peer; a second one is closed, the first kept. */
     private void register(Connection c, PeerAddress dialed) {
         NodeInfo peer = c.peer;
+        if (peers.incrementAndGet() > MAX_PEERS) {
+            peers.decrementAndGet();
+            c.close("refused: " + MAX_PEERS + " peers are connected");
+            if (dialed != null) core.onDialFailed(dialed);
+            return;
+        }
+        c.counted.set(true);
+        if (c.isClosed() && c.counted.compareAndSet(true, false)) peers.decrementAndGet(); // closed before it was counted
         Connection existing = byPeer.get(peer.id());
         if (existing != null && !existing.isClosed()) {
             // keep the first connection; read this one a moment (it may carry a dial-back probe)
@@ -242,14 +312,23 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             c.close("garbage from peer: " + e.getMessage());
             return;
         }
+        if (m instanceof Msg.DialBackRequest d) {
+            // probe only the address the peer connects from, and not more often than DIAL_BACK_EVERY_MS
+            long now = System.currentTimeMillis();
+            if (now - c.lastDialBackRequest < DIAL_BACK_EVERY_MS) return;
+            c.lastDialBackRequest = now;
+            m = new Msg.DialBackRequest(new PeerAddress(c.socket.getInetAddress().getHostAddress(), d.address().port()), d.nonce());
+        }
+        Msg msg = m;
         run(() -> {
-            if (byPeer.get(c.peer.id()) == c) core.onMessage(c.peer.id(), m);
-            else if (m instanceof Msg.DialBackProbe p) core.onDialBackProbe(p.nonce());
+            if (byPeer.get(c.peer.id()) == c) core.onMessage(c.peer.id(), msg);
+            else if (msg instanceof Msg.DialBackProbe p) core.onDialBackProbe(p.nonce());
         });
     }
 
     @Override
     public void closed(Connection c, String why) {
+        if (c.counted.compareAndSet(true, false)) peers.decrementAndGet();
         if (c.peer == null) return;
         log.atDebug().addKeyValue("peer", c.peer.id()).addKeyValue("why", why).log("connection closed");
         run(() -> {
@@ -289,6 +368,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             log.atDebug().addKeyValue("error", e.toString()).log("overlay stop was not clean");
         }
         loop.shutdownNow();
+        deadlines.shutdownNow();
         if (server != null) closeQuietly(server);
         log.atInfo().addKeyValue("bytes_sent", traffic.bytesSent()).addKeyValue("bytes_received", traffic.bytesReceived())
                 .log("overlay traffic");

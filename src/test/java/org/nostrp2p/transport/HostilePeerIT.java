@@ -6,9 +6,9 @@ import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.overlay.Msg;
 import org.nostrp2p.overlay.NodeId;
-import org.nostrp2p.overlay.NodeInfo;
 import org.nostrp2p.overlay.SchnorrNodeSigner;
 import org.nostrp2p.overlay.WireCodec;
+import org.nostrp2p.testutil.FakePeer;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.io.DataInputStream;
@@ -32,29 +32,9 @@ class HostilePeerIT {
         return s;
     }
 
-    private static void writeFrame(DataOutputStream out, byte[] frame) throws IOException {
-        out.writeInt(frame.length);
-        out.write(frame);
-        out.flush();
-    }
-
-    private static byte[] readFrame(DataInputStream in) throws IOException {
-        byte[] frame = new byte[in.readInt()];
-        in.readFully(frame);
-        return frame;
-    }
-
-    /** The handshake as a node does it: Hello, then a proof over the node's challenge, signed by `prover` for `claimed`. */
-    private static void handshake(DataOutputStream out, DataInputStream in, SchnorrNodeSigner prover, NodeId claimed) throws IOException {
-        writeFrame(out, WireCodec.encodeHello(new WireCodec.Hello(new NodeInfo(claimed, null), new byte[WireCodec.NONCE_BYTES])));
-        WireCodec.Hello theirs = WireCodec.decodeHello(readFrame(in));
-        writeFrame(out, WireCodec.encodeProof(prover.sign(WireCodec.proofMessage(theirs.nonce(), claimed))));
-        assertEquals(64, WireCodec.decodeProof(readFrame(in)).length);
-    }
-
     private static void hello(DataOutputStream out, DataInputStream in) throws IOException {
         SchnorrNodeSigner me = new SchnorrNodeSigner(KeyPair.generate());
-        handshake(out, in, me, me.id());
+        FakePeer.handshake(out, in, me, me.id());
     }
 
     /** Reads until the node closes the connection; fails if it does not within the socket timeout. */
@@ -102,7 +82,7 @@ class HostilePeerIT {
             try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
                 SchnorrNodeSigner impostor = new SchnorrNodeSigner(KeyPair.generate());
                 NodeId victim = new SchnorrNodeSigner(KeyPair.generate()).id();
-                handshake(out, in, impostor, victim); // the node answers with its own proof first...
+                FakePeer.handshake(out, in, impostor, victim); // the node answers with its own proof first...
                 s.setSoTimeout(3_000); // an accepted peer would hear nothing for 10 s (the first ping)
                 assertClosedByNode(in); // ...then finds ours false and hangs up at once
             }

@@ -1,178 +1,157 @@
 package org.nostrp2p.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import org.nostrp2p.event.EventFormatException;
-import org.nostrp2p.event.EventJson;
-import org.nostrp2p.event.Filter;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.nostrp2p.node.PublishService;
 import org.nostrp2p.node.QueryService;
-import org.nostrp2p.node.Rejected;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.nostrp2p.util.ConnectionGate;
 
 import javax.net.ssl.SSLContext;
-import java.io.ByteArrayOutputStream;
+import javax.net.ssl.SSLEngine;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.zip.GZIPOutputStream;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client REST API (CLIENT-API.md): POST /publish and POST /req, CORS on everything, TLS
- * when configured. Every failure answers {@code {"Error": reason}} with a fitting status; bad
- * input never produces a 500.
+ * when configured. Reachable by whatever can reach its address, so everything a connection can
+ * make the node hold is bounded before any of our code runs (docs/security.md): connections in
+ * all and per source address, a deadline for each whole request, the size of the request line,
+ * headers and body, the requests in work at once, and the time an answer may take to be read.
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** Largest request body accepted; Nostr relays commonly allow 64–128 KB events. */
     public static final int MAX_BODY_BYTES = 128 * 1024;
-    private static final byte[] SUCCESS = "{\"Status\":\"SUCCESS\"}".getBytes(StandardCharsets.UTF_8);
+    /** Open connections: in all, and from one source address (IPv4) or /64 (IPv6). */
+    static final int MAX_CONNECTIONS = 256, MAX_CONNECTIONS_PER_SOURCE = 16;
+    /** A whole request (TLS handshake, headers, body) must arrive within this from its first byte. */
+    static final long REQUEST_DEADLINE_MS = 10_000;
+    /** A connection with no request under way is closed after this. */
+    static final long IDLE_TIMEOUT_MS = 60_000;
+    /** An answer not taken by the client within this closes the connection. */
+    static final int WRITE_TIMEOUT_S = 30;
+    static final int MAX_INITIAL_LINE = 4096, MAX_HEADER_BYTES = 8192;
+    /** Requests being answered at once (signature checks, SQLite); more get 503 at once. */
+    static final int MAX_REQUESTS_IN_WORK = 64;
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2,
+            new DefaultThreadFactory("api", true), NioIoHandler.newFactory());
+    private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
+    private final Semaphore inWork = new Semaphore(MAX_REQUESTS_IN_WORK);
+    private final ConnectionGate gate = new ConnectionGate(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE);
+    private final InetSocketAddress requested;
+    private final SSLContext tls;
     private final PublishService publish;
     private final QueryService query;
+    private Channel server;
 
-    public ApiServer(InetSocketAddress address, SSLContext tlsOrNull, PublishService publish, QueryService query)
-            throws IOException {
-        // without TCP_NODELAY small answers wait for delayed ACKs (~40 ms per request)
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+    public ApiServer(InetSocketAddress address, SSLContext tlsOrNull, PublishService publish, QueryService query) {
+        this.requested = address;
+        this.tls = tlsOrNull;
         this.publish = publish;
         this.query = query;
-        if (tlsOrNull != null) {
-            HttpsServer https = HttpsServer.create(address, 1024);
-            https.setHttpsConfigurator(new HttpsConfigurator(tlsOrNull));
-            this.server = https;
-        } else {
-            this.server = HttpServer.create(address, 1024);
-        }
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
     }
 
-    public void start() { server.start(); }
-
-    public InetSocketAddress address() { return server.getAddress(); }
-
-    private void handle(HttpExchange x) {
-        // not try-with-resources: that would close the exchange before the catch blocks answer
+    /** Binds and serves; throws the bind failure (port in use) as an IOException. */
+    public void start() throws IOException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // heap buffers: what connections hold counts against the heap the node is sized by
+                .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        pipeline(ch.pipeline());
+                    }
+                });
         try {
-            Cors.apply(x.getRequestHeaders(), x.getResponseHeaders());
-            String method = x.getRequestMethod();
-            String path = x.getRequestURI().getPath();
-            log.atDebug().addKeyValue("method", method).addKeyValue("path", path).log("request");
-            if (method.equals("OPTIONS")) {
-                x.sendResponseHeaders(204, -1);
+            server = b.bind(requested).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + requested);
+        } catch (Exception e) {
+            if (e instanceof IOException io) throw io;
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private void pipeline(ChannelPipeline p) {
+        RequestDeadline deadline = new RequestDeadline(REQUEST_DEADLINE_MS, IDLE_TIMEOUT_MS);
+        p.addLast(new SourceLimit(gate));
+        p.addLast(deadline);
+        if (tls != null) {
+            SSLEngine engine = tls.createSSLEngine();
+            engine.setUseClientMode(false);
+            p.addLast(new SslHandler(engine));
+        }
+        p.addLast(new WriteTimeoutHandler(WRITE_TIMEOUT_S));
+        p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
+        p.addLast(new BoundedAggregator());
+        p.addLast(new ApiHandler(publish, query, work, inWork, deadline));
+    }
+
+    /** Collects a request's body up to MAX_BODY_BYTES; a larger one gets our 413 answer, then the connection closes. */
+    private static final class BoundedAggregator extends HttpObjectAggregator {
+        BoundedAggregator() {
+            super(MAX_BODY_BYTES);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            if (!(oversized instanceof HttpRequest request)) {
+                ctx.close();
                 return;
             }
-            if (!path.equals("/publish") && !path.equals("/req")) {
-                sendError(x, 404, "No such endpoint " + path + ": use POST /publish or POST /req");
-                return;
-            }
-            if (!method.equals("POST")) {
-                x.getResponseHeaders().set("Allow", "POST, OPTIONS");
-                sendError(x, 405, "Use POST for " + path);
-                return;
-            }
-            byte[] body = readBody(x);
-            if (path.equals("/publish")) {
-                publish.publish(EventJson.parse(body));
-                send(x, 200, "application/json", SUCCESS);
-            } else {
-                byte[] answer = EventsMsgpack.encode(query.answer(Filter.parse(body)));
-                sendBinary(x, answer);
-            }
-        } catch (Rejected r) {
-            sendError(x, r.status(), r.getMessage());
-        } catch (EventFormatException e) {
-            sendError(x, 400, e.getMessage());
-        } catch (BodyTooLarge e) {
-            sendError(x, 413, "Request body is larger than " + MAX_BODY_BYTES + " bytes");
-        } catch (IOException e) {
-            log.atDebug().addKeyValue("error", e.toString()).log("connection failed mid-request");
-        } catch (RuntimeException | Error e) {
-            // a bug, not bad input: answer 500 and keep serving
-            log.atWarn().setCause(e).log("internal error answering a request");
-            sendError(x, 500, "Internal error: " + e.getClass().getSimpleName());
-        } finally {
-            x.close();
+            FullHttpRequest head = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri());
+            head.headers().set(request.headers());
+            FullHttpResponse answer = ApiHandler.error(head, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "Request body is larger than " + MAX_BODY_BYTES + " bytes");
+            head.release();
+            HttpUtil.setKeepAlive(answer, false);
+            answer.headers().set(HttpHeaderNames.CONNECTION, "close");
+            ctx.writeAndFlush(answer).addListener(f -> ctx.close());
         }
     }
 
-    private static final class BodyTooLarge extends Exception {
-        BodyTooLarge() { super(null, null, false, false); }
-    }
+    public InetSocketAddress address() { return (InetSocketAddress) server.localAddress(); }
 
-    private static byte[] readBody(HttpExchange x) throws IOException, BodyTooLarge {
-        String declared = x.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > MAX_BODY_BYTES) throw new BodyTooLarge();
-            } catch (NumberFormatException e) {
-                throw new EventFormatException("Content-Length is not a number");
-            }
-        }
-        try (InputStream in = x.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) throw new BodyTooLarge();
-            return body;
-        }
-    }
-
-    private static void sendBinary(HttpExchange x, byte[] body) throws IOException {
-        if (acceptsGzip(x.getRequestHeaders().getFirst("Accept-Encoding"))) {
-            x.getResponseHeaders().set("Content-Encoding", "gzip");
-            body = gzip(body);
-        }
-        send(x, 200, "application/octet-stream", body);
-    }
-
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) return false;
-        for (String part : acceptEncoding.split(",")) {
-            String[] p = part.trim().split(";");
-            if (p[0].trim().equalsIgnoreCase("gzip")) {
-                return p.length < 2 || !p[1].replace(" ", "").matches("q=0(\\.0*)?");
-            }
-        }
-        return false;
-    }
-
-    private static byte[] gzip(byte[] data) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        }
-        return out.toByteArray();
-    }
-
-    private static void sendError(HttpExchange x, int status, String reason) {
-        byte[] body = EventJson.MAPPER.createObjectNode().put("Error", reason).toString().getBytes(StandardCharsets.UTF_8);
-        try {
-            send(x, status, "application/json", body);
-        } catch (IOException | RuntimeException e) {
-            log.atDebug().addKeyValue("error", e.toString()).log("could not send an error answer");
-        }
-    }
-
-    private static void send(HttpExchange x, int status, String contentType, byte[] body) throws IOException {
-        x.getResponseHeaders().set("Content-Type", contentType);
-        x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(body);
-        }
-    }
+    /** Connections the gate holds now, and has refused or evicted so far (for tests and benchmarks). */
+    public ConnectionGate gate() { return gate; }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (server != null) server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        work.shutdownNow();
     }
 }

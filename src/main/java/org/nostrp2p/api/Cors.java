@@ -1,6 +1,6 @@
 package org.nostrp2p.api;
 
-import com.sun.net.httpserver.Headers;
+import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * Cross-origin headers on every answer: browser clients (Flutter web) call the node from public
@@ -14,8 +14,8 @@ final class Cors {
 
     private Cors() {}
 
-    static void apply(Headers request, Headers response) {
-        String origin = request.getFirst("Origin");
+    static void apply(HttpHeaders request, HttpHeaders response) {
+        String origin = request.get("Origin");
         response.set("Access-Control-Allow-Origin", origin == null || origin.isBlank() ? "*" : origin);
         if (origin != null && !origin.isBlank()) response.set("Vary", "Origin");
         response.set("Access-Control-Allow-Methods", "POST, OPTIONS");

@@ -84,10 +84,10 @@ class EventsMsgpackTest {
 
     @Test
     void gzipNegotiation() {
-        assertTrue(ApiServer.acceptsGzip("gzip, deflate"));
-        assertTrue(ApiServer.acceptsGzip("deflate, GZIP;q=0.5"));
-        assertFalse(ApiServer.acceptsGzip("gzip;q=0"));
-        assertFalse(ApiServer.acceptsGzip("deflate"));
-        assertFalse(ApiServer.acceptsGzip(null));
+        assertTrue(ApiHandler.acceptsGzip("gzip, deflate"));
+        assertTrue(ApiHandler.acceptsGzip("deflate, GZIP;q=0.5"));
+        assertFalse(ApiHandler.acceptsGzip("gzip;q=0"));
+        assertFalse(ApiHandler.acceptsGzip("deflate"));
+        assertFalse(ApiHandler.acceptsGzip(null));
     }
 }

@@ -40,14 +40,13 @@ class NatIT {
     static final EventSigner user1 = new EventSigner(KeyPair.generate());
     static final EventSigner user2 = new EventSigner(KeyPair.generate());
     static NodeProcess pub, h1, h2;
+    /** Why this machine cannot build the namespaces, or null. Checked in the test, so the runner counts a skip. */
+    static String unavailable;
 
     @BeforeAll
     static void buildNetwork() throws Exception {
-        String why = NetNamespaces.unavailableReason();
-        if (why != null) {
-            System.out.println("NatIT SKIPPED: " + why);
-            Assumptions.abort(why);
-        }
+        unavailable = NetNamespaces.unavailableReason();
+        if (unavailable != null) return;
         String tag = "n" + Long.toString(ProcessHandle.current().pid() % 100000, 36);
         net = new NetNamespaces(tag);
         for (String h : List.of("pub", "rtr1", "rtr2", "h1", "h2")) net.addHost(h);
@@ -126,6 +125,7 @@ class NatIT {
 
     @Test
     void privateNodesBehindSeparateNatsPostReplyAndReact() throws Exception {
+        Assumptions.assumeTrue(unavailable == null, unavailable);
         // the network really is NATed: h2 cannot reach h1, and the public node cannot dial h1
         assertThrows(java.io.IOException.class, () -> net.in("h2", "ping", "-c", "1", "-W", "1", "10.232.1.2"));
         assertThrows(java.io.IOException.class, () -> net.in("pub", "ping", "-c", "1", "-W", "1", "10.232.1.2"));

@@ -27,6 +27,7 @@ public final class NodeProcess implements AutoCloseable {
     private final SSLContext tls;
     private final List<String> prefix;
     private final String apiHost;
+    private List<String> jvmArgs = List.of();
     private Process process;
 
     private NodeProcess(List<String> args, Path log, int overlayPort, SSLContext tls, List<String> prefix, String apiHost) {
@@ -61,16 +62,28 @@ public final class NodeProcess implements AutoCloseable {
 
     /** As {@link #start}, on a given overlay port (its API on port + 1). */
     public static NodeProcess startOn(int port, Path dataDir, String ownerPubkey, SSLContext tls, String... extra) throws Exception {
+        return startWithJvmArgs(List.of(), port, dataDir, ownerPubkey, tls, extra);
+    }
+
+    /** As {@link #startOn}, with JVM flags of this node's own (after config/jvm.options). */
+    public static NodeProcess startWithJvmArgs(List<String> jvmArgs, int port, Path dataDir, String ownerPubkey, SSLContext tls,
+                                               String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("server", "-p", ownerPubkey, "-l", "127.0.0.1:" + port,
                 "--data-dir", dataDir.toString()));
         args.addAll(List.of(extra));
         NodeProcess node = new NodeProcess(args, dataDir.resolveSibling(dataDir.getFileName() + ".log"), port, tls, List.of(), "127.0.0.1");
+        node.jvmArgs = List.copyOf(jvmArgs);
         node.launch();
         return node;
     }
 
     /** The command line of the packaged program: java [flags] -jar nostrp2p.jar ARGS. */
     public static List<String> javaCommand(List<String> programArgs) {
+        return javaCommand(List.of(), programArgs);
+    }
+
+    /** As {@link #javaCommand(List)}, with extra JVM flags. */
+    public static List<String> javaCommand(List<String> jvmArgs, List<String> programArgs) {
         String jar = System.getProperty("nostrp2p.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("system property nostrp2p.jar must name the packaged jar (run via mvn verify)");
@@ -80,6 +93,7 @@ public final class NodeProcess implements AutoCloseable {
         cmd.add("@" + JVM_OPTIONS.toAbsolutePath()); // the same options ./nostrp2p runs nodes with
         String extraJvm = System.getProperty("nostrp2p.node.jvmArgs", "").strip(); // e.g. a profiler, for benchmarks
         if (!extraJvm.isEmpty()) cmd.addAll(List.of(extraJvm.split("\\s+")));
+        cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(jar);
         cmd.addAll(programArgs);
@@ -88,7 +102,7 @@ public final class NodeProcess implements AutoCloseable {
 
     private void launch() throws Exception {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(javaCommand(args));
+        command.addAll(javaCommand(jvmArgs, args));
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -120,6 +134,14 @@ public final class NodeProcess implements AutoCloseable {
     public int overlayPort() { return overlayPort; }
 
     public Process process() { return process; }
+
+    /** Resident memory of the node process now, from /proc (Linux), in KiB. */
+    public long rssKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        throw new IOException("no VmRSS for pid " + process.pid());
+    }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     public void kill9() throws InterruptedException {

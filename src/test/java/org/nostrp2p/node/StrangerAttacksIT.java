@@ -1,0 +1,375 @@
+package org.nostrp2p.node;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Kinds;
+import org.nostrp2p.overlay.Msg;
+import org.nostrp2p.overlay.PeerAddress;
+import org.nostrp2p.overlay.WireCodec;
+import org.nostrp2p.testutil.ApiClient;
+import org.nostrp2p.testutil.FakePeer;
+import org.nostrp2p.testutil.Flood;
+import org.nostrp2p.testutil.NodeProcess;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Real nodes against a stranger who attacks their ports (issue: a node strangers cannot knock
+ * over). During each attack the owner's /publish and /req keep answering and a post still
+ * reaches a second node; the node's resident memory stays under {@link #RSS_BOUND_KIB}. Each
+ * test prints one "attack:" line with what the node held; docs/benchmarks.md collects them.
+ */
+class StrangerAttacksIT {
+    /** The launcher's 128 MB heap, metaspace and code cache, SQLite's caches, thread stacks: a node idles at ~150-200 MiB. */
+    static final long RSS_BOUND_KIB = 400 * 1024;
+    static final int HOSTILE_CONNECTIONS = 10_000;
+    static final int ATTACKER_ADDRESSES = 100;
+    @TempDir Path tmp;
+
+    private record Pair(NodeProcess a, EventSigner ownerA, NodeProcess b) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            b.close();
+            a.close();
+        }
+    }
+
+    /** Node A and node B joined through it, B holding A's first post (so the two are linked). */
+    private Pair linkedPair(String... extraForA) throws Exception {
+        EventSigner ownerA = new EventSigner(KeyPair.generate());
+        NodeProcess a = NodeProcess.start(tmp.resolve("a"), ownerA.keys().npub(), extraForA);
+        NodeProcess b = NodeProcess.start(tmp.resolve("b"), KeyPair.generate().npub(), "-b", "127.0.0.1:" + a.overlayPort());
+        Event hello = ownerA.sign(Kinds.POST, List.of(), "before the attack");
+        assertEquals(200, a.api().publish(hello).status());
+        await("B has A's first post", () -> has(b, hello));
+        return new Pair(a, ownerA, b);
+    }
+
+    private static boolean has(NodeProcess node, Event e) {
+        try {
+            return node.api().timeline(300).stream().anyMatch(x -> x.id().equals(e.id()));
+        } catch (Exception notNow) {
+            return false;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(200);
+        }
+        fail("timed out waiting for: " + what);
+    }
+
+    /** The owner's latencies while under attack: every call must succeed. */
+    private record OwnerLatency(int calls, long p50Ms, long p99Ms) {}
+
+    /** Publishes and reads back `rounds` posts as the owner, then checks that the last one reached node B. */
+    private static OwnerLatency ownerKeepsBeingServed(Pair p, int rounds) throws Exception {
+        List<Long> micros = new ArrayList<>();
+        Event last = null;
+        for (int i = 0; i < rounds; i++) {
+            last = p.ownerA().sign(Kinds.POST, List.of(), "during the attack " + i);
+            long t0 = System.nanoTime();
+            ApiClient.Response r;
+            try {
+                r = p.a().api().publish(last);
+            } catch (IOException e) {
+                throw new AssertionError("publish failed (node alive: " + p.a().process().isAlive() + "): " + e
+                        + "\n" + tail(p.a().log()), e);
+            }
+            micros.add((System.nanoTime() - t0) / 1000);
+            assertEquals(200, r.status(), r.text());
+            t0 = System.nanoTime();
+            List<Event> readBack = p.a().api().req("{\"kinds\":[1],\"ids\":[\"" + last.id() + "\"],\"authors\":[\"" + last.pubkey() + "\"]}");
+            micros.add((System.nanoTime() - t0) / 1000);
+            assertEquals(List.of(last.withoutSig()), readBack, "the owner reads back the post");
+        }
+        Event reached = last;
+        await("the owner's post during the attack reaches node B", () -> has(p.b(), reached));
+        micros.sort(null);
+        return new OwnerLatency(micros.size(), micros.get(micros.size() / 2) / 1000,
+                micros.get((int) Math.ceil(micros.size() * 0.99) - 1) / 1000);
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
+    }
+
+    private static void report(String attack, String held, long rssKib, OwnerLatency owner) {
+        System.out.printf("attack: %s | held: %s | node RSS %d MiB | owner p50 %d ms, p99 %d ms over %d calls%n",
+                attack, held, rssKib / 1024, owner.p50Ms(), owner.p99Ms(), owner.calls());
+    }
+
+    private static void assertHealthy(NodeProcess node, long rssKib) {
+        assertTrue(node.process().isAlive(), node.log());
+        assertTrue(rssKib < RSS_BOUND_KIB, "node RSS " + rssKib / 1024 + " MiB");
+        assertFalse(node.log().contains("OutOfMemoryError"), node.log());
+        assertFalse(node.log().contains("fatal error"), node.log());
+    }
+
+    @Test
+    void tenThousandIdleOverlayConnections() throws Exception {
+        try (Pair p = linkedPair()) {
+            try (Flood flood = Flood.open(p.a().overlayPort(), HOSTILE_CONNECTIONS, ATTACKER_ADDRESSES, s -> { })) {
+                int open = flood.stillOpen();
+                // a newcomer still joins through A: the gate makes room for it
+                try (NodeProcess c = NodeProcess.start(tmp.resolve("c"), KeyPair.generate().npub(), "-b", "127.0.0.1:" + p.a().overlayPort())) {
+                    OwnerLatency owner = ownerKeepsBeingServed(p, 20);
+                    Event post = p.ownerA().sign(Kinds.POST, List.of(), "a newcomer sees this");
+                    assertEquals(200, p.a().api().publish(post).status());
+                    await("the node that joined during the attack gets A's post", () -> has(c, post));
+                    long rss = p.a().rssKib();
+                    assertHealthy(p.a(), rss);
+                    assertTrue(open <= 128 + ATTACKER_ADDRESSES, "connections left open right after the flood: " + open);
+                    report("10,000 idle overlay connections from " + ATTACKER_ADDRESSES + " addresses",
+                            flood.opened() + " opened, " + open + " still open after the flood", rss, owner);
+                }
+            }
+        }
+    }
+
+    @Test
+    void tenThousandSlowRestConnections() throws Exception {
+        try (Pair p = linkedPair()) {
+            byte[] start = "POST /req HTTP/1.1\r\nHost: node\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+            try (Flood flood = Flood.open(p.a().overlayPort() + 1, HOSTILE_CONNECTIONS, ATTACKER_ADDRESSES, s -> {
+                try {
+                    s.getOutputStream().write(start);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })) {
+                // connections still in the kernel's accept queue look open until the node takes and refuses them
+                await("the node holds at most its connection cap", () -> flood.stillOpen() <= 256 + 16);
+                int open = flood.stillOpen();
+                AtomicInteger dripping = new AtomicInteger();
+                Thread drip = Thread.ofPlatform().start(() -> dripOneByteASecond(flood.sockets(), dripping, 13));
+                OwnerLatency owner = ownerKeepsBeingServed(p, 20);
+                long rss = p.a().rssKib();
+                drip.join();
+                assertHealthy(p.a(), rss);
+                // 256 held, and a few evicted ones whose close had not reached us yet
+                assertTrue(open <= 256 + 16, "connections left open right after the flood: " + open);
+                // however slowly the headers come, the request deadline closes every one of them
+                await("every slow connection closed by the node", () -> flood.stillOpen() == 0);
+                report("10,000 slow REST connections (a header byte a second) from " + ATTACKER_ADDRESSES + " addresses",
+                        flood.opened() + " opened, " + open + " still open after the flood, 0 after the deadline", rss, owner);
+            }
+        }
+    }
+
+    private static void dripOneByteASecond(List<Socket> sockets, AtomicInteger alive, int seconds) {
+        List<Socket> live = new ArrayList<>(sockets);
+        for (int t = 0; t < seconds && !live.isEmpty(); t++) {
+            live.removeIf(s -> {
+                try {
+                    s.getOutputStream().write('x');
+                    return false;
+                } catch (IOException closedByNode) {
+                    return true;
+                }
+            });
+            alive.set(live.size());
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void dripFedHandshakeIsCutAtTheDeadline() throws Exception {
+        EventSigner owner = new EventSigner(KeyPair.generate());
+        try (NodeProcess node = NodeProcess.start(tmp.resolve("n"), owner.keys().npub());
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), node.overlayPort())) {
+            s.setSoTimeout(200);
+            byte[] hello = WireCodec.encodeHello(new WireCodec.Hello(
+                    new org.nostrp2p.overlay.NodeInfo(new org.nostrp2p.overlay.SchnorrNodeSigner(KeyPair.generate()).id(), null),
+                    new byte[WireCodec.NONCE_BYTES]));
+            byte[] frame = new byte[hello.length + 4];
+            frame[3] = (byte) hello.length;
+            System.arraycopy(hello, 0, frame, 4, hello.length);
+            long t0 = System.nanoTime();
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            int sent = 0;
+            boolean closed = false;
+            // one byte every 500 ms: the whole Hello would take ~50 s; each byte alone is far inside any per-read timeout
+            while (sent < frame.length && !closed) {
+                try {
+                    out.write(frame[sent++]);
+                    out.flush();
+                } catch (IOException e) {
+                    closed = true;
+                    break;
+                }
+                long until = System.nanoTime() + 500_000_000L;
+                while (System.nanoTime() < until) {
+                    try {
+                        if (in.read() < 0) {
+                            closed = true;
+                            break;
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        // nothing yet
+                    } catch (IOException e) {
+                        closed = true;
+                        break;
+                    }
+                }
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            assertTrue(closed, "the node closed the drip-fed handshake");
+            assertTrue(sent < frame.length, "closed before the Hello was complete (" + sent + " of " + frame.length + " bytes)");
+            assertTrue(seconds <= 15, "closed after " + seconds + " s; the handshake deadline is 10 s");
+            assertEquals(200, node.api().publish(owner.sign(Kinds.POST, List.of(), "still here")).status());
+            System.out.printf("attack: a Hello dripped a byte every 500 ms | closed after %d s, %d of %d bytes sent%n",
+                    seconds, sent, frame.length);
+        }
+    }
+
+    @Test
+    void announcedHugeFramesBeforeAndAfterTheHandshake() throws Exception {
+        try (Pair p = linkedPair()) {
+            int port = p.a().overlayPort();
+            // before the handshake: a frame larger than a Hello is refused on its length alone
+            try (Flood early = Flood.open(port, 600, 20, s -> announce(s, 257 * 1024))) {
+                await("every connection announcing a huge frame first is closed", () -> early.stillOpen() == 0);
+            }
+            // after a handshake under a fresh identity each: announce the largest frame, send 1 KiB, stall
+            try (Flood late = Flood.open(port, 600, 20, s -> {
+                try {
+                    s.setSoTimeout(10_000);
+                    FakePeer.handshakeAsNewNode(s);
+                    announce(s, 256 * 1024 + 1024);
+                    s.getOutputStream().write(new byte[1024]);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })) {
+                int open = late.stillOpen();
+                OwnerLatency owner = ownerKeepsBeingServed(p, 20);
+                long rss = p.a().rssKib();
+                assertHealthy(p.a(), rss);
+                assertTrue(open <= 96, "stalled proven peers left open: " + open);
+                report("600 connections announcing 257 KiB frames (and 600 more after a handshake each)",
+                        late.opened() + " handshakes completed, " + open + " peers kept (cap 96)", rss, owner);
+            }
+        }
+    }
+
+    private static void announce(Socket s, int length) {
+        try {
+            new DataOutputStream(s.getOutputStream()).writeInt(length);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void dialBackFloodProbesOnlyTheRequestersOwnAddressAtARate() throws Exception {
+        try (Pair p = linkedPair();
+             ServerSocket atRequester = new ServerSocket();
+             ServerSocket elsewhere = new ServerSocket()) {
+            atRequester.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = atRequester.getLocalPort();
+            elsewhere.bind(new InetSocketAddress("127.0.0.5", port)); // the host a hostile request names
+            AtomicInteger probesAtRequester = countAccepts(atRequester);
+            AtomicInteger probesElsewhere = countAccepts(elsewhere);
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p.a().overlayPort())) {
+                s.setSoTimeout(10_000);
+                FakePeer.handshakeAsNewNode(s);
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                byte[] request = WireCodec.encode(new Msg.DialBackRequest(new PeerAddress("127.0.0.5", port), 7));
+                for (int i = 0; i < 1_500; i++) FakePeer.writeFrame(out, request);
+                OwnerLatency owner = ownerKeepsBeingServed(p, 10);
+                await("one probe at the requester's own address", () -> probesAtRequester.get() >= 1);
+                // the rate allows the next request 10 s later: once its probe has come, count everything
+                Thread.sleep(10_500);
+                FakePeer.writeFrame(out, request);
+                await("a second probe after the rate interval", () -> probesAtRequester.get() >= 2);
+                assertEquals(2, probesAtRequester.get(), "1,501 requests: one probe per 10 s interval");
+                assertEquals(0, probesElsewhere.get(), "never a probe to a host the request names");
+                long rss = p.a().rssKib();
+                assertHealthy(p.a(), rss);
+                report("1,500 dial-back requests from one peer, naming another host",
+                        probesAtRequester.get() + " probes, all to the requester's own address", rss, owner);
+            }
+        }
+    }
+
+    private static AtomicInteger countAccepts(ServerSocket server) {
+        AtomicInteger n = new AtomicInteger();
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    server.accept(); // kept open: the node's probe waits for a Hello that never comes
+                    n.incrementAndGet();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return n;
+    }
+
+    @Test
+    void anErrorInTheStoreWriterEndsTheProcess() throws Exception {
+        EventSigner owner = new EventSigner(KeyPair.generate());
+        Path trigger = tmp.resolve("break-the-writer");
+        try (NodeProcess node = NodeProcess.startWithJvmArgs(List.of("-Dnostrp2p.test.writerErrorFile=" + trigger),
+                NodeProcess.freePortPair(), tmp.resolve("n"), owner.keys().npub(), null)) {
+            assertEquals(200, node.api().publish(owner.sign(Kinds.POST, List.of(), "before")).status());
+            Files.createFile(trigger);
+            try {
+                node.api().publish(owner.sign(Kinds.POST, List.of(), "this write meets the Error"));
+            } catch (IOException connectionDropped) {
+                // the process ends while answering: expected
+            }
+            assertTrue(node.process().waitFor(30, TimeUnit.SECONDS), "the node process ended");
+            assertEquals(70, node.process().exitValue(), node.log());
+            assertTrue(node.log().contains("fatal error"), node.log());
+            assertTrue(node.log().contains("store writer"), node.log());
+        }
+    }
+
+    @Test
+    void keyFilesAndTheStoreAreOwnerOnly() throws Exception {
+        Path data = tmp.resolve("node");
+        try (NodeProcess node = NodeProcess.start(data, KeyPair.generate().npub())) {
+            assertEquals("rwx------", perms(data));
+            for (String f : List.of("nostrp2p.db", "nostrp2p.db-wal", "nostrp2p.db-shm")) {
+                assertEquals("rw-------", perms(data.resolve(f)), f);
+            }
+        }
+    }
+
+    private static String perms(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+}

@@ -1,0 +1,79 @@
+package org.nostrp2p.testutil;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Many TCP connections to one loopback port, spread over source addresses 127.0.1.1, 127.0.1.2, …
+ * (all of 127/8 is loopback on Linux), as an attacker with that many addresses would open them.
+ * A connection the node refuses or closes stays counted as opened; {@link #stillOpen} probes them.
+ */
+public final class Flood implements AutoCloseable {
+    private final List<Socket> sockets = new ArrayList<>();
+    private int failedConnects;
+
+    private Flood() {}
+
+    /** Opens {@code count} connections from {@code sources} addresses, running {@code onOpen} on each. */
+    public static Flood open(int port, int count, int sources, Consumer<Socket> onOpen) {
+        Flood f = new Flood();
+        for (int i = 0; i < count; i++) {
+            Socket s = new Socket();
+            try {
+                s.bind(new InetSocketAddress(source(i % sources), 0));
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+                onOpen.accept(s);
+                f.sockets.add(s);
+            } catch (IOException | RuntimeException e) {
+                f.failedConnects++;
+                closeQuietly(s);
+            }
+        }
+        return f;
+    }
+
+    /** The i-th attacker address: 127.0.1.1 … 127.0.1.250, 127.0.2.1 … */
+    public static String source(int i) {
+        return "127.0." + (1 + i / 250) + "." + (1 + i % 250);
+    }
+
+    public List<Socket> sockets() { return sockets; }
+
+    public int opened() { return sockets.size(); }
+
+    public int failedConnects() { return failedConnects; }
+
+    /** Connections the node has not closed: a read that times out (no EOF, no reset) means open. */
+    public int stillOpen() {
+        int open = 0;
+        for (Socket s : sockets) {
+            try {
+                s.setSoTimeout(1);
+                if (s.getInputStream().read() >= 0) open++; // it sent us something: open
+            } catch (java.net.SocketTimeoutException e) {
+                open++;
+            } catch (IOException closed) {
+                // reset or closed
+            }
+        }
+        return open;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() {
+        sockets.forEach(Flood::closeQuietly);
+        sockets.clear();
+    }
+}

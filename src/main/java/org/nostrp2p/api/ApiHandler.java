@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventFormatException;
 import org.nostrp2p.event.EventJson;
 import org.nostrp2p.event.Filter;
@@ -32,36 +33,43 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Answers the requests of one connection (CLIENT-API.md), one at a time and in order: the work
- * (signature checks, SQLite) runs on a virtual thread, at most {@link ApiServer#MAX_REQUESTS_IN_WORK}
- * across the node (more answer 503 at once). Every failure answers {@code {"Error": reason}}
- * with a fitting status; bad input never produces a 500.
+ * Answers the requests of one connection (docs/client-api.md), one at a time and in order: the
+ * work (signature checks, SQLite) runs on a virtual thread, at most {@link ApiServer#MAX_REQUESTS_IN_WORK}
+ * across the node, of them at most {@link ApiServer#MAX_QUERIES_IN_WORK} /req (more answer 503 at
+ * once). Every failure answers {@code {"Error": reason}} with a fitting status; bad input never
+ * produces a 500.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
     private static final byte[] SUCCESS = "{\"Status\":\"SUCCESS\"}".getBytes(StandardCharsets.UTF_8);
-    /** Pipelined requests a connection may have waiting behind the one in work. */
-    private static final int MAX_WAITING = 8;
+    /** Pipelined requests a connection may have waiting behind the one in work (a client that sends more is closed). */
+    private static final int MAX_WAITING = 1;
 
     private final PublishService publish;
     private final QueryService query;
     private final Executor work;
     private final Semaphore inWork;
+    private final Semaphore queries;
     private final RequestDeadline deadline;
+    private final BodyBudget bodies;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
-    ApiHandler(PublishService publish, QueryService query, Executor work, Semaphore inWork, RequestDeadline deadline) {
+    ApiHandler(PublishService publish, QueryService query, Executor work, Semaphore inWork, Semaphore queries,
+               RequestDeadline deadline, BodyBudget bodies) {
         this.publish = publish;
         this.query = query;
         this.work = work;
         this.inWork = inWork;
+        this.queries = queries;
         this.deadline = deadline;
+        this.bodies = bodies;
     }
 
     @Override
@@ -72,7 +80,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         waiting.add(request.retain());
         deadline.requestComplete();
-        if (!busy) next(ctx);
+        if (busy) {
+            ctx.channel().config().setAutoRead(false); // read no more until the one in work is answered
+        } else {
+            next(ctx);
+        }
     }
 
     @Override
@@ -121,6 +133,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess()
                 && response.status().code() != 413;
         request.release();
+        bodies.answered();
         HttpUtil.setKeepAlive(response, keepAlive);
         if (!ctx.channel().isActive()) {
             response.release();
@@ -130,6 +143,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (!f.isSuccess() || !keepAlive) {
                 ctx.close();
             } else {
+                ctx.channel().config().setAutoRead(true);
                 next(ctx);
             }
         });
@@ -156,8 +170,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 publish.publish(EventJson.parse(body));
                 return response(request, HttpResponseStatus.OK, "application/json", SUCCESS);
             }
-            byte[] answer = EventsMsgpack.encode(query.answer(Filter.parse(body)));
-            return binary(request, answer);
+            Filter filter = Filter.parse(body);
+            if (!queries.tryAcquire()) return error(request, HttpResponseStatus.SERVICE_UNAVAILABLE, "The node is busy: try again shortly");
+            try {
+                return binary(request, EventsMsgpack.encode(newestWithin(query.answer(filter), ApiServer.MAX_ANSWER_BYTES)));
+            } finally {
+                queries.release();
+            }
         } catch (Rejected r) {
             return error(request, HttpResponseStatus.valueOf(r.status()), r.getMessage());
         } catch (EventFormatException e) {
@@ -185,6 +204,28 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         log.atWarn().setCause(e).log("store failure answering a request");
         return error(request, HttpResponseStatus.SERVICE_UNAVAILABLE, "The node's store failed: " + e.getMessage());
+    }
+
+    /**
+     * The newest events of an oldest-first answer whose size stays within maxBytes (at least
+     * one): what one answer can make the node hold is bounded, however large the stored events.
+     */
+    static List<Event> newestWithin(List<Event> oldestFirst, long maxBytes) {
+        long size = 0;
+        int from = oldestFirst.size();
+        while (from > 0) {
+            size += approximateBytes(oldestFirst.get(from - 1));
+            if (size > maxBytes && from < oldestFirst.size()) break;
+            from--;
+        }
+        return from == 0 ? oldestFirst : oldestFirst.subList(from, oldestFirst.size());
+    }
+
+    /** Its MessagePack size, closely enough: the fixed fields, then content and tags at up to 3 bytes a char. */
+    private static long approximateBytes(Event e) {
+        long n = 200 + 3L * e.content().length();
+        for (List<String> tag : e.tags()) for (String v : tag) n += 5 + 3L * v.length();
+        return n;
     }
 
     private static FullHttpResponse malformed(FullHttpRequest request) {

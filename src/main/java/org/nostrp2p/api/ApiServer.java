@@ -49,7 +49,7 @@ public final class ApiServer implements AutoCloseable {
     /** Largest request body accepted; Nostr relays commonly allow 64–128 KB events. */
     public static final int MAX_BODY_BYTES = 128 * 1024;
     /** Open connections: in all, and from one source address (IPv4) or /64 (IPv6). */
-    static final int MAX_CONNECTIONS = 256, MAX_CONNECTIONS_PER_SOURCE = 16;
+    static final int MAX_CONNECTIONS = 128, MAX_CONNECTIONS_PER_SOURCE = 16;
     /** A whole request (TLS handshake, headers, body) must arrive within this from its first byte. */
     static final long REQUEST_DEADLINE_MS = 10_000;
     /** A connection with no request under way is closed after this. */
@@ -59,11 +59,18 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 4096, MAX_HEADER_BYTES = 8192;
     /** Requests being answered at once (signature checks, SQLite); more get 503 at once. */
     static final int MAX_REQUESTS_IN_WORK = 64;
+    /** Of those, /req answers being built at once, and the largest answer (the newest events that fit). */
+    static final int MAX_QUERIES_IN_WORK = 4;
+    static final long MAX_ANSWER_BYTES = 1024 * 1024;
+    /** Request bodies held at once (arriving, waiting or in work), across all connections. */
+    static final int MAX_BODIES_BYTES = 16 * 1024 * 1024;
 
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2,
             new DefaultThreadFactory("api", true), NioIoHandler.newFactory());
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
     private final Semaphore inWork = new Semaphore(MAX_REQUESTS_IN_WORK);
+    private final Semaphore queries = new Semaphore(MAX_QUERIES_IN_WORK);
+    private final Semaphore bodyBytes = new Semaphore(MAX_BODIES_BYTES);
     private final ConnectionGate gate = new ConnectionGate(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE);
     private final InetSocketAddress requested;
     private final SSLContext tls;
@@ -116,8 +123,10 @@ public final class ApiServer implements AutoCloseable {
         }
         p.addLast(new WriteTimeoutHandler(WRITE_TIMEOUT_S));
         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
+        BodyBudget bodies = new BodyBudget(bodyBytes);
+        p.addLast(bodies);
         p.addLast(new BoundedAggregator());
-        p.addLast(new ApiHandler(publish, query, work, inWork, deadline));
+        p.addLast(new ApiHandler(publish, query, work, inWork, queries, deadline, bodies));
     }
 
     /** Collects a request's body up to MAX_BODY_BYTES; a larger one gets our 413 answer, then the connection closes. */

@@ -15,11 +15,11 @@ final class IdMemory {
     /** An unsealed block is sealed after this long, so that it can be forgotten on time. */
     private static final long SEAL_AFTER_MILLIS = 60_000;
     /**
-     * Blocks kept at most (8 MiB of fingerprints): under a flood the oldest are forgotten early.
+     * Blocks kept at most (4 MiB of fingerprints, 524,288 ids): under a flood the oldest are forgotten early.
      * A late duplicate of a forgotten id is then accepted once more, which the store's dedup by
      * id absorbs; memory without bound would not be absorbed.
      */
-    static final int MAX_BLOCKS = 1024;
+    static final int MAX_BLOCKS = 512;
 
     private record Block(long newestAt, long[] sorted) {}
 

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Connection {
     static final int QUEUE_FRAMES = 4096;
     /** Bytes queued for a peer before it counts as too slow (a frame into an empty queue always fits). */
-    static final long QUEUE_BYTES = 256 * 1024;
+    static final long QUEUE_BYTES = 128 * 1024;
+    /**
+     * Frames above this size are read only against a share of {@link #LARGE_FRAMES}: what peers
+     * can make the node hold in half-read large frames is bounded for all of them together.
+     */
+    static final int LARGE_FRAME = 64 * 1024;
+    /** KiB of large frames being read at once, across all connections. */
+    static final Semaphore LARGE_FRAMES = new Semaphore(8 * 1024);
+    private static final long LARGE_FRAME_WAIT_MS = 10_000;
     private static final int BUFFER = 8 * 1024;
     private static final byte[] CLOSE = new byte[0];
     /** Frames per second a peer may send on average, and the burst it may save up. */
@@ -111,8 +121,13 @@ final class Connection {
     private void readLoop() {
         try {
             while (!closed.get()) {
-                byte[] frame = FrameIO.read(in, FrameIO.MAX_FRAME);
-                if (frame == null) break;
+                int length = FrameIO.readLength(in, FrameIO.MAX_FRAME);
+                if (length < 0) break;
+                byte[] frame = readWithinBudget(length);
+                if (frame == null) {
+                    close("busy: " + LARGE_FRAMES.availablePermits() + " KiB left for large frames");
+                    return;
+                }
                 traffic.received(frame.length + 4);
                 lastReceived = System.currentTimeMillis();
                 if (!takeTokens(frame.length)) {
@@ -124,6 +139,23 @@ final class Connection {
             close("closed by peer");
         } catch (IOException e) {
             close(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** The frame's bytes; a large one first waits (up to 10 s) for its share of the budget. Null: no share came. */
+    private byte[] readWithinBudget(int length) throws IOException {
+        if (length <= LARGE_FRAME) return FrameIO.readPayload(in, length);
+        int kib = (length + 1023) / 1024;
+        try {
+            if (!LARGE_FRAMES.tryAcquire(kib, LARGE_FRAME_WAIT_MS, TimeUnit.MILLISECONDS)) return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        try {
+            return FrameIO.readPayload(in, length);
+        } finally {
+            LARGE_FRAMES.release(kib); // once read, the frame is held (and bounded) where it is used
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -61,6 +62,9 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     /** Dial-back probes this node runs at once for its peers, and how often one peer may ask. */
     private static final int MAX_DIAL_BACKS_IN_FLIGHT = 8;
     private static final long DIAL_BACK_EVERY_MS = 10_000;
+    /** KiB of received frames waiting for the overlay thread, from all peers together. */
+    static final int INBOX_KIB = 8 * 1024;
+    private static final long INBOX_WAIT_MS = 30_000;
     private static final long PING_EVERY_MS = 10_000;
     private static final long DEAD_AFTER_MS = 35_000;
 
@@ -70,6 +74,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final ConnectionGate handshaking = new ConnectionGate(MAX_HANDSHAKING, MAX_HANDSHAKING_PER_SOURCE);
     private final AtomicInteger peers = new AtomicInteger();
     private final Semaphore dialBacks = new Semaphore(MAX_DIAL_BACKS_IN_FLIGHT);
+    private final Semaphore inbox = new Semaphore(INBOX_KIB);
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
     private final SecureRandom challenges = new SecureRandom();
@@ -320,10 +325,32 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             m = new Msg.DialBackRequest(new PeerAddress(c.socket.getInetAddress().getHostAddress(), d.address().port()), d.nonce());
         }
         Msg msg = m;
-        run(() -> {
-            if (byPeer.get(c.peer.id()) == c) core.onMessage(c.peer.id(), msg);
-            else if (msg instanceof Msg.DialBackProbe p) core.onDialBackProbe(p.nonce());
-        });
+        // frames wait for the overlay thread within a budget: a reader blocks (TCP pushes back on
+        // its peer) rather than grow the overlay thread's queue without bound
+        int kib = 1 + frame.length / 1024;
+        try {
+            if (!inbox.tryAcquire(kib, INBOX_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                c.close("node busy: the overlay thread is " + INBOX_KIB + " KiB behind");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                try {
+                    guarded(() -> {
+                        if (byPeer.get(c.peer.id()) == c) core.onMessage(c.peer.id(), msg);
+                        else if (msg instanceof Msg.DialBackProbe p) core.onDialBackProbe(p.nonce());
+                    });
+                } finally {
+                    inbox.release(kib);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            inbox.release(kib);
+        }
     }
 
     @Override

@@ -90,4 +90,21 @@ class EventsMsgpackTest {
         assertFalse(ApiHandler.acceptsGzip("deflate"));
         assertFalse(ApiHandler.acceptsGzip(null));
     }
+
+    @Test
+    void anAnswerKeepsTheNewestEventsThatFitItsByteBound() {
+        EventSigner s = new EventSigner(KeyPair.generate());
+        List<Event> oldestFirst = List.of(s.sign(1, List.of(), "a".repeat(5000), 1), s.sign(1, List.of(), "b".repeat(5000), 2),
+                s.sign(1, List.of(), "c".repeat(5000), 3));
+        assertEquals(oldestFirst, ApiHandler.newestWithin(oldestFirst, 1_000_000));
+        List<Event> two = ApiHandler.newestWithin(oldestFirst, 32_000);
+        assertEquals(oldestFirst.subList(1, 3), two, "the oldest is left out, the newest two fit");
+        encodedSizeIsWithin(two, 32_000);
+        assertEquals(List.of(oldestFirst.get(2)), ApiHandler.newestWithin(oldestFirst, 10), "always at least the newest one");
+        assertEquals(List.of(), ApiHandler.newestWithin(List.of(), 10));
+    }
+
+    private static void encodedSizeIsWithin(List<Event> events, int bytes) {
+        assertTrue(EventsMsgpack.encode(events).length <= bytes, "the estimate is not below the real size");
+    }
 }

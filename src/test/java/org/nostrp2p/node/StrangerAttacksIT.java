@@ -164,7 +164,7 @@ class StrangerAttacksIT {
                 }
             })) {
                 // connections still in the kernel's accept queue look open until the node takes and refuses them
-                await("the node holds at most its connection cap", () -> flood.stillOpen() <= 256 + 16);
+                await("the node holds at most its connection cap", () -> flood.stillOpen() <= 128 + 16);
                 int open = flood.stillOpen();
                 AtomicInteger dripping = new AtomicInteger();
                 Thread drip = Thread.ofPlatform().start(() -> dripOneByteASecond(flood.sockets(), dripping, 13));
@@ -172,8 +172,8 @@ class StrangerAttacksIT {
                 long rss = p.a().rssKib();
                 drip.join();
                 assertHealthy(p.a(), rss);
-                // 256 held, and a few evicted ones whose close had not reached us yet
-                assertTrue(open <= 256 + 16, "connections left open right after the flood: " + open);
+                // 128 held, and a few evicted ones whose close had not reached us yet
+                assertTrue(open <= 128 + 16, "connections left open right after the flood: " + open);
                 // however slowly the headers come, the request deadline closes every one of them
                 await("every slow connection closed by the node", () -> flood.stillOpen() == 0);
                 report("10,000 slow REST connections (a header byte a second) from " + ATTACKER_ADDRESSES + " addresses",

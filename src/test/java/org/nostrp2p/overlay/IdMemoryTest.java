@@ -31,4 +31,14 @@ class IdMemoryTest {
         assertFalse(m.contains(id(1)));
         assertFalse(m.contains(id(2)));
     }
+
+    @Test
+    void aFloodForgetsTheOldestEarlyRatherThanGrowWithoutBound() {
+        IdMemory m = new IdMemory(600_000);
+        int flood = (IdMemory.MAX_BLOCKS + 10) * 1024;
+        for (int i = 0; i < flood; i++) m.add(id(i), 1);
+        assertEquals(IdMemory.MAX_BLOCKS * 1024, m.size());
+        assertFalse(m.contains(id(0)), "the oldest block went early");
+        assertTrue(m.contains(id(flood - 1)));
+    }
 }

@@ -141,7 +141,8 @@ public final class ClientConfig {
             if (secret.length != 32) throw new IllegalArgumentException("a secret key is 32 bytes");
             return KeyPair.fromSecretKey(secret);
         } catch (RuntimeException e) {
-            throw new ClientException(source + " does not hold a valid secret key (nsec1… or 64 hex): " + e.getMessage());
+            // no detail from the parsers: their messages may quote a character of the secret
+            throw new ClientException(source + " does not hold a valid secret key (nsec1… or 64 hex characters)");
         }
     }
 

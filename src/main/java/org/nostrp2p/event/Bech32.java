@@ -39,7 +39,8 @@ public final class Bech32 {
         byte[] values = new byte[str.length() - sep - 1];
         for (int i = 0; i < values.length; i++) {
             int v = CHARSET.indexOf(str.charAt(sep + 1 + i));
-            if (v < 0) throw new IllegalArgumentException("bech32 string has an invalid character '" + str.charAt(sep + 1 + i) + "'");
+            // the position, not the character: the string may be a secret key with a typo
+            if (v < 0) throw new IllegalArgumentException("bech32 string has an invalid character at position " + (sep + 2 + i));
             values[i] = (byte) v;
         }
         if (polymod(hrpExpand(hrp), values) != 1) throw new IllegalArgumentException("bech32 checksum is wrong (a typo?)");

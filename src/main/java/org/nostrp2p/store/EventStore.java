@@ -19,17 +19,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Events on SQLite: dedup by id, NIP-01 replaceable rules (newest wins, ties to the lower id),
  * and a cap with oldest-first eviction. Eviction never touches the owner's own events (this node
- * is their home), events still waiting in the outbox, or the event being stored; it takes other
- * authors' replaceable events (profiles, follow lists) only when no other event is left to take.
+ * is their home), events still waiting in the outbox, or the profiles and follow lists of the
+ * people the owner follows. Everything else may go, so the cap always leaves room; an event
+ * older than all it could displace is not kept ({@link PutResult#TOO_OLD}).
  * Only the owner's events are pinned, so the cap always leaves room for the network's events.
  */
 public final class EventStore {
-    public enum PutResult { STORED, DUPLICATE, STALE }
+    /** TOO_OLD: the store is at its cap and this event was the oldest it could let go (it is not kept). */
+    public enum PutResult { STORED, DUPLICATE, STALE, TOO_OLD }
 
     /** How a put went; seq is the new row's key when STORED (what the outbox refers to). */
     public record Put(PutResult result, long seq) {
         static final Put DUPLICATE = new Put(PutResult.DUPLICATE, -1);
         static final Put STALE = new Put(PutResult.STALE, -1);
+        static final Put TOO_OLD = new Put(PutResult.TOO_OLD, -1);
 
         public boolean stored() { return result == PutResult.STORED; }
     }
@@ -81,7 +84,7 @@ public final class EventStore {
         if (seq == null) return Put.DUPLICATE;
         insertTags(s, seq, e);
         count.incrementAndGet();
-        evictOverCap(s, seq);
+        if (evictOverCap(s, seq)) return Put.TOO_OLD;
         return new Put(PutResult.STORED, seq);
     }
 
@@ -147,29 +150,40 @@ public final class EventStore {
         }
     }
 
-    /** Ordinary events of others first, oldest first; others' replaceable events only when none is left. */
-    private void evictOverCap(Session s, long justStored) throws SQLException {
+    /** Oldest first among what may go; returns whether the event just stored was itself the one to go. */
+    private boolean evictOverCap(Session s, long justStored) throws SQLException {
         long excess = count.get() - maxEvents;
-        if (excess > 0) excess -= evict(s, justStored, excess, false);
-        if (excess > 0) evict(s, justStored, excess, true);
+        if (excess <= 0) return false;
+        PreparedStatement ps = s.prepare(EVICTABLE);
+        ps.setBytes(1, ownerPubkey);
+        ps.setBytes(2, ownerPubkey);
+        ps.setLong(3, excess);
+        boolean justStoredWent = false;
+        try (ResultSet gone = ps.executeQuery()) {
+            while (gone.next()) {
+                count.decrementAndGet();
+                if (gone.getLong(1) == justStored) justStoredWent = true;
+            }
+        }
+        return justStoredWent;
     }
 
+    /**
+     * What may go: not the owner's, not waiting in the outbox, and not the current profile or
+     * follow list of someone the owner follows (the owner's own follow list names them: a bound
+     * the owner sets). Walks the time index from the oldest.
+     */
     private static final String EVICTABLE = """
             DELETE FROM events WHERE seq IN (
               SELECT seq FROM events
-              WHERE %s (kind IN (0, 3) OR (kind >= 10000 AND kind < 20000)) AND pubkey <> ? AND seq <> ?
+              WHERE pubkey <> ?
                 AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.event_seq = events.seq)
-              ORDER BY created_at, id LIMIT ?)""";
-
-    private long evict(Session s, long justStored, long max, boolean replaceable) throws SQLException {
-        PreparedStatement ps = s.prepare(EVICTABLE.formatted(replaceable ? "" : "NOT"));
-        ps.setBytes(1, ownerPubkey);
-        ps.setLong(2, justStored);
-        ps.setLong(3, max);
-        int deleted = ps.executeUpdate();
-        count.addAndGet(-deleted);
-        return deleted;
-    }
+                AND NOT ((kind IN (0, 3) OR (kind >= 10000 AND kind < 20000))
+                         -- from the owner's follow list's own tags (not every p tag in the store)
+                         AND lower(hex(pubkey)) IN (SELECT value FROM tags INDEXED BY tags_by_event WHERE name = 'p'
+                                                    AND event_seq = (SELECT seq FROM events WHERE pubkey = ? AND kind = 3)))
+              ORDER BY created_at, id LIMIT ?)
+            RETURNING seq""";
 
     public Optional<Event> byId(String idHex) {
         return db.read(s -> {

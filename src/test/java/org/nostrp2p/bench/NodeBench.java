@@ -42,7 +42,7 @@ public final class NodeBench {
             System.out.printf("node RSS idle: %d MB%n", MachineInfo.rssMb(node.process().pid()));
 
             System.out.printf("signing %,d events for the load (not timed)...%n", events);
-            List<byte[]> bodies = signedBodies(events);
+            List<byte[]> bodies = signedBodies(owner, events);
             publishRate(node, bodies);
             Thread.sleep(2_000);
             System.out.printf("node RSS with %,d events: %d MB%n", events, MachineInfo.rssMb(node.process().pid()));
@@ -72,9 +72,8 @@ public final class NodeBench {
         System.out.printf("libsecp256k1 BIP-340 verify: %,.0f/s on 1 thread, %,.0f/s on %d threads%n", single, all, threads);
     }
 
-    private static List<byte[]> signedBodies(int n) throws Exception {
-        List<EventSigner> authors = new ArrayList<>();
-        for (int i = 0; i < 100; i++) authors.add(new EventSigner(KeyPair.generate()));
+    /** The owner's posts: the node publishes only its owner's events. */
+    private static List<byte[]> signedBodies(EventSigner owner, int n) throws Exception {
         long now = Instant.now().getEpochSecond();
         byte[][] out = new byte[n][];
         int threads = Runtime.getRuntime().availableProcessors();
@@ -85,7 +84,7 @@ public final class NodeBench {
             fs.add(pool.submit(() -> {
                 for (int i = start; i < n; i += threads) {
                     // spread over 30 days, like a node that has been running for a while
-                    Event e = authors.get(i % authors.size()).sign(1, List.of(List.of("t", "bench")),
+                    Event e = owner.sign(1, List.of(List.of("t", "bench")),
                             "benchmark post number " + i + " with some ordinary text in it", now - (n - i) * 26L);
                     out[i] = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
                 }

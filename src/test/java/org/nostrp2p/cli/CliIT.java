@@ -49,6 +49,22 @@ class CliIT {
     }
 
     @Test
+    void aSecretKeyGivenForThePublicKeyIsNeverEchoed() throws Exception {
+        String nsec = KeyPair.generate().nsec();
+        String typo = nsec.substring(0, 20) + "b" + nsec.substring(21); // 'b' is not in bech32's alphabet
+        for (String secret : List.of(nsec, typo, KeyPair.generate().nsec().toUpperCase())) {
+            Cli.Run r = Cli.run("server", "-p", secret);
+            assertEquals(2, r.exit(), r.err());
+            String said = r.out() + r.err();
+            assertTrue(said.contains("secret key"), said);
+            String data = secret.substring(5);
+            for (int i = 0; i + 6 <= data.length(); i++) {
+                assertFalse(said.contains(data.substring(i, i + 6)), "part of the secret key echoed: " + said);
+            }
+        }
+    }
+
+    @Test
     void portInUseIsOneClearLine() throws Exception {
         int port = NodeProcess.freePortPair();
         try (ServerSocket busy = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {

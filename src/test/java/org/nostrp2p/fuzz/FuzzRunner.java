@@ -23,6 +23,8 @@ public final class FuzzRunner {
             "org.nostrp2p.transport.FrameStreamFuzz");
     static final Path REGRESSION_INPUTS = Path.of("src", "test", "resources", "fuzz");
     static final Path WORK = Path.of("target", "fuzz");
+    /** The short runs of ./run-tests keep their own corpus, apart from a long run that may be going on. */
+    static final Path SHORT_RUN_WORK = Path.of("target", "fuzz-short");
 
     /** What one target's run came to: runs done, and the fuzzer's last lines when it found something. */
     public record Result(String target, boolean clean, long runs, String tail) {}
@@ -37,7 +39,7 @@ public final class FuzzRunner {
         boolean clean = true;
         for (String t : targets) {
             System.out.printf("fuzz: %s for %d s ...%n", simpleName(t), seconds);
-            Result r = run(t, seconds);
+            Result r = run(t, seconds, WORK);
             System.out.printf("fuzz: %s: %s, %,d runs%n", simpleName(t), r.clean() ? "no finding" : "FINDING", r.runs());
             if (!r.clean()) {
                 System.out.println(r.tail());
@@ -47,9 +49,9 @@ public final class FuzzRunner {
         System.exit(clean ? 0 : 1);
     }
 
-    public static Result run(String target, int seconds) throws IOException, InterruptedException {
+    public static Result run(String target, int seconds, Path workRoot) throws IOException, InterruptedException {
         String name = simpleName(target);
-        Path work = WORK.resolve(name);
+        Path work = workRoot.resolve(name);
         Path corpus = work.resolve("corpus");
         Files.createDirectories(corpus);
         Path seeds = REGRESSION_INPUTS.resolve(name);

@@ -15,9 +15,9 @@ class FuzzShortRunIT {
     @ParameterizedTest(name = "{0}")
     @FieldSource("targets")
     void noFinding(String target) throws Exception {
-        FuzzRunner.Result r = FuzzRunner.run(target, SECONDS);
+        FuzzRunner.Result r = FuzzRunner.run(target, SECONDS, FuzzRunner.SHORT_RUN_WORK);
         System.out.printf("fuzz: %s: %,d runs in %d s%n", FuzzRunner.simpleName(target), r.runs(), SECONDS);
-        assertTrue(r.clean(), "a finding (its input is in target/fuzz/" + FuzzRunner.simpleName(target)
+        assertTrue(r.clean(), "a finding (its input is in target/fuzz-short/" + FuzzRunner.simpleName(target)
                 + "/crash-*; fix it, then add the input to src/test/resources/fuzz/" + FuzzRunner.simpleName(target) + "):\n" + r.tail());
         assertTrue(r.runs() > 1_000, "the fuzzer ran: " + r.runs() + " runs\n" + r.tail());
     }

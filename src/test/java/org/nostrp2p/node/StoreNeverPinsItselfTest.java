@@ -67,19 +67,38 @@ class StoreNeverPinsItselfTest {
         assertEquals(EventStore.PutResult.STORED, publish.publish(later));
         assertTrue(store.byId(later.id()).isPresent());
         assertEquals(CAP, store.count());
-        // the newest network event is kept; what went first were the oldest ordinary posts, then profiles
+        // the newest network event is kept: the oldest, posts and profiles alike, went first
         Event newest = new EventSigner(KeyPair.generate()).sign(Kinds.POST, List.of(), "newest from the network", now);
         store.put(newest);
         assertTrue(store.byId(newest.id()).isPresent());
     }
 
     @Test
-    void anEventOlderThanEverythingStoredIsKeptWhenItArrivesAtTheCap() {
+    void atTheCapAnEventOlderThanEverythingHeldIsNotKeptAndSaysSo() {
         long now = System.currentTimeMillis() / 1000;
         for (int i = 0; i < CAP; i++) store.put(new EventSigner(KeyPair.generate()).sign(Kinds.POST, List.of(), "p" + i, now - i));
         Event old = new EventSigner(KeyPair.generate()).sign(Kinds.POST, List.of(), "from catch-up, a day old", now - 86_400);
-        assertEquals(EventStore.PutResult.STORED, store.put(old));
-        assertTrue(store.byId(old.id()).isPresent(), "STORED means stored: the next oldest made room");
+        assertEquals(EventStore.PutResult.TOO_OLD, store.put(old));
+        assertTrue(store.byId(old.id()).isEmpty());
+        assertEquals(CAP, store.count());
+        Event newer = new EventSigner(KeyPair.generate()).sign(Kinds.POST, List.of(), "just now", now);
+        assertEquals(EventStore.PutResult.STORED, store.put(newer), "a newer one displaces the oldest");
+        assertTrue(store.byId(newer.id()).isPresent());
+        assertEquals(CAP, store.count());
+    }
+
+    @Test
+    void theProfilesOfPeopleTheOwnerFollowsStayWhileOthersGo() {
+        long now = System.currentTimeMillis() / 1000;
+        EventSigner friend = new EventSigner(KeyPair.generate());
+        Event friendsProfile = friend.sign(Kinds.PROFILE, List.of(), "{\"name\":\"friend\"}", now - 90_000);
+        Event strangersProfile = new EventSigner(KeyPair.generate()).sign(Kinds.PROFILE, List.of(), "{\"name\":\"x\"}", now - 90_000);
+        store.put(friendsProfile);
+        store.put(strangersProfile);
+        publish.publish(owner.sign(Kinds.FOLLOW_LIST, List.of(List.of("p", friend.keys().publicKeyHex())), "", now - 80_000));
+        for (int i = 0; i < CAP + 100; i++) store.put(new EventSigner(KeyPair.generate()).sign(Kinds.POST, List.of(), "p" + i, now - 50_000 + i));
+        assertTrue(store.byId(friendsProfile.id()).isPresent(), "followed: kept though oldest");
+        assertTrue(store.byId(strangersProfile.id()).isEmpty(), "not followed: evicted as the oldest");
         assertEquals(CAP, store.count());
     }
 }

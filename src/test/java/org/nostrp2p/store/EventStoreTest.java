@@ -77,20 +77,21 @@ class EventStoreTest {
     }
 
     @Test
-    void capEvictsOldestButKeepsProfilesFollowListsAndOwnerEvents() {
+    void capEvictsOldestButKeepsTheOwnersEventsAndTheProfilesOfWhomTheOwnerFollows() {
+        Event ownersFollows = owner.sign(Kinds.FOLLOW_LIST, List.of(List.of("p", alice.keys().publicKeyHex())), "", 0);
         Event profile = alice.sign(Kinds.PROFILE, List.of(), "{}", 1);
         Event follows = alice.sign(Kinds.FOLLOW_LIST, List.of(), "", 2);
         Event mine = owner.sign(Kinds.POST, List.of(), "my oldest post", 3);
-        store.put(profile);
-        store.put(follows);
-        store.put(mine);
+        Event strangersProfile = new EventSigner(KeyPair.generate()).sign(Kinds.PROFILE, List.of(), "{}", 4);
+        for (Event e : List.of(ownersFollows, profile, follows, mine, strangersProfile)) store.put(e);
         for (int i = 0; i < 20; i++) store.put(alice.sign(Kinds.POST, List.of(), "post " + i, 10 + i));
         assertEquals(10, store.count());
         List<Event> all = store.query(EventQuery.newest(100));
         assertEquals(10, all.size());
-        assertTrue(all.contains(profile) && all.contains(follows) && all.contains(mine));
-        // the 7 other slots hold the newest posts: 13..19
-        assertEquals(List.of("post 13", "post 14", "post 15", "post 16", "post 17", "post 18", "post 19"),
+        assertTrue(all.containsAll(List.of(ownersFollows, profile, follows, mine)));
+        assertFalse(all.contains(strangersProfile), "a profile of someone not followed goes as the oldest");
+        // the 6 other slots hold the newest posts: 14..19
+        assertEquals(List.of("post 14", "post 15", "post 16", "post 17", "post 18", "post 19"),
                 all.stream().filter(e -> e.kind() == 1 && e.pubkey().equals(alice.keys().publicKeyHex()))
                         .map(Event::content).toList());
     }

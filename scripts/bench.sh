@@ -3,6 +3,7 @@
 #   scripts/bench.sh node [EVENTS]           issue 3: verify rate, /publish rate, /req latency, RSS
 #   scripts/bench.sh overlay [NODES] [POSTS] issue 4: real nodes on loopback, delivery latency, bytes
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
+#   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -13,10 +14,18 @@ case "$which" in
   node) main=org.nostrp2p.bench.NodeBench ;;
   overlay) main=org.nostrp2p.bench.OverlayBench ;;
   sim) main=org.nostrp2p.bench.SimBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim)" >&2; exit 2 ;;
+  attacks) main=org.nostrp2p.bench.MachineInfo ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \
     dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
+if [ "$which" = attacks ]; then
+  java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" "$main"
+  echo "bench: running StrangerAttacksIT (real nodes, about 2 minutes)..." >&2
+  mvn -B --no-transfer-progress -Dstyle.color=never verify -Dit.test=StrangerAttacksIT -Dtest=None \
+      -Dsurefire.failIfNoSpecifiedTests=false | grep -E '^attack:|Tests run:.*StrangerAttacksIT|BUILD'
+  exit "${PIPESTATUS[0]}"
+fi
 exec java --enable-native-access=ALL-UNNAMED -Dnostrp2p.jar=target/nostrp2p.jar ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" "$main" "$@"

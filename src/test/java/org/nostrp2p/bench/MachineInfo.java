@@ -8,6 +8,11 @@ import java.util.stream.Stream;
 public final class MachineInfo {
     private MachineInfo() {}
 
+    /** Prints the machine line (scripts/bench.sh attacks prints it before the attack figures). */
+    public static void main(String[] args) {
+        System.out.println(describe());
+    }
+
     public static String describe() {
         String cpu = "unknown CPU";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {

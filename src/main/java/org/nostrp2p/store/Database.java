@@ -10,9 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +42,6 @@ public final class Database implements AutoCloseable {
     private final BlockingQueue<WriteTask<?>> writes = new LinkedBlockingQueue<>();
     private final BlockingQueue<Session> readers = new ArrayBlockingQueue<>(READERS);
     private final Thread writerThread;
-    /** Writer thread only: results of the current group's tasks, handed out once it commits. */
-    private final Map<WriteTask<?>, Object> results = new IdentityHashMap<>();
     private final List<SqlWork<?>> resyncs = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -141,71 +137,55 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** What one task of a group came to: its result, or the exception that undid its work. */
+    private record Outcome(Object result, Exception failure) {
+        boolean failed() { return failure != null; }
+    }
+
     /**
      * One transaction for the group, begun and ended by explicit statements: after a failed
      * COMMIT (disk full) SQLite may have rolled back by itself or not, and either way the next
      * group starts from a clean BEGIN. A caller is told "done" only after its COMMIT succeeded.
      */
     private void commitGroup(List<WriteTask<?>> group) {
-        List<Runnable> completions = new ArrayList<>(group.size());
-        boolean failures = false;
+        boolean alone = group.size() == 1; // a group of one needs no savepoint: its failure rolls back
+        List<Outcome> outcomes = new ArrayList<>(group.size());
         try {
             execute("BEGIN IMMEDIATE");
-            if (group.size() == 1) {
-                WriteTask<?> task = group.get(0);
-                Runnable done = runAlone(task);
-                if (done == null) {
-                    execute("COMMIT");
-                    completeWith(task);
-                } else {
-                    execute("ROLLBACK");
-                    done.run();
-                    failures = true;
-                }
-            } else {
-                for (WriteTask<?> task : group) completions.add(runInSavepoint(task));
-                execute("COMMIT");
-                failures = completions.stream().anyMatch(java.util.Objects::nonNull);
-                completions.forEach(c -> { if (c != null) c.run(); });
-                for (WriteTask<?> task : group) completeWith(task);
-            }
+            for (WriteTask<?> task : group) outcomes.add(alone ? run(task) : runInSavepoint(task));
+            execute(alone && outcomes.get(0).failed() ? "ROLLBACK" : "COMMIT");
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
-            failures = true;
             StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
             for (WriteTask<?> task : group) task.done().completeExceptionally(failure);
+            afterFailedWrite();
+            return;
         }
-        if (failures) afterFailedWrite();
+        for (int i = 0; i < group.size(); i++) complete(group.get(i), outcomes.get(i));
+        if (outcomes.stream().anyMatch(Outcome::failed)) afterFailedWrite();
     }
 
     @SuppressWarnings("unchecked")
-    private <T> void completeWith(WriteTask<T> task) {
-        if (!results.containsKey(task)) return; // it failed and was completed already
-        task.done().complete((T) results.remove(task));
+    private static <T> void complete(WriteTask<T> task, Outcome outcome) {
+        if (outcome.failed()) task.done().completeExceptionally(outcome.failure());
+        else task.done().complete((T) outcome.result());
     }
 
-    /** Runs the group's only task; null when it succeeded (its result waits for the commit), else how to fail it. */
-    private <T> Runnable runAlone(WriteTask<T> task) {
+    private Outcome run(WriteTask<?> task) {
         try {
-            results.put(task, task.work().run(writer));
-            return null;
+            return new Outcome(task.work().run(writer), null);
         } catch (SQLException | RuntimeException e) {
-            return () -> task.done().completeExceptionally(e);
+            return new Outcome(null, e);
         }
     }
 
-    /** Runs one task in a savepoint; null when it succeeded, else how to fail it (its work is undone). */
-    private <T> Runnable runInSavepoint(WriteTask<T> task) throws SQLException {
+    /** Runs one task in a savepoint; a failure undoes its work only. */
+    private Outcome runInSavepoint(WriteTask<?> task) throws SQLException {
         writer.prepare("SAVEPOINT task").execute();
-        try {
-            results.put(task, task.work().run(writer));
-            writer.prepare("RELEASE task").execute();
-            return null;
-        } catch (SQLException | RuntimeException e) {
-            writer.prepare("ROLLBACK TO task").execute();
-            writer.prepare("RELEASE task").execute();
-            return () -> task.done().completeExceptionally(e);
-        }
+        Outcome outcome = run(task);
+        if (outcome.failed()) writer.prepare("ROLLBACK TO task").execute();
+        writer.prepare("RELEASE task").execute();
+        return outcome;
     }
 
     /** Transaction control, compiled each time: a cached statement can be left unusable by a failed COMMIT. */
@@ -224,7 +204,6 @@ public final class Database implements AutoCloseable {
     }
 
     private void afterFailedWrite() {
-        results.clear();
         writer.dropStatements(); // a statement that failed mid-way (disk full) is not trusted again
 
         for (SqlWork<?> resync : resyncs) {

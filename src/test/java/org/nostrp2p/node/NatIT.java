@@ -10,6 +10,7 @@ import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
 import org.nostrp2p.testutil.NetNamespaces;
+import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.nio.file.Path;
@@ -107,19 +108,11 @@ class NatIT {
     }
 
     private static boolean has(NodeProcess node, Event e) {
-        try {
-            return node.api().timeline(300).stream().anyMatch(x -> x.id().equals(e.id()));
-        } catch (Exception notNow) {
-            return false;
-        }
+        return node.holds(e);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(250);
-        }
+        if (Eventually.within(Duration.ofSeconds(45), condition)) return;
         fail("timed out waiting for: " + what + "\n--- h1:\n" + h1.log() + "\n--- h2:\n" + h2.log() + "\n--- pub:\n" + pub.log());
     }
 

@@ -11,6 +11,7 @@ import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
+import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.nio.file.Path;
@@ -56,19 +57,11 @@ class OverlayIT {
     }
 
     private static boolean has(int node, Event e) {
-        try {
-            return nodes.get(node).api().timeline(300).stream().anyMatch(x -> x.id().equals(e.id()));
-        } catch (Exception notNow) {
-            return false;
-        }
+        return nodes.get(node).holds(e);
     }
 
     private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(200);
-        }
+        if (Eventually.within(limit, condition)) return;
         StringBuilder logs = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) logs.append("\n--- node ").append(i).append(" log tail:\n").append(tail(nodes.get(i).log()));
         fail("timed out after " + limit.toSeconds() + " s waiting for: " + what + logs);

@@ -10,6 +10,7 @@ import org.nostrp2p.overlay.Msg;
 import org.nostrp2p.overlay.PeerAddress;
 import org.nostrp2p.overlay.WireCodec;
 import org.nostrp2p.testutil.ApiClient;
+import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.FakePeer;
 import org.nostrp2p.testutil.Flood;
 import org.nostrp2p.testutil.NodeProcess;
@@ -68,20 +69,11 @@ class StrangerAttacksIT {
     }
 
     private static boolean has(NodeProcess node, Event e) {
-        try {
-            return node.api().timeline(300).stream().anyMatch(x -> x.id().equals(e.id()));
-        } catch (Exception notNow) {
-            return false;
-        }
+        return node.holds(e);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(200);
-        }
-        fail("timed out waiting for: " + what);
+        if (!Eventually.within(Duration.ofSeconds(60), condition)) fail("timed out waiting for: " + what);
     }
 
     /** The owner's latencies while under attack: every call must succeed. */

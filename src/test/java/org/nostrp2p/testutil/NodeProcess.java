@@ -133,6 +133,15 @@ public final class NodeProcess implements AutoCloseable {
 
     public int overlayPort() { return overlayPort; }
 
+    /** Whether the node's time line holds this event now (false while it cannot answer). */
+    public boolean holds(org.nostrp2p.event.Event e) {
+        try {
+            return api().timeline(300).stream().anyMatch(x -> x.id().equals(e.id()));
+        } catch (Exception notNow) {
+            return false;
+        }
+    }
+
     public Process process() { return process; }
 
     /** Resident memory of the node process now, from /proc (Linux), in KiB. */

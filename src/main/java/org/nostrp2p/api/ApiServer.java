@@ -61,9 +61,9 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_REQUESTS_IN_WORK = 64;
     /** Of those, /req answers being built at once, and the largest answer (the newest events that fit). */
     static final int MAX_QUERIES_IN_WORK = 4;
-    static final long MAX_ANSWER_BYTES = 1024 * 1024;
+    static final long MAX_ANSWER_BYTES = 512 * 1024;
     /** Request bodies held at once (arriving, waiting or in work), across all connections. */
-    static final int MAX_BODIES_BYTES = 16 * 1024 * 1024;
+    static final int MAX_BODIES_BYTES = 8 * 1024 * 1024;
 
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2,
             new DefaultThreadFactory("api", true), NioIoHandler.newFactory());

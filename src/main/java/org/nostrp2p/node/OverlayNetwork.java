@@ -62,7 +62,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
      * work is dropped (broadcasts are repaired by anti-entropy, requests asked again), so a
      * flood from peers cannot grow threads, memory and the write queue without end.
      */
-    static final int MAX_BACKGROUND_KIB = 8 * 1024;
+    static final int MAX_BACKGROUND_KIB = 4 * 1024;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore backgroundKib = new Semaphore(MAX_BACKGROUND_KIB);
     private volatile OverlayNode core;

@@ -44,7 +44,7 @@ final class Plumtree {
      * Payload bytes kept to answer GRAFTs at most: under a flood the oldest payloads are let go
      * before their 30 s (a GRAFT for one then goes unanswered, and the anti-entropy repairs).
      */
-    static final long MAX_RECENT_PAYLOAD_BYTES = 8L * 1024 * 1024;
+    static final long MAX_RECENT_PAYLOAD_BYTES = 4L * 1024 * 1024;
 
     /** Batched announcements wait this long: in a join storm one IHAVE then carries many ids, not one. */
     static final long ANNOUNCE_BATCH_MILLIS = 250;

@@ -16,7 +16,16 @@ import java.util.random.RandomGenerator;
  * no entry object per mapping): that halved the heap per simulated node at 10,000 nodes.
  */
 final class PresenceDirectory {
+    /**
+     * Heap the records may take, by {@link #estimatedBytes}: a real record is ~1 KB (10,000 fit
+     * in 10 MB), one with every list filled ~7 KB, and node ids cost nothing to make. When full,
+     * records of nodes not yet held are refused and held nodes may still update (within their
+     * size): a flood of made-up nodes can keep newcomers out, not the node from running.
+     */
+    static final long MAX_BYTES = 16L * 1024 * 1024;
     private final int maxRecords;
+    private final long maxBytes;
+    private long heldBytes;
     private final Object2ObjectOpenHashMap<NodeId, PresenceRecord> byNode = new Object2ObjectOpenHashMap<>();
     private final Object2ObjectOpenHashMap<String, NodeId> byUser = new Object2ObjectOpenHashMap<>();
     /** Public nodes, kept in a list for uniform random sampling. */
@@ -25,9 +34,21 @@ final class PresenceDirectory {
     private final DirectoryDigest digest = new DirectoryDigest();
 
     PresenceDirectory(int maxRecords) {
+        this(maxRecords, MAX_BYTES);
+    }
+
+    PresenceDirectory(int maxRecords, long maxBytes) {
         this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
         publicIndex.defaultReturnValue(-1);
     }
+
+    /** The heap a held record takes, closely enough: its objects, strings and the maps' share. */
+    static long estimatedBytes(PresenceRecord r) {
+        return 400 + 150L * r.users().size() + 300L * r.relays().size() + (r.address() == null ? 0 : 150);
+    }
+
+    long heldBytes() { return heldBytes; }
 
     /** What became of an offered record. */
     enum Offer {
@@ -46,8 +67,12 @@ final class PresenceDirectory {
         if (held != null && held.seq() == r.seq()) return Offer.HELD;
         if (held != null && held.seq() > r.seq()) return Offer.REFUSED;
         if (held == null && byNode.size() >= maxRecords) return Offer.REFUSED;
+        long size = estimatedBytes(r);
+        boolean grows = held == null || size > estimatedBytes(held);
+        if (grows && heldBytes - (held == null ? 0 : estimatedBytes(held)) + size > maxBytes) return Offer.REFUSED;
         if (held != null) forget(held);
         byNode.put(r.node(), r);
+        heldBytes += size;
         digest.toggle(r.node(), r.seq());
         for (String u : r.users()) byUser.put(u, r.node());
         if (r.address() != null) addPublic(r.info());
@@ -107,6 +132,7 @@ final class PresenceDirectory {
     }
 
     private void forget(PresenceRecord r) {
+        heldBytes -= estimatedBytes(r);
         digest.toggle(r.node(), r.seq());
         for (String u : r.users()) byUser.remove(u, r.node());
         removePublic(r.node());

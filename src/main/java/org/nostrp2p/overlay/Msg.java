@@ -41,8 +41,20 @@ public sealed interface Msg {
 
     // --- unicast to a node, direct or through one relay ---
     record Route(NodeId origin, NodeId destination, long seq, int hops, int type, byte[] payload) implements Msg {}
-    record RouteAck(NodeId origin, NodeId destination, long seq, boolean delivered) implements Msg {}
+    /**
+     * The answer to a Route, relayed back along its path. "Delivered" counts only with a proof:
+     * the destination's signature over {@code Router.ackMessage} (which binds the origin, the
+     * random seq and the payload), so no relay or bystander can fake it. "Not delivered" needs
+     * none (empty proof): a path that says no only makes the origin try another.
+     */
+    record RouteAck(NodeId origin, NodeId destination, long seq, boolean delivered, byte[] proof) implements Msg {}
 
     // --- liveness ---
     record Ping() implements Msg {}
+
+    /**
+     * A message of a type this version does not know (a newer peer's): decoded only so far as
+     * to skip it. The transport counts it and goes on; it is never sent.
+     */
+    record Unknown(int type) implements Msg {}
 }

@@ -239,6 +239,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             case Msg.PresenceDigest d -> presence.onDigest(from, d);
             case Msg.PresenceRepair r -> presence.onRepair(from, r);
             case Msg.PresenceBatch b -> presence.onBatch(b);
+            case Msg.Unknown u -> { } // the transport counts these and does not hand them on
         }
     }
 
@@ -492,6 +493,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     @Override public Env env() { return env; }
 
     @Override public NodeId self() { return signer.id(); }
+
+    @Override public NodeSigner signer() { return signer; }
+
+    /** Acknowledgements that claimed a delivery without the destination's proof (for tests and monitoring). */
+    public long forgedAcks() { return router.forgedAcks(); }
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {

@@ -1,5 +1,7 @@
 package org.nostrp2p.overlay;
 
+import org.nostrp2p.event.Nip01Serializer;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +12,10 @@ import java.util.function.Consumer;
 /**
  * Unicast to a node: directly when linked to it or when it is public (dialled on demand), else
  * through one of the relays its presence record names. At most two hops, acknowledged end to
- * end; no answer within the timeout counts as not delivered.
+ * end; no answer within the timeout counts as not delivered. Each send has a random seq, and
+ * only the destination can acknowledge it as delivered: it signs {@link #ackMessage}, which
+ * binds the origin, the seq and the payload. An acknowledgement without that proof is counted
+ * ({@link #forgedAcks}) and ignored, so a peer that fakes one cannot make a sender drop a send.
  */
 final class Router {
     static final int MAX_HOPS = 2;
@@ -23,17 +28,26 @@ final class Router {
         boolean deliverUnicast(NodeId origin, int type, byte[] payload);
         /** Opens a connection for routing (not an active-view link). */
         void dialForRouting(PeerAddress address);
+        /** Signs this node's acknowledgements and checks those of others. */
+        NodeSigner signer();
     }
 
-    /** A send in flight; relays still untried are used if the current path says no. */
-    private record Pending(Consumer<Boolean> done, Msg.Route route, List<NodeInfo> otherRelays) {}
+    /**
+     * A send in flight; relays still untried are used if the current path says no. ackMessage
+     * is what the destination must have signed for a "delivered" to count.
+     */
+    private record Pending(Consumer<Boolean> done, Msg.Route route, List<NodeInfo> otherRelays, byte[] ackMessage) {
+        Pending(Consumer<Boolean> done, Msg.Route route, List<NodeInfo> otherRelays) {
+            this(done, route, otherRelays, Router.ackMessage(route.origin(), route.destination(), route.seq(), route.payload()));
+        }
+    }
 
     private final Host host;
     private final long timeout;
     private final Map<Long, Pending> pending = new HashMap<>();
     /** Messages waiting for a connection being opened to this address. */
     private final Map<PeerAddress, List<Msg.Route>> waitingForDial = new HashMap<>();
-    private long nextSeq = 1;
+    private long forgedAcks;
 
     Router(Host host, long timeoutMillis) {
         this.host = host;
@@ -45,7 +59,7 @@ final class Router {
             done.accept(host.deliverUnicast(destination, type, payload));
             return;
         }
-        long seq = nextSeq++;
+        long seq = freshSeq();
         Msg.Route route = new Msg.Route(host.self(), destination, seq, 0, type, payload);
         host.env().schedule(timeout, () -> complete(seq, false));
         if (host.isLinked(destination)) {
@@ -71,6 +85,28 @@ final class Router {
         pending.put(seq, new Pending(done, route, relays));
         tryNextRelay(seq);
     }
+
+    /** A random seq, not one in flight: nobody off the path can guess it. */
+    private long freshSeq() {
+        long seq;
+        do {
+            seq = host.env().random().nextLong() & Long.MAX_VALUE;
+        } while (seq == 0 || pending.containsKey(seq));
+        return seq;
+    }
+
+    /** What a destination signs to acknowledge a delivery: origin, destination, seq and the payload's hash. */
+    static byte[] ackMessage(NodeId origin, NodeId destination, long seq, byte[] payload) {
+        byte[] head = ("nostrp2p route-ack 1 " + origin.hex() + " " + destination.hex() + " " + seq + " ")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] hash = Nip01Serializer.sha256(payload);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + hash.length);
+        System.arraycopy(hash, 0, all, head.length, hash.length);
+        return all;
+    }
+
+    /** Acknowledgements claiming a delivery that their proof did not bear out. */
+    long forgedAcks() { return forgedAcks; }
 
     /** Sends through the next untried relay; false when none is left. */
     private boolean tryNextRelay(long seq) {
@@ -115,7 +151,8 @@ final class Router {
     void onRoute(NodeId from, Msg.Route r) {
         if (r.destination().equals(host.self())) {
             boolean taken = host.deliverUnicast(r.origin(), r.type(), r.payload());
-            host.env().send(from, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), taken));
+            byte[] proof = taken ? host.signer().sign(ackMessage(r.origin(), r.destination(), r.seq(), r.payload())) : NO_PROOF;
+            host.env().send(from, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), taken, proof));
             return;
         }
         if (r.hops() + 1 < MAX_HOPS && host.isLinked(r.destination())) {
@@ -123,12 +160,23 @@ final class Router {
                     r.type(), r.payload()));
             return;
         }
-        host.env().send(from, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), false));
+        host.env().send(from, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), false, NO_PROOF));
     }
+
+    private static final byte[] NO_PROOF = new byte[0];
 
     void onRouteAck(Msg.RouteAck a) {
         if (a.origin().equals(host.self())) {
-            if (a.delivered() || !tryNextRelay(a.seq())) complete(a.seq(), a.delivered());
+            Pending p = pending.get(a.seq());
+            if (p == null) return;
+            if (!a.delivered()) {
+                if (!tryNextRelay(a.seq())) complete(a.seq(), false);
+            } else if (a.destination().equals(p.route().destination())
+                    && host.signer().verify(p.route().destination(), p.ackMessage(), a.proof())) {
+                complete(a.seq(), true);
+            } else {
+                forgedAcks++; // the send stays pending: a real answer, or the timeout, decides it
+            }
         } else if (host.isLinked(a.origin())) {
             host.env().send(a.origin(), a); // relaying the answer back
         }

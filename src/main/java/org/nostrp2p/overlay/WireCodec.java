@@ -24,34 +24,83 @@ public final class WireCodec {
             ROUTE = 12, ROUTE_ACK = 13, PING = 14, HELLO = 15, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17, PROOF = 18,
             PRESENCE_DIGEST = 19, PRESENCE_REPAIR = 20;
 
+    /** Fields after the type that this version writes and reads, by message type; -1: not a message type. */
+    static final int[] FIELDS = fieldsByType();
+
+    private static int[] fieldsByType() {
+        int[] f = new int[PRESENCE_REPAIR + 1];
+        java.util.Arrays.fill(f, -1);
+        f[JOIN] = 1; f[JOIN_REPLY] = 2; f[NEIGHBOR] = 2; f[NEIGHBOR_REPLY] = 1; f[DISCONNECT] = 0;
+        f[DIAL_BACK_REQUEST] = 2; f[DIAL_BACK_PROBE] = 1; f[GOSSIP] = 4; f[IHAVE] = 2; f[GRAFT] = 2; f[PRUNE] = 0;
+        f[ROUTE] = 6; f[ROUTE_ACK] = 5; f[PING] = 0; f[PRESENCE_REQUEST] = 0; f[PRESENCE_BATCH] = 2;
+        f[PRESENCE_DIGEST] = 1; f[PRESENCE_REPAIR] = 1;
+        return f;
+    }
+
     /** Bytes of a handshake challenge. */
     public static final int NONCE_BYTES = 16;
     private static final byte[] PROOF_CONTEXT = "nostrp2p-hello-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** The first frame each way on every connection: who the sender claims to be, and a fresh challenge. */
-    public record Hello(NodeInfo sender, byte[] nonce) {}
+    /**
+     * The protocol this node speaks, and the features it has (a bit each). A peer below
+     * {@link #MIN_PROTOCOL_VERSION} is refused at the Hello; a newer one is welcome: what it
+     * adds (fields at the end of a message, message types, feature bits) is skipped by this
+     * node, not taken for garbage, so that a network of mixed versions holds together.
+     */
+    public static final int PROTOCOL_VERSION = 1, MIN_PROTOCOL_VERSION = 1;
+    /** Feature bits: unicast acknowledgements signed by their destination (Router). */
+    public static final long FEATURE_SIGNED_ACKS = 1;
+    public static final long FEATURES = FEATURE_SIGNED_ACKS;
+    /** Fields a message may carry at most, those this version knows and those a newer one adds. */
+    private static final int MAX_FIELDS = 16;
+
+    /**
+     * The first frame each way on every connection: who the sender claims to be, a fresh
+     * challenge, and the protocol version and features it speaks.
+     */
+    public record Hello(NodeInfo sender, byte[] nonce, int version, long features) {
+        /** This node's own Hello. */
+        public Hello(NodeInfo sender, byte[] nonce) {
+            this(sender, nonce, PROTOCOL_VERSION, FEATURES);
+        }
+    }
 
     private WireCodec() {}
 
     public static byte[] encodeHello(Hello h) {
         return Msgpack.pack(p -> {
-            p.packArrayHeader(3);
+            p.packArrayHeader(5);
             p.packInt(HELLO);
             packInfo(p, h.sender());
             packBin(p, h.nonce());
+            p.packInt(h.version());
+            p.packLong(h.features());
         });
     }
 
+    /** Decodes any version's Hello (fields a newer one adds are skipped); the caller decides whether it speaks it. */
     public static Hello decodeHello(byte[] bytes) {
         try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
-            if (u.unpackArrayHeader() != 3 || u.unpackInt() != HELLO) throw new IllegalArgumentException("expected HELLO first");
+            int fields = u.unpackArrayHeader();
+            if (fields < 5 || fields > MAX_FIELDS || u.unpackInt() != HELLO) {
+                throw new IllegalArgumentException("expected a HELLO with a protocol version first");
+            }
             NodeInfo sender = unpackInfo(u);
             byte[] nonce = boundedBin(u, NONCE_BYTES);
-            if (nonce.length != NONCE_BYTES || u.hasNext()) throw new IllegalArgumentException("bad challenge");
-            return new Hello(sender, nonce);
+            if (nonce.length != NONCE_BYTES) throw new IllegalArgumentException("bad challenge");
+            int version = u.unpackInt();
+            long features = u.unpackLong();
+            skip(u, fields - 5);
+            if (u.hasNext()) throw new IllegalArgumentException("trailing bytes");
+            return new Hello(sender, nonce, version, features);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed hello: " + e.getMessage(), e);
         }
+    }
+
+    /** Skips fields a newer version added at the end of a message (each bounded like everything else). */
+    private static void skip(MessageUnpacker u, int fields) throws IOException {
+        for (int i = 0; i < fields; i++) u.skipValue();
     }
 
     /**
@@ -113,8 +162,8 @@ public final class WireCodec {
                     p.packLong(r.seq()); p.packInt(r.hops()); p.packInt(r.type()); packBin(p, r.payload());
                 }
                 case Msg.RouteAck a -> {
-                    p.packArrayHeader(5); p.packInt(ROUTE_ACK); p.packString(a.origin().hex()); p.packString(a.destination().hex());
-                    p.packLong(a.seq()); p.packBoolean(a.delivered());
+                    p.packArrayHeader(6); p.packInt(ROUTE_ACK); p.packString(a.origin().hex()); p.packString(a.destination().hex());
+                    p.packLong(a.seq()); p.packBoolean(a.delivered()); packBin(p, a.proof());
                 }
                 case Msg.Ping x -> { p.packArrayHeader(1); p.packInt(PING); }
                 case Msg.PresenceRequest x -> { p.packArrayHeader(1); p.packInt(PRESENCE_REQUEST); }
@@ -128,6 +177,7 @@ public final class WireCodec {
                     p.packArrayHeader(2); p.packInt(PRESENCE_REPAIR); p.packArrayHeader(r.buckets().size());
                     for (int b : r.buckets()) p.packInt(b);
                 }
+                case Msg.Unknown x -> throw new IllegalArgumentException("a message of unknown type " + x.type() + " is never sent");
             }
         });
     }
@@ -136,8 +186,15 @@ public final class WireCodec {
         if (bytes.length > MAX_PAYLOAD) throw new IllegalArgumentException("frame too large");
         try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
             int fields = u.unpackArrayHeader();
-            if (fields < 1 || fields > 8) throw new IllegalArgumentException("bad field count");
+            if (fields < 1 || fields > MAX_FIELDS) throw new IllegalArgumentException("bad field count");
             int type = u.unpackInt();
+            int expected = type > 0 && type < FIELDS.length ? FIELDS[type] : -1;
+            if (expected < 0) { // a message type of a newer version: skipped, not garbage
+                skip(u, fields - 1);
+                if (u.hasNext()) throw new IllegalArgumentException("trailing bytes");
+                return new Msg.Unknown(type);
+            }
+            if (fields - 1 < expected) throw new IllegalArgumentException("too few fields for type " + type);
             Msg m = switch (type) {
                 case JOIN -> new Msg.Join(unpackInfo(u));
                 case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean());
@@ -158,7 +215,7 @@ public final class WireCodec {
                 case ROUTE -> new Msg.Route(new NodeId(boundedString(u)), new NodeId(boundedString(u)), u.unpackLong(),
                         u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
                 case ROUTE_ACK -> new Msg.RouteAck(new NodeId(boundedString(u)), new NodeId(boundedString(u)),
-                        u.unpackLong(), u.unpackBoolean());
+                        u.unpackLong(), u.unpackBoolean(), boundedBin(u, 128));
                 case PING -> new Msg.Ping();
                 case PRESENCE_REQUEST -> new Msg.PresenceRequest();
                 case PRESENCE_BATCH -> {
@@ -182,8 +239,9 @@ public final class WireCodec {
                     }
                     yield new Msg.PresenceRepair(buckets);
                 }
-                default -> throw new IllegalArgumentException("unknown message type " + type);
+                default -> throw new IllegalStateException("type " + type + " is known but not decoded");
             };
+            skip(u, fields - 1 - expected); // fields a newer version added
             if (u.hasNext()) throw new IllegalArgumentException("trailing bytes");
             return m;
         } catch (IOException | RuntimeException e) {

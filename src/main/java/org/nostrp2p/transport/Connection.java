@@ -48,6 +48,9 @@ final class Connection {
 
     final Socket socket;
     volatile NodeInfo peer;
+    /** The protocol version and feature bits the peer's Hello named. */
+    volatile int peerVersion;
+    volatile long peerFeatures;
     volatile long lastReceived = System.currentTimeMillis();
     /** Whether the transport counts this connection among its peers (it uncounts it once, on close). */
     final AtomicBoolean counted = new AtomicBoolean();

@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
@@ -75,6 +76,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final AtomicInteger peers = new AtomicInteger();
     private final Semaphore dialBacks = new Semaphore(MAX_DIAL_BACKS_IN_FLIGHT);
     private final Semaphore inbox = new Semaphore(INBOX_KIB);
+    private final AtomicLong unknownMessages = new AtomicLong();
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
     private final SecureRandom challenges = new SecureRandom();
@@ -229,6 +231,11 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             byte[] ourHello = WireCodec.encodeHello(new WireCodec.Hello(me, challenge));
             if (outbound) c.writeFrameNow(ourHello);
             WireCodec.Hello theirs = WireCodec.decodeHello(c.readHandshakeFrame());
+            if (theirs.version() < WireCodec.MIN_PROTOCOL_VERSION) {
+                log.atInfo().addKeyValue("peer", theirs.sender().id()).addKeyValue("version", theirs.version())
+                        .log("refused a peer speaking an older protocol than " + WireCodec.MIN_PROTOCOL_VERSION);
+                throw new IOException("peer speaks protocol version " + theirs.version());
+            }
             if (!outbound) c.writeFrameNow(ourHello);
             c.writeFrameNow(WireCodec.encodeProof(signer.sign(WireCodec.proofMessage(theirs.nonce(), signer.id()))));
             byte[] proof = WireCodec.decodeProof(c.readHandshakeFrame());
@@ -238,6 +245,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             }
             if (!deadline.cancel(false)) throw new IOException("handshake not done within " + HANDSHAKE_DEADLINE_MS + " ms");
             c.peer = theirs.sender();
+            c.peerVersion = theirs.version();
+            c.peerFeatures = theirs.features();
             socket.setSoTimeout(0);
             return c;
         } catch (IOException | RuntimeException e) {
@@ -294,6 +303,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             return;
         }
         c.counted.set(true);
+        log.atDebug().addKeyValue("peer", peer.id()).addKeyValue("version", c.peerVersion)
+                .addKeyValue("features", Long.toHexString(c.peerFeatures)).log("peer proven");
         if (c.isClosed() && c.counted.compareAndSet(true, false)) peers.decrementAndGet(); // closed before it was counted
         Connection existing = byPeer.get(peer.id());
         if (existing != null && !existing.isClosed()) {
@@ -315,6 +326,12 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             m = WireCodec.decode(frame);
         } catch (IllegalArgumentException e) {
             c.close("garbage from peer: " + e.getMessage());
+            return;
+        }
+        if (m instanceof Msg.Unknown u) {
+            // a newer peer's message: skipped, not garbage (a mixed-version network holds together)
+            unknownMessages.incrementAndGet();
+            log.atDebug().addKeyValue("peer", c.peer.id()).addKeyValue("type", u.type()).log("skipped a message of unknown type");
             return;
         }
         if (m instanceof Msg.DialBackRequest d) {
@@ -374,6 +391,9 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     public TrafficCounter traffic() { return traffic; }
 
+    /** Messages of types this version does not know, skipped since start. */
+    public long unknownMessages() { return unknownMessages.get(); }
+
     private static void closeQuietly(Socket s) {
         try {
             s.close();
@@ -398,7 +418,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         deadlines.shutdownNow();
         if (server != null) closeQuietly(server);
         log.atInfo().addKeyValue("bytes_sent", traffic.bytesSent()).addKeyValue("bytes_received", traffic.bytesReceived())
-                .log("overlay traffic");
+                .addKeyValue("unknown_messages", unknownMessages.get()).log("overlay traffic");
     }
 
     private static void closeQuietly(ServerSocket s) {

@@ -22,7 +22,7 @@ class WireCodecTest {
                 new Msg.DialBackRequest(PUB.address(), -5), new Msg.DialBackProbe(42),
                 new Msg.Gossip(ID, 3, 1, new byte[]{9, 9}), new Msg.IHave(List.of(ID, ID), 2), new Msg.Graft(ID, true),
                 new Msg.Prune(), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),
-                new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true), new Msg.Ping());
+                new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]), new Msg.Ping());
     }
 
     @Test
@@ -93,5 +93,78 @@ class WireCodecTest {
         PresenceRecord forged = new PresenceRecord(back.node(), List.of("d".repeat(64)), back.address(), back.relays(),
                 back.seq(), back.expiresAt(), back.signature());
         assertFalse(forged.verify(signer), "changing the users breaks the signature");
+    }
+
+    @Test
+    void theFieldTableMatchesWhatThisVersionWrites() throws Exception {
+        for (Msg m : samples()) {
+            try (var u = org.nostrp2p.util.Msgpack.unpacker(WireCodec.encode(m))) {
+                int fields = u.unpackArrayHeader();
+                int type = u.unpackInt();
+                assertEquals(fields - 1, WireCodec.FIELDS[type], m.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** A message as a newer version might write it: the known fields, then more. */
+    private static byte[] withExtraFields(Msg m, int extra) throws Exception {
+        byte[] known = WireCodec.encode(m);
+        try (var u = org.nostrp2p.util.Msgpack.unpacker(known)) {
+            int fields = u.unpackArrayHeader();
+            return org.nostrp2p.util.Msgpack.pack(p -> {
+                p.packArrayHeader(fields + extra);
+                for (int i = 0; i < fields; i++) p.packValue(u.unpackValue());
+                for (int i = 0; i < extra; i++) p.packString("added in a later version " + i);
+            });
+        }
+    }
+
+    @Test
+    void whatANewerVersionAddsIsSkippedNotGarbage() throws Exception {
+        for (Msg m : samples()) {
+            Msg back = WireCodec.decode(withExtraFields(m, 2));
+            assertArrayEquals(WireCodec.encode(m), WireCodec.encode(back), m.getClass().getSimpleName());
+        }
+        byte[] newType = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(3);
+            p.packInt(99);
+            p.packString("a message this version has never heard of");
+            p.packArrayHeader(1);
+            p.packInt(1);
+        });
+        assertEquals(new Msg.Unknown(99), WireCodec.decode(newType));
+        // still garbage: too few fields for a known type, bytes after the message
+        byte[] shortRoute = org.nostrp2p.util.Msgpack.pack(p -> { p.packArrayHeader(2); p.packInt(12); p.packString("x"); });
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(shortRoute));
+        byte[] ping = WireCodec.encode(new Msg.Ping());
+        byte[] trailing = java.util.Arrays.copyOf(ping, ping.length + 1);
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(trailing));
+    }
+
+    @Test
+    void aHelloNamesItsVersionAndFeaturesAndANewerOnesExtraFieldsAreSkipped() throws Exception {
+        byte[] nonce = new byte[WireCodec.NONCE_BYTES];
+        WireCodec.Hello mine = WireCodec.decodeHello(WireCodec.encodeHello(new WireCodec.Hello(PUB, nonce)));
+        assertEquals(WireCodec.PROTOCOL_VERSION, mine.version());
+        assertEquals(WireCodec.FEATURES, mine.features());
+        byte[] newer = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(6);
+            p.packInt(15);
+            WireCodec.packInfo(p, PUB);
+            WireCodec.packBin(p, nonce);
+            p.packInt(7);
+            p.packLong(0xFFL);
+            p.packString("a field of version 7");
+        });
+        WireCodec.Hello h = WireCodec.decodeHello(newer);
+        assertEquals(7, h.version());
+        assertEquals(0xFFL, h.features());
+        byte[] unversioned = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(3);
+            p.packInt(15);
+            WireCodec.packInfo(p, PUB);
+            WireCodec.packBin(p, nonce);
+        });
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decodeHello(unversioned));
     }
 }

@@ -10,6 +10,7 @@ import org.nostrp2p.overlay.SchnorrNodeSigner;
 import org.nostrp2p.overlay.WireCodec;
 import org.nostrp2p.testutil.FakePeer;
 import org.nostrp2p.testutil.NodeProcess;
+import org.nostrp2p.util.Msgpack;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -91,6 +92,48 @@ class HostilePeerIT {
             assertEquals(1, node.api().timeline(10).size());
             assertTrue(node.process().isAlive());
             assertFalse(node.log().contains("Exception"), node.log());
+        }
+    }
+
+    /**
+     * A peer of a later protocol version: a Hello with a higher version, more feature bits and a
+     * field this version does not know, then a message type it has never heard of and a known
+     * message with an added field. The node skips what it does not know and keeps talking: it
+     * answers a presence request on the same connection afterwards.
+     */
+    @Test
+    void aNewerVersionsPeerIsUnderstoodAsFarAsThisVersionGoes() throws Exception {
+        EventSigner owner = new EventSigner(KeyPair.generate());
+        try (NodeProcess node = NodeProcess.start(tmp.resolve("node"), owner.keys().npub());
+             Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+            SchnorrNodeSigner me = new SchnorrNodeSigner(KeyPair.generate());
+            FakePeer.writeFrame(out, Msgpack.pack(p -> {
+                p.packArrayHeader(6);
+                p.packInt(15); // HELLO
+                p.packArrayHeader(2);
+                p.packString(me.id().hex());
+                p.packNil(); // no address: a private node
+                p.packBinaryHeader(WireCodec.NONCE_BYTES);
+                p.writePayload(new byte[WireCodec.NONCE_BYTES]);
+                p.packInt(WireCodec.PROTOCOL_VERSION + 5);
+                p.packLong(WireCodec.FEATURES | 0xF0);
+                p.packString("a field of a later version");
+            }));
+            WireCodec.Hello theirs = WireCodec.decodeHello(FakePeer.readFrame(in));
+            assertEquals(WireCodec.PROTOCOL_VERSION, theirs.version());
+            FakePeer.writeFrame(out, WireCodec.encodeProof(me.sign(WireCodec.proofMessage(theirs.nonce(), me.id()))));
+            assertEquals(64, WireCodec.decodeProof(FakePeer.readFrame(in)).length);
+
+            FakePeer.writeFrame(out, Msgpack.pack(p -> { p.packArrayHeader(2); p.packInt(99); p.packString("new kind of message"); }));
+            FakePeer.writeFrame(out, Msgpack.pack(p -> { p.packArrayHeader(2); p.packInt(14); p.packString("a ping with more"); }));
+            FakePeer.writeFrame(out, WireCodec.encode(new Msg.PresenceRequest()));
+            // the node's answer, whatever else it sends first (its own presence, pings)
+            boolean answered = false;
+            for (int i = 0; i < 50 && !answered; i++) {
+                Msg m = WireCodec.decode(FakePeer.readFrame(in));
+                answered = m instanceof Msg.PresenceBatch;
+            }
+            assertTrue(answered, "the node answered on the same connection");
         }
     }
 }

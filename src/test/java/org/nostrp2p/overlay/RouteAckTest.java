@@ -1,0 +1,85 @@
+package org.nostrp2p.overlay;
+
+import org.junit.jupiter.api.Test;
+import org.nostrp2p.event.KeyPair;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Acknowledgements are authenticated: only the destination can say "delivered". A relay (or
+ * anyone who saw the seq) that fakes it is ignored and counted; the send stays pending until
+ * the real answer or the timeout.
+ */
+class RouteAckTest {
+    /** One node's router with a world that records what it sends; time moves only by hand. */
+    static final class Side implements Router.Host, Env {
+        final SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
+        final Router router = new Router(this, 5_000);
+        final List<Msg> sent = new ArrayList<>();
+        final List<Runnable> timers = new ArrayList<>();
+        final SplittableRandom random = new SplittableRandom(7);
+        NodeId linkedTo;
+        final List<byte[]> delivered = new ArrayList<>();
+
+        @Override public Env env() { return this; }
+        @Override public NodeId self() { return signer.id(); }
+        @Override public boolean isLinked(NodeId peer) { return peer.equals(linkedTo); }
+        @Override public Optional<PresenceRecord> presenceOf(NodeId node) { return Optional.empty(); }
+        @Override public boolean deliverUnicast(NodeId origin, int type, byte[] payload) { return delivered.add(payload); }
+        @Override public void dialForRouting(PeerAddress address) { }
+        @Override public NodeSigner signer() { return signer; }
+        @Override public long now() { return 0; }
+        @Override public RandomGenerator random() { return random; }
+        @Override public void send(NodeId peer, Msg m) { sent.add(m); }
+        @Override public void dial(PeerAddress address) { }
+        @Override public void dialBack(PeerAddress address, long nonce) { }
+        @Override public void close(NodeId peer) { }
+        @Override public void schedule(long delayMillis, Runnable task) { timers.add(task); }
+    }
+
+    @Test
+    void onlyTheDestinationsSignedAckCountsAsDelivered() {
+        Side origin = new Side(), destination = new Side();
+        origin.linkedTo = destination.self();
+        List<Boolean> outcome = new ArrayList<>();
+        origin.router.send(destination.self(), 1, new byte[]{1, 2, 3}, outcome::add);
+        Msg.Route route = (Msg.Route) origin.sent.get(0);
+        assertNotEquals(1, route.seq(), "the seq is random, not a counter");
+
+        // a relay on the path fakes "delivered": no proof, a proof for another payload, another node's proof
+        SchnorrNodeSigner relay = new SchnorrNodeSigner(KeyPair.generate());
+        byte[] otherPayload = Router.ackMessage(route.origin(), route.destination(), route.seq(), new byte[]{9});
+        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[0]));
+        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, relay.sign(
+                Router.ackMessage(route.origin(), route.destination(), route.seq(), route.payload()))));
+        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, destination.signer.sign(otherPayload)));
+        assertEquals(List.of(), outcome, "no fake ack completes the send");
+        assertEquals(3, origin.router.forgedAcks());
+
+        // the real destination answers
+        destination.router.onRoute(origin.self(), route);
+        assertEquals(1, destination.delivered.size());
+        Msg.RouteAck real = (Msg.RouteAck) destination.sent.get(0);
+        origin.router.onRouteAck(real);
+        assertEquals(List.of(true), outcome);
+        assertEquals(3, origin.router.forgedAcks());
+    }
+
+    @Test
+    void withOnlyAFakeAckTheSendTimesOutAsNotDelivered() {
+        Side origin = new Side(), destination = new Side();
+        origin.linkedTo = destination.self();
+        List<Boolean> outcome = new ArrayList<>();
+        origin.router.send(destination.self(), 1, new byte[]{4}, outcome::add);
+        Msg.Route route = (Msg.Route) origin.sent.get(0);
+        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[64]));
+        origin.timers.forEach(Runnable::run); // the unicast timeout
+        assertEquals(List.of(false), outcome, "not delivered: the outbox keeps it and retries");
+    }
+}

@@ -1,7 +1,7 @@
 package org.nostrp2p.api;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -65,6 +65,14 @@ public final class ApiServer implements AutoCloseable {
     /** Request bodies held at once (arriving, waiting or in work), across all connections. */
     static final int MAX_BODIES_BYTES = 8 * 1024 * 1024;
 
+    /**
+     * Netty's pooled direct buffers. Measured side by side (docs/benchmarks.md): unpooled heap
+     * buffers cost ~15% of /publish throughput, and a pool with fewer arenas ~10%. The pooled
+     * default matches the JDK server we replaced. Direct memory is capped by the JVM
+     * (-XX:MaxDirectMemorySize in config/jvm.options). What is in use there is bounded like the
+     * heap: by connections, header bytes and the body budget (docs/security.md).
+     */
+    private static final PooledByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2,
             new DefaultThreadFactory("api", true), NioIoHandler.newFactory());
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
@@ -92,8 +100,7 @@ public final class ApiServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                // heap buffers: what connections hold counts against the heap the node is sized by
-                .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -13,62 +13,80 @@ import java.util.concurrent.TimeUnit;
  * TLS handshake) until the whole request has arrived: closed after {@code requestMillis},
  * however slowly the bytes drip. Sits in front of the HTTP decoder, so it sees raw bytes; the
  * handler tells it when a request is complete and when its answer is sent.
+ *
+ * <p>Requests come and go far more often than deadlines pass, so arming a clock only moves a
+ * time stamp; one timer per connection wakes at the earliest moment a deadline could have
+ * passed, and schedules itself again for the rest (as Netty's IdleStateHandler does). All of
+ * it runs on the connection's event loop.
  */
 final class RequestDeadline extends ChannelInboundHandlerAdapter {
-    private final long requestMillis;
-    private final long idleMillis;
+    private final long requestNanos;
+    private final long idleNanos;
+    /** When the connection is closed unless something happens first; 0: no clock running. */
+    private long deadline;
     private ScheduledFuture<?> timer;
     private boolean idle = true;
     private boolean working;
 
     RequestDeadline(long requestMillis, long idleMillis) {
-        this.requestMillis = requestMillis;
-        this.idleMillis = idleMillis;
+        this.requestNanos = TimeUnit.MILLISECONDS.toNanos(requestMillis);
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        arm(ctx, idleMillis);
+        arm(ctx, idleNanos);
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        // a closed connection must not stay reachable from the event loop's timer queue
+        if (timer != null) timer.cancel(false);
+        timer = null;
+        deadline = 0;
+        super.channelInactive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (idle && !working) {
             idle = false;
-            arm(ctx, requestMillis);
+            arm(ctx, requestNanos);
         }
         super.channelRead(ctx, msg);
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        disarm();
-        super.channelInactive(ctx);
-    }
-
-    /** A whole request has arrived: no clock while the node works on it (event loop only). */
+    /** A whole request has arrived: no clock while the node works on it. */
     void requestComplete() {
         working = true;
-        disarm();
+        deadline = 0;
     }
 
-    /** The answer is sent and nothing waits: the connection is idle again (event loop only). */
+    /** The answer is sent and nothing waits: the connection is idle again. */
     void answered(ChannelHandlerContext ctx) {
         working = false;
         idle = true;
-        arm(ctx, idleMillis);
+        arm(ctx, idleNanos);
     }
 
-    private void arm(ChannelHandlerContext ctx, long millis) {
-        disarm();
-        timer = ctx.executor().schedule(() -> { ctx.channel().close(); }, millis, TimeUnit.MILLISECONDS);
+    private void arm(ChannelHandlerContext ctx, long nanos) {
+        deadline = System.nanoTime() + nanos;
+        if (timer == null) schedule(ctx, nanos);
     }
 
-    private void disarm() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+    private void schedule(ChannelHandlerContext ctx, long nanos) {
+        timer = ctx.executor().schedule(() -> check(ctx), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        timer = null;
+        if (deadline == 0 || !ctx.channel().isActive()) return;
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            ctx.channel().close();
+        } else {
+            schedule(ctx, left);
         }
     }
 }

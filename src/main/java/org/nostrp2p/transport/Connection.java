@@ -27,12 +27,11 @@ final class Connection {
     /** Bytes queued for a peer before it counts as too slow (a frame into an empty queue always fits). */
     static final long QUEUE_BYTES = 128 * 1024;
     /**
-     * Frames above this size are read only against a share of {@link #LARGE_FRAMES}: what peers
-     * can make the node hold in half-read large frames is bounded for all of them together.
+     * Frames above this size are read only against a share of the transport's large-frame
+     * budget: what peers can make the node hold in half-read large frames is bounded for all
+     * of them together.
      */
     static final int LARGE_FRAME = 64 * 1024;
-    /** KiB of large frames being read at once, across all connections. */
-    static final Semaphore LARGE_FRAMES = new Semaphore(8 * 1024);
     private static final long LARGE_FRAME_WAIT_MS = 10_000;
     private static final int BUFFER = 8 * 1024;
     private static final byte[] CLOSE = new byte[0];
@@ -63,13 +62,16 @@ final class Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Handler handler;
     private final TrafficCounter traffic;
+    /** KiB of large frames being read at once, shared by all connections of the transport. */
+    private final Semaphore largeFrames;
     private double tokens = BURST, byteTokens = BYTE_BURST;
     private long refilledAt = System.nanoTime();
 
-    Connection(Socket socket, Handler handler, TrafficCounter traffic) throws IOException {
+    Connection(Socket socket, Handler handler, TrafficCounter traffic, Semaphore largeFrames) throws IOException {
         this.socket = socket;
         this.handler = handler;
         this.traffic = traffic;
+        this.largeFrames = largeFrames;
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
@@ -128,7 +130,7 @@ final class Connection {
                 if (length < 0) break;
                 byte[] frame = readWithinBudget(length);
                 if (frame == null) {
-                    close("busy: " + LARGE_FRAMES.availablePermits() + " KiB left for large frames");
+                    close("busy: " + largeFrames.availablePermits() + " KiB left for large frames");
                     return;
                 }
                 traffic.received(frame.length + 4);
@@ -150,7 +152,7 @@ final class Connection {
         if (length <= LARGE_FRAME) return FrameIO.readPayload(in, length);
         int kib = (length + 1023) / 1024;
         try {
-            if (!LARGE_FRAMES.tryAcquire(kib, LARGE_FRAME_WAIT_MS, TimeUnit.MILLISECONDS)) return null;
+            if (!largeFrames.tryAcquire(kib, LARGE_FRAME_WAIT_MS, TimeUnit.MILLISECONDS)) return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -158,7 +160,7 @@ final class Connection {
         try {
             return FrameIO.readPayload(in, length);
         } finally {
-            LARGE_FRAMES.release(kib); // once read, the frame is held (and bounded) where it is used
+            largeFrames.release(kib); // once read, the frame is held (and bounded) where it is used
         }
     }
 

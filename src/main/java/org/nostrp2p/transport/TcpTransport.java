@@ -63,6 +63,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     /** Dial-back probes this node runs at once for its peers, and how often one peer may ask. */
     private static final int MAX_DIAL_BACKS_IN_FLIGHT = 8;
     private static final long DIAL_BACK_EVERY_MS = 10_000;
+    /** KiB of large frames (over Connection.LARGE_FRAME) being read at once, from all peers together. */
+    static final int LARGE_FRAMES_KIB = 8 * 1024;
     /** KiB of received frames waiting for the overlay thread, from all peers together. */
     static final int INBOX_KIB = 8 * 1024;
     private static final long INBOX_WAIT_MS = 30_000;
@@ -76,6 +78,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final AtomicInteger peers = new AtomicInteger();
     private final Semaphore dialBacks = new Semaphore(MAX_DIAL_BACKS_IN_FLIGHT);
     private final Semaphore inbox = new Semaphore(INBOX_KIB);
+    private final Semaphore largeFrames = new Semaphore(LARGE_FRAMES_KIB);
     private final AtomicLong unknownMessages = new AtomicLong();
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
@@ -224,7 +227,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         // the deadline closes the socket, which ends a read however slowly the bytes come
         ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket), HANDSHAKE_DEADLINE_MS, TimeUnit.MILLISECONDS);
         try {
-            Connection c = new Connection(socket, this, traffic);
+            Connection c = new Connection(socket, this, traffic, largeFrames);
             socket.setSoTimeout(HANDSHAKE_DEADLINE_MS);
             byte[] challenge = new byte[WireCodec.NONCE_BYTES];
             challenges.nextBytes(challenge);

@@ -123,10 +123,33 @@ class StrangerAttacksIT {
         assertFalse(node.log().contains("fatal error"), node.log());
     }
 
+    /** The same owner calls and the same second node without an attack: the yardstick for the figures under attack. */
+    @Test
+    void baselineWithoutAnAttack() throws Exception {
+        try (Pair p = linkedPair()) {
+            OwnerLatency owner = ownerKeepsBeingServed(p, 20);
+            long rss = p.a().rssKib();
+            assertHealthy(p.a(), rss);
+            report("none (baseline)", "-", rss, owner);
+        }
+    }
+
+    /** The test's own process opens the 10,000 connections: it needs that many file descriptors. */
+    private static void assumeEnoughFileDescriptors() throws IOException {
+        long limit = Files.readAllLines(Path.of("/proc/self/limits")).stream()
+                .filter(l -> l.startsWith("Max open files"))
+                .map(l -> l.replaceAll("\\s+", " ").split(" ")[3])
+                .mapToLong(v -> v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v)).findFirst().orElse(0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(limit >= HOSTILE_CONNECTIONS + 2_000,
+                "this process may open " + limit + " files; the attack needs " + (HOSTILE_CONNECTIONS + 2_000) + " (ulimit -n)");
+    }
+
     @Test
     void tenThousandIdleOverlayConnections() throws Exception {
+        assumeEnoughFileDescriptors();
         try (Pair p = linkedPair()) {
             try (Flood flood = Flood.open(p.a().overlayPort(), HOSTILE_CONNECTIONS, ATTACKER_ADDRESSES, s -> { })) {
+                assertTrue(flood.opened() >= HOSTILE_CONNECTIONS * 9 / 10, "the attack connected: " + flood.opened());
                 int open = flood.stillOpen();
                 // a newcomer still joins through A: the gate makes room for it
                 try (NodeProcess c = NodeProcess.start(tmp.resolve("c"), KeyPair.generate().npub(), "-b", "127.0.0.1:" + p.a().overlayPort())) {
@@ -146,6 +169,7 @@ class StrangerAttacksIT {
 
     @Test
     void tenThousandSlowRestConnections() throws Exception {
+        assumeEnoughFileDescriptors();
         try (Pair p = linkedPair()) {
             byte[] start = "POST /req HTTP/1.1\r\nHost: node\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
             try (Flood flood = Flood.open(p.a().overlayPort() + 1, HOSTILE_CONNECTIONS, ATTACKER_ADDRESSES, s -> {
@@ -155,6 +179,7 @@ class StrangerAttacksIT {
                     throw new java.io.UncheckedIOException(e);
                 }
             })) {
+                assertTrue(flood.opened() >= HOSTILE_CONNECTIONS * 9 / 10, "the attack connected: " + flood.opened());
                 // connections still in the kernel's accept queue look open until the node takes and refuses them
                 await("the node holds at most its connection cap", () -> flood.stillOpen() <= 128 + 16);
                 int open = flood.stillOpen();

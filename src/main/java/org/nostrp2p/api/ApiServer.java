@@ -161,9 +161,6 @@ public final class ApiServer implements AutoCloseable {
 
     public InetSocketAddress address() { return (InetSocketAddress) server.localAddress(); }
 
-    /** Connections the gate holds now, and has refused or evicted so far (for tests and benchmarks). */
-    public ConnectionGate gate() { return gate; }
-
     @Override
     public void close() {
         if (server != null) server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -496,9 +496,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override public NodeSigner signer() { return signer; }
 
-    /** Acknowledgements that claimed a delivery without the destination's proof (for tests and monitoring). */
-    public long forgedAcks() { return router.forgedAcks(); }
-
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {
         if (type == PresenceExchange.TYPE) return presence.accept(payload, false);

@@ -394,8 +394,6 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     public TrafficCounter traffic() { return traffic; }
 
-    /** Messages of types this version does not know, skipped since start. */
-    public long unknownMessages() { return unknownMessages.get(); }
 
     private static void closeQuietly(Socket s) {
         try {

@@ -14,7 +14,6 @@ import java.util.function.Consumer;
  */
 public final class Flood implements AutoCloseable {
     private final List<Socket> sockets = new ArrayList<>();
-    private int failedConnects;
 
     private Flood() {}
 
@@ -29,8 +28,7 @@ public final class Flood implements AutoCloseable {
                 onOpen.accept(s);
                 f.sockets.add(s);
             } catch (IOException | RuntimeException e) {
-                f.failedConnects++;
-                closeQuietly(s);
+                closeQuietly(s); // refused or timed out: not opened
             }
         }
         return f;
@@ -44,8 +42,6 @@ public final class Flood implements AutoCloseable {
     public List<Socket> sockets() { return sockets; }
 
     public int opened() { return sockets.size(); }
-
-    public int failedConnects() { return failedConnects; }
 
     /** Connections the node has not closed: a read that times out (no EOF, no reset) means open. */
     public int stillOpen() {

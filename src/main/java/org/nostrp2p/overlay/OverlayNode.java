@@ -233,7 +233,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             case Msg.Graft g -> plumtree.onGraft(from, g);
             case Msg.Prune p -> plumtree.onPrune(from);
             case Msg.Route r -> router.onRoute(from, r);
-            case Msg.RouteAck a -> router.onRouteAck(a);
+            case Msg.RouteAck a -> router.onRouteAck(from, a);
             case Msg.Ping p -> { }
             case Msg.PresenceRequest r -> presence.sendDirectory(from);
             case Msg.PresenceDigest d -> presence.onDigest(from, d);
@@ -495,6 +495,13 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     @Override public NodeId self() { return signer.id(); }
 
     @Override public NodeSigner signer() { return signer; }
+
+    @Override
+    public void misbehaved(NodeId peer, String what) {
+        LOG.atInfo().addKeyValue("peer", peer).addKeyValue("what", what).log("dropped a misbehaving peer");
+        dropLink(peer, false);
+        env.close(peer); // also when it was no link of ours (a connection opened for routing)
+    }
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * end; no answer within the timeout counts as not delivered. Each send has a random seq, and
  * only the destination can acknowledge it as delivered: it signs {@link #ackMessage}, which
  * binds the origin, the seq and the payload. An acknowledgement without that proof is counted
- * ({@link #forgedAcks}) and ignored, so a peer that fakes one cannot make a sender drop a send.
+ * ({@link #forgedAcks}) and ignored, so a peer that fakes one cannot make a sender drop a send;
+ * the neighbour that handed it over is reported as misbehaving.
  */
 final class Router {
     static final int MAX_HOPS = 2;
@@ -30,6 +31,8 @@ final class Router {
         void dialForRouting(PeerAddress address);
         /** Signs this node's acknowledgements and checks those of others. */
         NodeSigner signer();
+        /** A neighbour broke the protocol in a way no honest node does: the host drops it. */
+        void misbehaved(NodeId peer, String what);
     }
 
     /**
@@ -165,7 +168,7 @@ final class Router {
 
     private static final byte[] NO_PROOF = new byte[0];
 
-    void onRouteAck(Msg.RouteAck a) {
+    void onRouteAck(NodeId from, Msg.RouteAck a) {
         if (a.origin().equals(host.self())) {
             Pending p = pending.get(a.seq());
             if (p == null) return;
@@ -176,6 +179,7 @@ final class Router {
                 complete(a.seq(), true);
             } else {
                 forgedAcks++; // the send stays pending: a real answer, or the timeout, decides it
+                host.misbehaved(from, "acknowledged a delivery without the destination's proof");
             }
         } else if (host.isLinked(a.origin())) {
             host.env().send(a.origin(), a); // relaying the answer back

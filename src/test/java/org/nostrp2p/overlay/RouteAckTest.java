@@ -34,6 +34,8 @@ class RouteAckTest {
         @Override public boolean deliverUnicast(NodeId origin, int type, byte[] payload) { return delivered.add(payload); }
         @Override public void dialForRouting(PeerAddress address) { }
         @Override public NodeSigner signer() { return signer; }
+        final List<NodeId> dropped = new ArrayList<>();
+        @Override public void misbehaved(NodeId peer, String what) { dropped.add(peer); }
         @Override public long now() { return 0; }
         @Override public RandomGenerator random() { return random; }
         @Override public void send(NodeId peer, Msg m) { sent.add(m); }
@@ -55,19 +57,21 @@ class RouteAckTest {
         // a relay on the path fakes "delivered": no proof, a proof for another payload, another node's proof
         SchnorrNodeSigner relay = new SchnorrNodeSigner(KeyPair.generate());
         byte[] otherPayload = Router.ackMessage(route.origin(), route.destination(), route.seq(), new byte[]{9});
-        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[0]));
-        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, relay.sign(
+        origin.router.onRouteAck(relay.id(), new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[0]));
+        origin.router.onRouteAck(relay.id(), new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, relay.sign(
                 Router.ackMessage(route.origin(), route.destination(), route.seq(), route.payload()))));
-        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, destination.signer.sign(otherPayload)));
+        origin.router.onRouteAck(relay.id(), new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, destination.signer.sign(otherPayload)));
         assertEquals(List.of(), outcome, "no fake ack completes the send");
         assertEquals(3, origin.router.forgedAcks());
+        assertEquals(List.of(relay.id(), relay.id(), relay.id()), origin.dropped, "the neighbour that handed each fake over is dropped");
 
         // the real destination answers
         destination.router.onRoute(origin.self(), route);
         assertEquals(1, destination.delivered.size());
         Msg.RouteAck real = (Msg.RouteAck) destination.sent.get(0);
-        origin.router.onRouteAck(real);
+        origin.router.onRouteAck(destination.self(), real);
         assertEquals(List.of(true), outcome);
+        assertFalse(origin.dropped.contains(destination.self()));
         assertEquals(3, origin.router.forgedAcks());
     }
 
@@ -78,7 +82,7 @@ class RouteAckTest {
         List<Boolean> outcome = new ArrayList<>();
         origin.router.send(destination.self(), 1, new byte[]{4}, outcome::add);
         Msg.Route route = (Msg.Route) origin.sent.get(0);
-        origin.router.onRouteAck(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[64]));
+        origin.router.onRouteAck(destination.self(), new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[64]));
         origin.timers.forEach(Runnable::run); // the unicast timeout
         assertEquals(List.of(false), outcome, "not delivered: the outbox keeps it and retries");
     }

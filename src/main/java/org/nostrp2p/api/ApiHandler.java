@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -111,7 +112,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         busy = true;
         if (!inWork.tryAcquire()) {
-            respond(ctx, request, error(request, HttpResponseStatus.SERVICE_UNAVAILABLE, "The node is busy: try again shortly"));
+            respond(ctx, request, error(request.headers(), HttpResponseStatus.SERVICE_UNAVAILABLE, "The node is busy: try again shortly"));
             return;
         }
         work.execute(() -> {
@@ -130,8 +131,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** Event loop: sends the answer, then goes on with the next request or closes. */
     private void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess()
-                && response.status().code() != 413;
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         request.release();
         bodies.answered();
         HttpUtil.setKeepAlive(response, keepAlive);
@@ -156,37 +156,37 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpMethod method = request.method();
             String path = new QueryStringDecoder(request.uri()).path();
             log.atDebug().addKeyValue("method", method).addKeyValue("path", path).log("request");
-            if (method.equals(HttpMethod.OPTIONS)) return response(request, HttpResponseStatus.NO_CONTENT, null, new byte[0]);
+            if (method.equals(HttpMethod.OPTIONS)) return response(request.headers(), HttpResponseStatus.NO_CONTENT, null, new byte[0]);
             if (!path.equals("/publish") && !path.equals("/req")) {
-                return error(request, HttpResponseStatus.NOT_FOUND, "No such endpoint " + path + ": use POST /publish or POST /req");
+                return error(request.headers(), HttpResponseStatus.NOT_FOUND, "No such endpoint " + path + ": use POST /publish or POST /req");
             }
             if (!method.equals(HttpMethod.POST)) {
-                FullHttpResponse r = error(request, HttpResponseStatus.METHOD_NOT_ALLOWED, "Use POST for " + path);
+                FullHttpResponse r = error(request.headers(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Use POST for " + path);
                 r.headers().set(HttpHeaderNames.ALLOW, "POST, OPTIONS");
                 return r;
             }
             byte[] body = ByteBufUtil.getBytes(request.content());
             if (path.equals("/publish")) {
                 publish.publish(EventJson.parse(body));
-                return response(request, HttpResponseStatus.OK, "application/json", SUCCESS);
+                return response(request.headers(), HttpResponseStatus.OK, "application/json", SUCCESS);
             }
             Filter filter = Filter.parse(body);
-            if (!queries.tryAcquire()) return error(request, HttpResponseStatus.SERVICE_UNAVAILABLE, "The node is busy: try again shortly");
+            if (!queries.tryAcquire()) return error(request.headers(), HttpResponseStatus.SERVICE_UNAVAILABLE, "The node is busy: try again shortly");
             try {
                 return binary(request, EventsMsgpack.encode(newestWithin(query.answer(filter), ApiServer.MAX_ANSWER_BYTES)));
             } finally {
                 queries.release();
             }
         } catch (Rejected r) {
-            return error(request, HttpResponseStatus.valueOf(r.status()), r.getMessage());
+            return error(request.headers(), HttpResponseStatus.valueOf(r.status()), r.getMessage());
         } catch (EventFormatException e) {
-            return error(request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return error(request.headers(), HttpResponseStatus.BAD_REQUEST, e.getMessage());
         } catch (StoreException e) {
             return storeFailure(request, e);
         } catch (RuntimeException e) {
             // a bug, not bad input: answer 500 and keep serving
             log.atWarn().setCause(e).log("internal error answering a request");
-            return error(request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal error: " + e.getClass().getSimpleName());
+            return error(request.headers(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal error: " + e.getClass().getSimpleName());
         }
     }
 
@@ -199,11 +199,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 lastDiskFullLog = now;
                 log.atError().log("the disk holding the store is full: writes are refused until space is freed");
             }
-            return error(request, HttpResponseStatus.INSUFFICIENT_STORAGE,
+            return error(request.headers(), HttpResponseStatus.INSUFFICIENT_STORAGE,
                     "disk full: the node cannot store anything until its owner frees disk space");
         }
         log.atWarn().setCause(e).log("store failure answering a request");
-        return error(request, HttpResponseStatus.SERVICE_UNAVAILABLE, "The node's store failed: " + e.getMessage());
+        return error(request.headers(), HttpResponseStatus.SERVICE_UNAVAILABLE, "The node's store failed: " + e.getMessage());
     }
 
     /**
@@ -230,15 +230,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static FullHttpResponse malformed(FullHttpRequest request) {
         if (request.decoderResult().cause() instanceof TooLongFrameException) {
-            return error(request, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+            return error(request.headers(), HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                     "Request line or headers are larger than the node accepts");
         }
-        return error(request, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request");
+        return error(request.headers(), HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request");
     }
 
     private static FullHttpResponse binary(FullHttpRequest request, byte[] body) {
         boolean gzip = acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
-        FullHttpResponse r = response(request, HttpResponseStatus.OK, "application/octet-stream", gzip ? gzip(body) : body);
+        FullHttpResponse r = response(request.headers(), HttpResponseStatus.OK, "application/octet-stream", gzip ? gzip(body) : body);
         if (gzip) r.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
         return r;
     }
@@ -264,14 +264,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return out.toByteArray();
     }
 
-    static FullHttpResponse error(FullHttpRequest request, HttpResponseStatus status, String reason) {
+    /** {@code {"Error": reason}}; the request's headers only decide the CORS answer. */
+    static FullHttpResponse error(HttpHeaders requestHeaders, HttpResponseStatus status, String reason) {
         byte[] body = EventJson.MAPPER.createObjectNode().put("Error", reason).toString().getBytes(StandardCharsets.UTF_8);
-        return response(request, status, "application/json", body);
+        return response(requestHeaders, status, "application/json", body);
     }
 
-    private static FullHttpResponse response(FullHttpRequest request, HttpResponseStatus status, String contentType, byte[] body) {
+    private static FullHttpResponse response(HttpHeaders requestHeaders, HttpResponseStatus status, String contentType, byte[] body) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        Cors.apply(request.headers(), r.headers());
+        Cors.apply(requestHeaders, r.headers());
         if (contentType != null) r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         if (status.code() != 204) HttpUtil.setContentLength(r, body.length);
         return r;

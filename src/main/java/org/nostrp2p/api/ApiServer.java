@@ -12,14 +12,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslHandler;
@@ -148,11 +146,8 @@ public final class ApiServer implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            FullHttpRequest head = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri());
-            head.headers().set(request.headers());
-            FullHttpResponse answer = ApiHandler.error(head, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            FullHttpResponse answer = ApiHandler.error(request.headers(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "Request body is larger than " + MAX_BODY_BYTES + " bytes");
-            head.release();
             HttpUtil.setKeepAlive(answer, false);
             answer.headers().set(HttpHeaderNames.CONNECTION, "close");
             ctx.writeAndFlush(answer).addListener(f -> ctx.close());

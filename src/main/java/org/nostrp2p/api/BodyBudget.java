@@ -3,14 +3,12 @@ package org.nostrp2p.api;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -53,10 +51,8 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, Object msg) {
         refused = true;
         ReferenceCountUtil.release(msg);
-        DefaultFullHttpRequest blank = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
-        FullHttpResponse answer = ApiHandler.error(blank, HttpResponseStatus.SERVICE_UNAVAILABLE,
+        FullHttpResponse answer = ApiHandler.error(EmptyHttpHeaders.INSTANCE, HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "The node is busy receiving other requests: try again shortly");
-        blank.release();
         HttpUtil.setKeepAlive(answer, false);
         ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }

@@ -25,8 +25,8 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     /** When the connection is closed unless something happens first; 0: no clock running. */
     private long deadline;
     private ScheduledFuture<?> timer;
+    /** No request under way: the next byte read starts one. False from that byte until the answer is sent. */
     private boolean idle = true;
-    private boolean working;
 
     RequestDeadline(long requestMillis, long idleMillis) {
         this.requestNanos = TimeUnit.MILLISECONDS.toNanos(requestMillis);
@@ -50,7 +50,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (idle && !working) {
+        if (idle) {
             idle = false;
             arm(ctx, requestNanos);
         }
@@ -59,13 +59,11 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     /** A whole request has arrived: no clock while the node works on it. */
     void requestComplete() {
-        working = true;
         deadline = 0;
     }
 
     /** The answer is sent and nothing waits: the connection is idle again. */
     void answered(ChannelHandlerContext ctx) {
-        working = false;
         idle = true;
         arm(ctx, idleNanos);
     }

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * however slowly the bytes drip. Sits in front of the HTTP decoder, so it sees raw bytes; the
  * handler tells it when a request is complete and when its answer is sent.
  *
- * <p>Requests come and go far more often than deadlines pass, so arming a clock only moves a
- * time stamp; one timer per connection wakes at the earliest moment a deadline could have
- * passed, and schedules itself again for the rest (as Netty's IdleStateHandler does). All of
- * it runs on the connection's event loop.
+ * <p>Requests come and go far more often than deadlines pass, so arming a later clock only moves
+ * a time stamp; one timer per connection wakes at the earliest moment a deadline could have
+ * passed, and schedules itself again for the rest (as Netty's IdleStateHandler does). Arming an
+ * earlier clock moves the timer forward. All of it runs on the connection's event loop.
  */
 final class RequestDeadline extends ChannelInboundHandlerAdapter {
     private final long requestNanos;
@@ -25,6 +25,8 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     /** When the connection is closed unless something happens first; 0: no clock running. */
     private long deadline;
     private ScheduledFuture<?> timer;
+    /** When the scheduled check runs (System.nanoTime()); meaningful while timer is not null. */
+    private long timerAt;
     /** No request under way: the next byte read starts one. False from that byte until the answer is sent. */
     private boolean idle = true;
 
@@ -68,12 +70,16 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
         arm(ctx, idleNanos);
     }
 
+    /** A later deadline rides on the check already scheduled; an earlier one (a request's 10 s after 60 s idle) moves it. */
     private void arm(ChannelHandlerContext ctx, long nanos) {
         deadline = System.nanoTime() + nanos;
-        if (timer == null) schedule(ctx, nanos);
+        if (timer != null && timerAt - deadline <= 0) return;
+        if (timer != null) timer.cancel(false);
+        schedule(ctx, nanos);
     }
 
     private void schedule(ChannelHandlerContext ctx, long nanos) {
+        timerAt = System.nanoTime() + nanos;
         timer = ctx.executor().schedule(() -> check(ctx), nanos, TimeUnit.NANOSECONDS);
     }
 

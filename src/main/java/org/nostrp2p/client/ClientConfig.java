@@ -12,11 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Where the client finds its user and its node. A config directory holds {@code user.nsec}
@@ -29,7 +26,6 @@ public final class ClientConfig {
     public static final String NSEC_ENV = "NOSTRP2P_NSEC";
     public static final String NODE_ENV = "NOSTRP2P_NODE";
     public static final URI DEFAULT_NODE = URI.create("http://127.0.0.1:20001");
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
     private final Map<String, String> env;
@@ -90,11 +86,7 @@ public final class ClientConfig {
         try {
             PrivateFiles.createDirectories(dir);
             Path file = keyFile();
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
+            PrivateFiles.createFile(file);
             try (Writer w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
                 w.write(user.nsec() + "\n");
             }

@@ -34,18 +34,25 @@ public final class PrivateFiles {
         }
     }
 
+    /** Creates an empty 0600 file; FileAlreadyExistsException if there is one. */
+    public static void createFile(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+    }
+
     /** Creates an empty 0600 file if there is none; an existing one is made 0600 (it is ours). */
     public static void createOrRestrict(Path file) throws IOException {
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+            createFile(file);
         } catch (FileAlreadyExistsException exists) {
             try {
                 Files.setPosixFilePermissions(file, FILE);
             } catch (UnsupportedOperationException notPosix) {
                 // nothing to restrict
             }
-        } catch (UnsupportedOperationException notPosix) {
-            if (!Files.exists(file)) Files.createFile(file);
         }
     }
 }

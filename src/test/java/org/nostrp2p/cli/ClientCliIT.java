@@ -32,6 +32,7 @@ class ClientCliIT {
         assertEquals(0, first.exit(), first.toString());
         Path key = dir.resolve("user.nsec");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "the directory holding the key");
         String npub = KeyPair.fromSecretKey(org.nostrp2p.event.Nip19.decode("nsec", Files.readString(key).strip())).npub();
         assertTrue(first.out().contains("Your public key: " + npub), first.toString());
         assertTrue(first.out().contains("Your node:       http://127.0.0.1:20101"), first.toString());

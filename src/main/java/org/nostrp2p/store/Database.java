@@ -205,7 +205,6 @@ public final class Database implements AutoCloseable {
 
     private void afterFailedWrite() {
         writer.dropStatements(); // a statement that failed mid-way (disk full) is not trusted again
-
         for (SqlWork<?> resync : resyncs) {
             try {
                 resync.run(writer);

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * is their home), events still waiting in the outbox, or the profiles and follow lists of the
  * people the owner follows. Everything else may go, so the cap always leaves room; an event
  * older than all it could displace is not kept ({@link PutResult#TOO_OLD}).
- * Only the owner's events are pinned, so the cap always leaves room for the network's events.
  */
 public final class EventStore {
     /** TOO_OLD: the store is at its cap and this event was the oldest it could let go (it is not kept). */

@@ -13,7 +13,6 @@ public class StoreException extends RuntimeException {
     public boolean diskFull() {
         for (Throwable t = this; t != null; t = t.getCause()) {
             if (t instanceof SQLException e && (e.getErrorCode() & 0xff) == SQLITE_FULL) return true;
-            if (t.getCause() == t) break;
         }
         return false;
     }

@@ -228,7 +228,6 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket), HANDSHAKE_DEADLINE_MS, TimeUnit.MILLISECONDS);
         try {
             Connection c = new Connection(socket, this, traffic, largeFrames);
-            socket.setSoTimeout(HANDSHAKE_DEADLINE_MS);
             byte[] challenge = new byte[WireCodec.NONCE_BYTES];
             challenges.nextBytes(challenge);
             byte[] ourHello = WireCodec.encodeHello(new WireCodec.Hello(me, challenge));
@@ -250,7 +249,6 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             c.peer = theirs.sender();
             c.peerVersion = theirs.version();
             c.peerFeatures = theirs.features();
-            socket.setSoTimeout(0);
             return c;
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
@@ -276,7 +274,6 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
                 try {
                     NodeInfo me = call(() -> core.info(), 5_000);
                     Connection c = handshake(s, false, me);
-                    slot.release();
                     run(() -> register(c, null));
                 } catch (IOException | RuntimeException | TimeoutException e) {
                     log.atDebug().addKeyValue("error", e.toString()).log("inbound handshake failed");
@@ -393,7 +390,6 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     }
 
     public TrafficCounter traffic() { return traffic; }
-
 
     private static void closeQuietly(Socket s) {
         try {

@@ -72,7 +72,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private static final long DEAD_AFTER_MS = 35_000;
 
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("overlay").daemon().unstarted(Fatal.guard("overlay thread", r)));
+            r -> Thread.ofPlatform().name("overlay").daemon().unstarted(r));
     private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private final ConnectionGate handshaking = new ConnectionGate(MAX_HANDSHAKING, MAX_HANDSHAKING_PER_SOURCE);
     private final AtomicInteger peers = new AtomicInteger();
@@ -124,6 +124,10 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         }
     }
 
+    /**
+     * Every task of the overlay thread runs through here. The scheduled executor wraps each task
+     * in a future that would swallow an Error, so this is where an Error becomes fatal.
+     */
     private static void guarded(Runnable task) {
         try {
             task.run();
@@ -137,7 +141,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     private static ScheduledThreadPoolExecutor deadlineTimer() {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
-                r -> Thread.ofPlatform().name("overlay-deadlines").daemon().unstarted(Fatal.guard("overlay deadlines", r)));
+                r -> Thread.ofPlatform().name("overlay-deadlines").daemon().unstarted(r));
         t.setRemoveOnCancelPolicy(true); // most deadlines are cancelled: do not keep them queued
         return t;
     }

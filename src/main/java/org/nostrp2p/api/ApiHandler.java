@@ -21,6 +21,7 @@ import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventFormatException;
 import org.nostrp2p.event.EventJson;
 import org.nostrp2p.event.Filter;
+import org.nostrp2p.node.NodeStatus;
 import org.nostrp2p.node.PublishService;
 import org.nostrp2p.node.QueryService;
 import org.nostrp2p.node.Rejected;
@@ -54,6 +55,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final PublishService publish;
     private final QueryService query;
+    private final NodeStatus status;
     private final Executor work;
     private final Semaphore inWork;
     private final Semaphore queries;
@@ -62,10 +64,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
-    ApiHandler(PublishService publish, QueryService query, Executor work, Semaphore inWork, Semaphore queries,
+    ApiHandler(PublishService publish, QueryService query, NodeStatus status, Executor work, Semaphore inWork, Semaphore queries,
                RequestDeadline deadline, BodyBudget bodies) {
         this.publish = publish;
         this.query = query;
+        this.status = status;
         this.work = work;
         this.inWork = inWork;
         this.queries = queries;
@@ -154,17 +157,22 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             if (request.decoderResult().isFailure()) return malformed(request);
             HttpMethod method = request.method();
-            String path = new QueryStringDecoder(request.uri()).path();
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            String path = uri.path();
             log.atDebug().addKeyValue("method", method).addKeyValue("path", path).log("request");
             if (method.equals(HttpMethod.OPTIONS)) return response(request.headers(), HttpResponseStatus.NO_CONTENT, null, new byte[0]);
-            if (!path.equals("/publish") && !path.equals("/req")) {
-                return error(request.headers(), HttpResponseStatus.NOT_FOUND, "No such endpoint " + path + ": use POST /publish or POST /req");
+            boolean read = path.equals("/node") || path.equals("/presence");
+            if (!read && !path.equals("/publish") && !path.equals("/req")) {
+                return error(request.headers(), HttpResponseStatus.NOT_FOUND,
+                        "No such endpoint " + path + ": use POST /publish, POST /req, GET /node or GET /presence");
             }
-            if (!method.equals(HttpMethod.POST)) {
-                FullHttpResponse r = error(request.headers(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Use POST for " + path);
-                r.headers().set(HttpHeaderNames.ALLOW, "POST, OPTIONS");
+            HttpMethod expected = read ? HttpMethod.GET : HttpMethod.POST;
+            if (!method.equals(expected)) {
+                FullHttpResponse r = error(request.headers(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Use " + expected + " for " + path);
+                r.headers().set(HttpHeaderNames.ALLOW, expected + ", OPTIONS");
                 return r;
             }
+            if (read) return StatusJson.answer(request.headers(), path, uri.parameters(), status);
             byte[] body = ByteBufUtil.getBytes(request.content());
             if (path.equals("/publish")) {
                 publish.publish(EventJson.parse(body));
@@ -270,7 +278,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response(requestHeaders, status, "application/json", body);
     }
 
-    private static FullHttpResponse response(HttpHeaders requestHeaders, HttpResponseStatus status, String contentType, byte[] body) {
+    static FullHttpResponse response(HttpHeaders requestHeaders, HttpResponseStatus status, String contentType, byte[] body) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         Cors.apply(requestHeaders, r.headers());
         if (contentType != null) r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);

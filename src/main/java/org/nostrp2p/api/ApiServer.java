@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.nostrp2p.node.NodeStatus;
 import org.nostrp2p.node.PublishService;
 import org.nostrp2p.node.QueryService;
 import org.nostrp2p.util.ConnectionGate;
@@ -82,13 +83,16 @@ public final class ApiServer implements AutoCloseable {
     private final SSLContext tls;
     private final PublishService publish;
     private final QueryService query;
+    private final NodeStatus status;
     private Channel server;
 
-    public ApiServer(InetSocketAddress address, SSLContext tlsOrNull, PublishService publish, QueryService query) {
+    public ApiServer(InetSocketAddress address, SSLContext tlsOrNull, PublishService publish, QueryService query,
+                     NodeStatus status) {
         this.requested = address;
         this.tls = tlsOrNull;
         this.publish = publish;
         this.query = query;
+        this.status = status;
     }
 
     /** Binds and serves; throws the bind failure (port in use) as an IOException. */
@@ -131,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
         BodyBudget bodies = new BodyBudget(bodyBytes);
         p.addLast(bodies);
         p.addLast(new BoundedAggregator());
-        p.addLast(new ApiHandler(publish, query, work, inWork, queries, deadline, bodies));
+        p.addLast(new ApiHandler(publish, query, status, work, inWork, queries, deadline, bodies));
     }
 
     /** Collects a request's body up to MAX_BODY_BYTES; a larger one gets our 413 answer, then the connection closes. */

@@ -1,6 +1,9 @@
 package org.nostrp2p.cli;
 
 import org.nostrp2p.client.ClientConfig;
+import org.nostrp2p.client.ClientException;
+import org.nostrp2p.client.ClientSession;
+import org.nostrp2p.client.NodeClient;
 import org.nostrp2p.event.KeyPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +40,24 @@ final class InitCommand implements Runnable {
         if (client.node != null) config.saveNode(ClientConfig.parseNode(client.node));
         System.out.println("Your public key: " + user.npub());
         System.out.println("Your node:       " + config.node(null));
-        System.out.println("Start your node with: nostrp2p server -p " + user.npub());
+        bindIfRunning(config, user);
+    }
+
+    /** Binds the node when it runs and serves this user; else says how to do it later. */
+    private void bindIfRunning(ClientConfig config, KeyPair user) {
+        ClientSession session = new ClientSession(user, new NodeClient(config.node(null)));
+        try {
+            if (session.node().self().bound()) {
+                System.out.println("Your node is bound to you.");
+                return;
+            }
+            session.bind(java.util.List.of());
+            System.out.println("Bound your user to your node: your mail goes to it alone.");
+        } catch (ClientException e) {
+            System.out.println("Not bound yet: " + e.getMessage());
+            System.out.println("Start your node with: nostrp2p server -p " + user.npub());
+            System.out.println("Then bind it to you (so that your mail reaches it alone): nostrp2p bind");
+        }
     }
 
     private static String readLine() {

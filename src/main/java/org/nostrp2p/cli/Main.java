@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         versionProvider = Main.Version.class,
         description = "NostrP2P: pure peer-to-peer microblogging. Run your own node; your client talks only to it.",
         subcommands = {GenkeyCommand.class, ServerCommand.class, DevnetCommand.class,
-                InitCommand.class, PublishCommands.Post.class, PublishCommands.Reply.class, PublishCommands.Mention.class,
+                InitCommand.class, BindCommand.class, PublishCommands.Post.class, PublishCommands.Reply.class, PublishCommands.Mention.class,
                 PublishCommands.Quote.class, PublishCommands.Repost.class, PublishCommands.React.class,
                 PublishCommands.Follow.class, PublishCommands.Unfollow.class, ProfileCommand.class,
                 ReadCommands.Timeline.class, ReadCommands.Thread.class, ReadCommands.Notifications.class, WatchCommand.class,

@@ -7,6 +7,7 @@ import org.nostrp2p.event.EventJson;
 import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
+import org.nostrp2p.event.NodeBinding;
 
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +71,26 @@ public final class ClientSession {
         content.put("about", about != null ? about : current.about());
         content.put("picture", picture != null ? picture : current.picture());
         return publish(Kinds.PROFILE, List.of(), content.toString());
+    }
+
+    /**
+     * Binds the user to their node (and to any other nodes named): signs a node binding naming
+     * the node this session talks to, and publishes it there. Unicast to the user then goes to
+     * the bound nodes only, whoever else claims the user.
+     */
+    public Event bind(List<String> otherNodeIds) {
+        NodeClient.NodeSelf self = node.self();
+        if (!self.owner().equals(me())) {
+            throw new ClientException("the node at " + node.base() + " serves " + Ids.npub(self.owner())
+                    + ", not you (" + Ids.npub(me()) + "): bind the node started with -p YOUR_NPUB");
+        }
+        List<String> nodes = new java.util.ArrayList<>(List.of(self.nodeId()));
+        for (String n : otherNodeIds) {
+            if (!org.nostrp2p.event.Hex.isHex32(n)) throw new ClientException("a node id is 64 lowercase hex characters: " + n);
+            if (!nodes.contains(n)) nodes.add(n);
+        }
+        if (nodes.size() > NodeBinding.MAX_NODES) throw new ClientException("a binding names at most " + NodeBinding.MAX_NODES + " nodes");
+        return publish(NodeBinding.KIND, NodeBinding.tags(nodes), "");
     }
 
     /** An event the node holds (see {@link NodeClient#require}). */

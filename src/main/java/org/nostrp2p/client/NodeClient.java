@@ -95,6 +95,30 @@ public final class NodeClient {
         return req(f).stream().findFirst();
     }
 
+    /** What the node says of itself (GET /node): its node id, its owner, whether the owner bound it. */
+    public NodeSelf self() {
+        JsonNode n = getJson("/node");
+        if (!n.hasNonNull("node") || !n.hasNonNull("owner")) {
+            throw new ClientException("the answer from " + base + " is not a NostrP2P node's (no node id): is the node up to date?");
+        }
+        return new NodeSelf(n.get("node").asText(), n.get("owner").asText(), n.path("bound").asBoolean(false));
+    }
+
+    public record NodeSelf(String nodeId, String owner, boolean bound) {}
+
+    private JsonNode getJson(String pathAndQuery) {
+        HttpResponse<byte[]> r = exchange(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(TIMEOUT)
+                .header("Accept", "application/json").GET().build());
+        if (r.statusCode() != 200) {
+            throw new ClientException("your node refused the request (HTTP " + r.statusCode() + "): " + errorReason(r.body()));
+        }
+        try {
+            return EventJson.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new ClientException("the answer from " + base + " is not a NostrP2P node's: " + e.getMessage());
+        }
+    }
+
     private static ObjectNode timelineFilter() {
         ObjectNode f = EventJson.MAPPER.createObjectNode();
         f.putArray("kinds").add(Kinds.TIMELINE_REQUEST);
@@ -128,6 +152,10 @@ public final class NodeClient {
                 .header("Accept-Encoding", "gzip, deflate")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                 .build();
+        return exchange(req);
+    }
+
+    private HttpResponse<byte[]> exchange(HttpRequest req) {
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException | HttpConnectTimeoutException e) {

@@ -3,6 +3,7 @@ package org.nostrp2p.node;
 import org.nostrp2p.api.ApiServer;
 import org.nostrp2p.api.PemTls;
 import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.NodeBinding;
 import org.nostrp2p.overlay.OverlayConfig;
 import org.nostrp2p.overlay.OverlayNode;
 import org.nostrp2p.overlay.PeerAddress;
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,7 @@ public final class Node implements AutoCloseable {
     private final OverlayNode overlay;
     private final DeliveryWorker delivery;
     private final ApiServer api;
+    private final NodeStatus status;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofVirtual().name("housekeeping").unstarted(r));
 
@@ -74,13 +77,17 @@ public final class Node implements AutoCloseable {
             this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT, nodeSigner, advertised,
                     List.of(config.ownerPubkey()), network);
             network.attach(overlay);
+            this.status = new NodeStatus(transport, overlay, events, nodeSigner.id().hex(), config.ownerPubkey());
+            Optional<NodeBinding> binding = NodeStatus.ownerBinding(events, config.ownerPubkey());
+            overlay.setBindings(binding.stream().toList());
+            warnIfUnbound(binding);
             overlay.addKnownPeers(NodeIdentity.knownPeers(kv));
             this.delivery = new DeliveryWorker(outbox, network, clock, config.deliveryTick());
             worker[0] = delivery;
             PublishService publish = new PublishService(config.ownerPubkey(), config.writable(), db, events, outbox,
-                    clock, delivery::nudge);
+                    clock, delivery::nudge, this::bindingStored);
             QueryService query = new QueryService(config.ownerPubkey(), events, network, clock);
-            this.api = new ApiServer(config.apiAddress().toSocketAddress(), tls, publish, query);
+            this.api = new ApiServer(config.apiAddress().toSocketAddress(), tls, publish, query, status);
         } catch (RuntimeException e) {
             if (opened != null) opened.close();
             lock.close();
@@ -115,6 +122,24 @@ public final class Node implements AutoCloseable {
                 .addKeyValue("queued_sends", node.outbox.size())
                 .log("node started");
         return node;
+    }
+
+    /** The owner published a new binding: carry it in our presence record from now on. */
+    private void bindingStored(NodeBinding binding) {
+        transport.run(() -> overlay.setBindings(List.of(binding)));
+        warnIfUnbound(Optional.of(binding));
+    }
+
+    /**
+     * Without a binding naming this node, any node that claims the owner gets the owner's mail
+     * too (and a bound impostor all of it): said at start, with the fix.
+     */
+    private void warnIfUnbound(Optional<NodeBinding> binding) {
+        String self = overlay.info().id().hex();
+        if (binding.isPresent() && binding.get().names(self)) return;
+        log.atWarn().addKeyValue("node", self)
+                .log(binding.isEmpty() ? "the owner has not bound this node: run `nostrp2p bind` (docs/client-api.md, node binding)"
+                        : "the owner's binding names other nodes, not this one (new node key?): run `nostrp2p bind` to bind this node");
     }
 
     /** A housekeeping task; an Error in it is fatal (the executor would swallow it and stop the task). */

@@ -8,6 +8,7 @@ import org.nostrp2p.event.EventTime;
 import org.nostrp2p.event.EventVerifier;
 import org.nostrp2p.event.Hex;
 import org.nostrp2p.event.Kinds;
+import org.nostrp2p.event.NodeBinding;
 import org.nostrp2p.store.Database;
 import org.nostrp2p.store.EventRow;
 import org.nostrp2p.store.EventStore;
@@ -40,9 +41,10 @@ public final class PublishService {
     private final Outbox outbox;
     private final InstantSource clock;
     private final Runnable sendsQueued;
+    private final java.util.function.Consumer<NodeBinding> bindingStored;
 
     public PublishService(String owner, boolean writable, Database db, EventStore store, Outbox outbox,
-                          InstantSource clock, Runnable sendsQueued) {
+                          InstantSource clock, Runnable sendsQueued, java.util.function.Consumer<NodeBinding> bindingStored) {
         this.owner = owner;
         this.writable = writable;
         this.db = db;
@@ -50,6 +52,7 @@ public final class PublishService {
         this.outbox = outbox;
         this.clock = clock;
         this.sendsQueued = sendsQueued;
+        this.bindingStored = bindingStored;
     }
 
     /**
@@ -79,6 +82,7 @@ public final class PublishService {
             return stored;
         });
         if (put.stored() && route.delivery() != null) sendsQueued.run();
+        if (put.stored() && NodeBinding.isBinding(e)) NodeBinding.of(e).ifPresent(bindingStored);
         return put.result();
     }
 
@@ -98,8 +102,15 @@ public final class PublishService {
                 yield Route.LOCAL_ONLY;
             }
             case Kinds.REACTION -> routeReaction(e);
+            case NodeBinding.KIND -> {
+                if (NodeBinding.of(e).isEmpty()) {
+                    throw Rejected.badRequest("kind " + NodeBinding.KIND + " is taken only as a node binding: a d tag \""
+                            + NodeBinding.D_TAG + "\" and 1 to " + NodeBinding.MAX_NODES + " node tags of 64 hex characters");
+                }
+                yield Route.LOCAL_ONLY; // it travels in this node's presence record
+            }
             default -> throw Rejected.badRequest("Unsupported kind " + e.kind()
-                    + ": this node accepts kinds 0, 1, 3, 6 and 7");
+                    + ": this node accepts kinds 0, 1, 3, 6, 7 and " + NodeBinding.KIND + " (node binding)");
         };
     }
 

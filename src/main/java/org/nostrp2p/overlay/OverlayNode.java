@@ -1,5 +1,7 @@
 package org.nostrp2p.overlay;
 
+import org.nostrp2p.event.NodeBinding;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -52,6 +54,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private final OverlayApp app;
     private PeerAddress listenAddress;
     private final List<String> users;
+    private List<NodeBinding> bindings = List.of();
     private final Map<NodeId, Link> links = new HashMap<>();
     private final Map<PeerAddress, Purpose> dialing = new HashMap<>();
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
@@ -126,14 +129,48 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         plumtree.broadcast(id, type, payload);
     }
 
-    /** Sends to the node serving this user; done gets true once that node acknowledged it. */
+    /**
+     * Sends to the nodes serving this user (see {@link PresenceDirectory#targetsFor}); done gets
+     * true once every one of them acknowledged it.
+     */
     public void sendToUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> done) {
-        Optional<PresenceRecord> r = directory.forUser(userPubkey);
-        if (r.isEmpty()) {
+        List<PresenceRecord> targets = directory.targetsFor(userPubkey).nodes();
+        if (targets.isEmpty()) {
             done.accept(false);
             return;
         }
-        router.send(r.get().node(), type, payload, done);
+        if (targets.size() == 1) {
+            router.send(targets.get(0).node(), type, payload, done);
+            return;
+        }
+        int[] waiting = {targets.size()};
+        boolean[] allDelivered = {true};
+        for (PresenceRecord r : targets) {
+            router.send(r.node(), type, payload, delivered -> {
+                allDelivered[0] &= delivered;
+                if (--waiting[0] == 0) done.accept(allDelivered[0]);
+            });
+        }
+    }
+
+    /** Which nodes serve a user, as this node sees it: for diagnostics (the API's /presence). */
+    public UserPresence presenceOfUser(String userPubkey) {
+        PresenceDirectory.Targets t = directory.targetsFor(userPubkey);
+        return new UserPresence(t.nodes().stream().map(PresenceRecord::node).toList(), t.bound());
+    }
+
+    public record UserPresence(List<NodeId> nodes, boolean bound) {}
+
+    /**
+     * The users' own bindings of this node, to carry in its presence record (those that name
+     * another node, or a user this node does not serve, are left out: peers would refuse them).
+     */
+    public void setBindings(List<NodeBinding> all) {
+        List<NodeBinding> mine = all.stream().filter(b -> b.names(self().hex()) && users.contains(b.user())).toList();
+        if (mine.equals(bindings)) return;
+        bindings = mine;
+        presenceDirty = true;
+        if (!stopped) scheduleMaintenance(0);
     }
 
     public void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) {
@@ -148,7 +185,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         return links.values().stream().filter(l -> l.active).map(l -> l.info).toList();
     }
 
-    public boolean knowsUser(String userPubkey) { return directory.forUser(userPubkey).isPresent(); }
+    public boolean knowsUser(String userPubkey) { return directory.claimed(userPubkey); }
 
     public NodeInfo info() {
         return new NodeInfo(self(), reachability == Reachability.PUBLIC ? listenAddress : null);
@@ -480,7 +517,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (reachability != Reachability.PUBLIC) {
             for (Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
         }
-        presence.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays);
+        presence.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings);
         presenceDirty = false;
     }
 

@@ -2,6 +2,7 @@ package org.nostrp2p.overlay;
 
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
+import org.nostrp2p.event.NodeBinding;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,16 @@ final class PresenceDirectory {
     private final long maxBytes;
     private long heldBytes;
     private final Object2ObjectOpenHashMap<NodeId, PresenceRecord> byNode = new Object2ObjectOpenHashMap<>();
+    /** The first node to claim each user; most users are claimed by one node. */
     private final Object2ObjectOpenHashMap<String, NodeId> byUser = new Object2ObjectOpenHashMap<>();
+    /** Further claimants of a user several nodes claim (one user with two nodes, or impostors). */
+    private final Object2ObjectOpenHashMap<String, List<NodeId>> moreClaimants = new Object2ObjectOpenHashMap<>();
+    /**
+     * Nodes held as claimants of one user. Beyond it, a record that carries the user's binding
+     * still gets in (in place of one that does not); others do not: impostors cannot crowd out
+     * a bound node.
+     */
+    static final int MAX_CLAIMANTS = 8;
     /** Public nodes, kept in a list for uniform random sampling. */
     private final List<NodeInfo> publicNodes = new ArrayList<>();
     private final Object2IntOpenHashMap<NodeId> publicIndex = new Object2IntOpenHashMap<>();
@@ -45,7 +55,8 @@ final class PresenceDirectory {
 
     /** The heap a held record takes, closely enough: its objects, strings and the maps' share. */
     static long estimatedBytes(PresenceRecord r) {
-        return 400 + 150L * r.users().size() + 300L * r.relays().size() + (r.address() == null ? 0 : 150);
+        return 400 + 150L * r.users().size() + 300L * r.relays().size() + 1000L * r.bindings().size()
+                + (r.address() == null ? 0 : 150);
     }
 
     long heldBytes() { return heldBytes; }
@@ -74,14 +85,83 @@ final class PresenceDirectory {
         byNode.put(r.node(), r);
         heldBytes += size;
         digest.toggle(r.node(), r.seq());
-        for (String u : r.users()) byUser.put(u, r.node());
+        for (String u : r.users()) addClaimant(u, r);
         if (r.address() != null) addPublic(r.info());
         return Offer.TAKEN;
     }
 
-    Optional<PresenceRecord> forUser(String userPubkey) {
-        NodeId node = byUser.get(userPubkey);
-        return node == null ? Optional.empty() : Optional.ofNullable(byNode.get(node));
+    /** Where unicast to a user goes, and whether a binding of the user chose it. */
+    record Targets(List<PresenceRecord> nodes, boolean bound) {
+        static final Targets NONE = new Targets(List.of(), false);
+    }
+
+    /**
+     * The nodes named by the newest binding of the user that any claimant carries (a record
+     * carries only bindings naming its own node, so at least that one); with no binding, every
+     * claimant. So an impostor can never take a bound user's mail, and can only read along with
+     * an unbound one's. A binding lapses with the records carrying it: after a node's key
+     * changed, its old record expires and the user is unbound until they bind the new key.
+     */
+    Targets targetsFor(String user) {
+        List<PresenceRecord> claimants = claimantsOf(user);
+        if (claimants.isEmpty()) return Targets.NONE;
+        NodeBinding newest = null;
+        for (PresenceRecord r : claimants) {
+            NodeBinding b = r.bindingOf(user).orElse(null);
+            if (b != null && (newest == null || newer(b, newest))) newest = b;
+        }
+        if (newest == null) return new Targets(claimants, false);
+        NodeBinding chosen = newest;
+        return new Targets(claimants.stream().filter(r -> chosen.names(r.node().hex())).toList(), true);
+    }
+
+    /** NIP-01's order for replaceable events: later created_at wins, then the lower id. */
+    private static boolean newer(NodeBinding a, NodeBinding b) {
+        if (a.createdAt() != b.createdAt()) return a.createdAt() > b.createdAt();
+        return a.event().id().compareTo(b.event().id()) < 0;
+    }
+
+    boolean claimed(String user) { return byUser.containsKey(user); }
+
+    private List<PresenceRecord> claimantsOf(String user) {
+        NodeId first = byUser.get(user);
+        if (first == null) return List.of();
+        List<PresenceRecord> out = new ArrayList<>(2);
+        out.add(byNode.get(first));
+        for (NodeId n : moreClaimants.getOrDefault(user, List.of())) out.add(byNode.get(n));
+        return out;
+    }
+
+    private void addClaimant(String user, PresenceRecord r) {
+        NodeId first = byUser.putIfAbsent(user, r.node());
+        if (first == null || first.equals(r.node())) return;
+        List<NodeId> more = moreClaimants.computeIfAbsent(user, u -> new ArrayList<>(2));
+        if (more.contains(r.node())) return;
+        if (more.size() + 1 < MAX_CLAIMANTS) {
+            more.add(r.node());
+            return;
+        }
+        if (r.bindingOf(user).isEmpty()) return;
+        for (int i = 0; i < more.size(); i++) {
+            if (byNode.get(more.get(i)).bindingOf(user).isEmpty()) {
+                more.set(i, r.node());
+                return;
+            }
+        }
+    }
+
+    private void removeClaimant(String user, NodeId node) {
+        List<NodeId> more = moreClaimants.get(user);
+        if (node.equals(byUser.get(user))) {
+            if (more == null) {
+                byUser.remove(user);
+                return;
+            }
+            byUser.put(user, more.remove(0));
+        } else if (more != null) {
+            more.remove(node);
+        }
+        if (more != null && more.isEmpty()) moreClaimants.remove(user);
     }
 
     Optional<PresenceRecord> forNode(NodeId node) { return Optional.ofNullable(byNode.get(node)); }
@@ -134,7 +214,7 @@ final class PresenceDirectory {
     private void forget(PresenceRecord r) {
         heldBytes -= estimatedBytes(r);
         digest.toggle(r.node(), r.seq());
-        for (String u : r.users()) byUser.remove(u, r.node());
+        for (String u : r.users()) removeClaimant(u, r.node());
         removePublic(r.node());
     }
 

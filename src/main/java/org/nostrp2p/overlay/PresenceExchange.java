@@ -53,10 +53,10 @@ final class PresenceExchange {
     boolean republishAllowed() { return env.now() - lastPublished >= MIN_REPUBLISH_MILLIS; }
 
     /** Signs and broadcasts this node's record: its users, and its address if public, else its relays. */
-    void publish(List<String> users, PeerAddress address, List<NodeInfo> relays) {
+    void publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<org.nostrp2p.event.NodeBinding> bindings) {
         long now = env.now();
         seq = Math.max(seq + 1, now); // grows across restarts too
-        PresenceRecord r = PresenceRecord.signed(signer, users, address, relays, seq, now + cfg.presenceLifetimeMillis());
+        PresenceRecord r = PresenceRecord.signed(signer, users, address, relays, seq, now + cfg.presenceLifetimeMillis(), bindings);
         directory.offer(r, now);
         plumtree.broadcast(r.messageId(), TYPE, r.encode());
         lastPublished = now;

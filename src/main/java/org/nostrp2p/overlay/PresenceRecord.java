@@ -3,6 +3,7 @@ package org.nostrp2p.overlay;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessageUnpacker;
 import org.nostrp2p.event.Nip01Serializer;
+import org.nostrp2p.event.NodeBinding;
 import org.nostrp2p.util.Msgpack;
 
 import java.io.IOException;
@@ -11,20 +12,44 @@ import java.util.List;
 
 /**
  * "Node N serves these users; dial it here, or reach it through these relays." Signed by the
- * node key; a higher seq replaces a lower one; ignored after expiresAt.
+ * node key; a higher seq replaces a lower one; ignored after expiresAt. It carries the users'
+ * own {@link NodeBinding}s that name this node: a node can claim any user, but only a binding
+ * signed by the user makes a claim win (see {@link PresenceDirectory#targetsFor}).
  */
 public record PresenceRecord(NodeId node, List<String> users, PeerAddress address, List<NodeInfo> relays,
-                             long seq, long expiresAt, byte[] signature) {
+                             long seq, long expiresAt, List<NodeBinding> bindings, byte[] signature) {
 
     public PresenceRecord {
         users = List.copyOf(users);
         relays = List.copyOf(relays);
+        bindings = List.copyOf(bindings);
+        for (NodeBinding b : bindings) {
+            if (!users.contains(b.user()) || !b.names(node.hex())) {
+                throw new IllegalArgumentException("a record carries only bindings of its users naming its node");
+            }
+        }
+    }
+
+    public PresenceRecord(NodeId node, List<String> users, PeerAddress address, List<NodeInfo> relays,
+                          long seq, long expiresAt, byte[] signature) {
+        this(node, users, address, relays, seq, expiresAt, List.of(), signature);
     }
 
     public static PresenceRecord signed(NodeSigner signer, List<String> users, PeerAddress address,
                                         List<NodeInfo> relays, long seq, long expiresAt) {
-        PresenceRecord unsigned = new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, new byte[0]);
-        return new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, signer.sign(unsigned.body()));
+        return signed(signer, users, address, relays, seq, expiresAt, List.of());
+    }
+
+    public static PresenceRecord signed(NodeSigner signer, List<String> users, PeerAddress address,
+                                        List<NodeInfo> relays, long seq, long expiresAt, List<NodeBinding> bindings) {
+        PresenceRecord unsigned = new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, bindings, new byte[0]);
+        return new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, bindings, signer.sign(unsigned.body()));
+    }
+
+    /** The binding this record carries for the user, if any. */
+    public java.util.Optional<NodeBinding> bindingOf(String user) {
+        for (NodeBinding b : bindings) if (b.user().equals(user)) return java.util.Optional.of(b);
+        return java.util.Optional.empty();
     }
 
     public boolean verify(NodeSigner verifier) {
@@ -73,6 +98,12 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
         for (NodeInfo r : relays) WireCodec.packInfo(p, r);
         p.packLong(seq);
         p.packLong(expiresAt);
+        p.packArrayHeader(bindings.size());
+        for (NodeBinding b : bindings) {
+            byte[] json = b.json();
+            p.packBinaryHeader(json.length);
+            p.writePayload(json);
+        }
     }
 
     /** Throws IllegalArgumentException on anything malformed (a peer's bytes are never trusted). */
@@ -88,8 +119,11 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
             for (int i = 0; i < r; i++) relays.add(WireCodec.unpackInfo(u));
             long seq = u.unpackLong();
             long expiresAt = u.unpackLong();
+            int b = WireCodec.boundedArray(u, 16);
+            List<NodeBinding> bindings = new ArrayList<>(b);
+            for (int i = 0; i < b; i++) bindings.add(NodeBinding.parseVerified(WireCodec.boundedBin(u, NodeBinding.MAX_JSON_BYTES)));
             byte[] sig = WireCodec.boundedBin(u, 128);
-            return new PresenceRecord(node, users, address, relays, seq, expiresAt, sig);
+            return new PresenceRecord(node, users, address, relays, seq, expiresAt, bindings, sig);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed presence record: " + e.getMessage(), e);
         }

@@ -192,6 +192,18 @@ public final class EventStore {
         });
     }
 
+    /** The current addressable event of an author with this d tag. */
+    public Optional<Event> latestAddressable(String pubkeyHex, int kind, String dTag) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + COLUMNS
+                    + " FROM events WHERE pubkey = ? AND kind = ? AND d_tag = ? ORDER BY created_at DESC, id ASC LIMIT 1");
+            ps.setBytes(1, Hex.decode(pubkeyHex));
+            ps.setInt(2, kind);
+            ps.setString(3, dTag);
+            return first(ps);
+        });
+    }
+
     /** The current replaceable event (profile, follow list) of an author. */
     public Optional<Event> latest(String pubkeyHex, int kind) {
         return db.read(s -> {

@@ -38,7 +38,7 @@ class StoreNeverPinsItselfTest {
         db = Database.open(dir);
         store = new EventStore(db, CAP, owner.keys().publicKeyHex());
         outbox = new Outbox(db, RetryPolicy.DEFAULT);
-        publish = new PublishService(owner.keys().publicKeyHex(), true, db, store, outbox, InstantSource.system(), () -> { });
+        publish = new PublishService(owner.keys().publicKeyHex(), true, db, store, outbox, InstantSource.system(), () -> { }, b -> { });
     }
 
     @AfterEach

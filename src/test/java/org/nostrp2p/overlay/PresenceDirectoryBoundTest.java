@@ -33,7 +33,7 @@ class PresenceDirectoryBoundTest {
         assertTrue(d.heldBytes() <= bound);
         assertEquals(PresenceDirectory.Offer.TAKEN, d.offer(record(honest, 1, 2, LATER), 0), "a held node updates");
         assertEquals(PresenceDirectory.Offer.REFUSED, d.offer(record(honest, 16, 3, LATER), 0), "but may not grow past the bound");
-        assertTrue(d.forUser(first.users().get(0)).isEmpty(), "its users are those of its newest record");
+        assertTrue(!d.claimed(first.users().get(0)), "its users are those of its newest record");
     }
 
     @Test

@@ -61,6 +61,19 @@ public final class ApiClient {
         return new Response(raw.statusCode(), raw);
     }
 
+    public Response get(String pathAndQuery) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(20)).GET().build();
+        HttpResponse<byte[]> raw = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        return new Response(raw.statusCode(), raw);
+    }
+
+    /** GET a JSON endpoint (/node, /presence); fails loudly on a non-200. */
+    public com.fasterxml.jackson.databind.JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
+        Response r = get(pathAndQuery);
+        if (r.status() != 200) throw new IllegalStateException(pathAndQuery + " answered " + r.status() + ": " + r.text());
+        return org.nostrp2p.event.EventJson.MAPPER.readTree(r.raw().body());
+    }
+
     public Response publish(Event e) throws IOException, InterruptedException {
         return post("/publish", EventJson.toJson(e));
     }

@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
     public static final String FILE_NAME = "nostrp2p.db";
     private static final int READERS = 4;
     private static final int MAX_GROUP = 256;
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
 
     @FunctionalInterface
     public interface SqlWork<T> { T run(Session s) throws SQLException; }
@@ -93,6 +93,7 @@ public final class Database implements AutoCloseable {
         }
         if (version < 1) for (String ddl : Schema.V1) s.execute(ddl);
         if (version < 2) for (String ddl : Schema.V2) s.execute(ddl);
+        if (version < 3) for (String ddl : Schema.V3) s.execute(ddl);
         s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
     }
 

@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Events on SQLite: dedup by id, NIP-01 replaceable rules (newest wins, ties to the lower id),
- * and a cap with oldest-first eviction. Eviction never touches the owner's own events (this node
- * is their home), events still waiting in the outbox, or the profiles and follow lists of the
- * people the owner follows. Everything else may go, so the cap always leaves room; an event
- * older than all it could displace is not kept ({@link PutResult#TOO_OLD}).
+ * and a cap with fair eviction: strangers holding the most rows give first, then followed
+ * authors and conversations with the owner, oldest first. Eviction never touches the owner's own
+ * events (this node is their home), events still waiting in the outbox, or the profiles and
+ * follow lists of the people the owner follows. Everything else may go, so the cap always leaves
+ * room; an event that would itself be the first to go is not kept ({@link PutResult#TOO_OLD}).
  */
 public final class EventStore {
     /** TOO_OLD: the store is at its cap and this event was the oldest it could let go (it is not kept). */
@@ -44,6 +45,7 @@ public final class EventStore {
     private final Database db;
     private final long maxEvents;
     private final byte[] ownerPubkey;
+    private final String ownerHex;
     private final AtomicLong count = new AtomicLong();
 
     public EventStore(Database db, long maxEvents, String ownerPubkeyHex) {
@@ -51,6 +53,7 @@ public final class EventStore {
         this.db = db;
         this.maxEvents = maxEvents;
         this.ownerPubkey = Hex.decode(ownerPubkeyHex);
+        this.ownerHex = ownerPubkeyHex;
         this.count.set(db.read(EventStore::countRows));
         // an undone write may have counted rows that were never committed
         db.onFailedWrite(s -> {
@@ -149,28 +152,140 @@ public final class EventStore {
         }
     }
 
-    /** Oldest first among what may go; returns whether the event just stored was itself the one to go. */
+    /**
+     * Makes room, fairly: first the oldest events of the strangers who hold the most rows (a
+     * flood evicts itself, not a third user's posts), then, when strangers have nothing left
+     * to give, the oldest of whatever else may go (followed authors, conversations with the
+     * owner). Returns whether the event just stored was itself the one to go.
+     */
     private boolean evictOverCap(Session s, long justStored) throws SQLException {
         long excess = count.get() - maxEvents;
-        if (excess <= 0) return false;
-        PreparedStatement ps = s.prepare(EVICTABLE);
-        ps.setBytes(1, ownerPubkey);
-        ps.setBytes(2, ownerPubkey);
-        ps.setLong(3, excess);
         boolean justStoredWent = false;
-        try (ResultSet gone = ps.executeQuery()) {
-            while (gone.next()) {
-                count.decrementAndGet();
-                if (gone.getLong(1) == justStored) justStoredWent = true;
-            }
+        while (excess > 0) {
+            List<Long> gone = evictMostProlificStrangers(s, excess);
+            if (gone.isEmpty()) break;
+            excess -= gone.size();
+            justStoredWent |= gone.contains(justStored);
         }
+        if (excess > 0) justStoredWent |= delete(s, EVICTABLE, excess, ps -> {
+            ps.setBytes(1, ownerPubkey);
+            ps.setBytes(2, ownerPubkey);
+        }).contains(justStored);
         return justStoredWent;
     }
 
     /**
-     * What may go: not the owner's, not waiting in the outbox, and not the current profile or
-     * follow list of someone the owner follows (the owner's own follow list names them: a bound
-     * the owner sets). Walks the time index from the oldest.
+     * Up to max of the oldest events of the strangers holding the most rows (ties: all of them,
+     * oldest first; when nobody holds more than {@value #EVEN_ROWS}, all strangers, oldest first). A few such authors (a flood) are read through the per-author index; many
+     * (strangers who each hold about as much) by walking the time index from the oldest.
+     */
+    private List<Long> evictMostProlificStrangers(Session s, long max) throws SQLException {
+        PreparedStatement top = s.prepare(MOST_ROWS);
+        top.setBytes(1, ownerPubkey);
+        top.setBytes(2, ownerPubkey);
+        List<byte[]> authors = new ArrayList<>();
+        long most = -1;
+        try (ResultSet rs = top.executeQuery()) {
+            while (rs.next() && (most < 0 || rs.getLong(2) == most)) {
+                most = rs.getLong(2);
+                authors.add(rs.getBytes(1));
+            }
+        }
+        if (authors.isEmpty()) return List.of();
+        if (most <= EVEN_ROWS || authors.size() > FEW_AUTHORS) {
+            long n = most <= EVEN_ROWS ? 1 : most; // counts this small are all even: oldest first
+            return delete(s, TIED_OLDEST, max, ps -> {
+                ps.setLong(1, n);
+                ps.setBytes(2, ownerPubkey);
+                ps.setBytes(3, ownerPubkey);
+                ps.setString(4, ownerHex);
+            });
+        }
+        // the oldest evictable events of each, merged by age
+        List<long[]> candidates = new ArrayList<>(); // {seq, created_at}, tie-broken by seq order of the id sort
+        for (byte[] author : authors) {
+            PreparedStatement ps = s.prepare(AUTHORS_OLDEST);
+            ps.setBytes(1, author);
+            ps.setString(2, ownerHex);
+            ps.setLong(3, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) candidates.add(new long[]{rs.getLong(1), rs.getLong(2)});
+            }
+        }
+        candidates.sort(java.util.Comparator.comparingLong(c -> c[1]));
+        List<Long> seqs = candidates.stream().limit(max).map(c -> c[0]).toList();
+        if (seqs.isEmpty()) return List.of();
+        PreparedStatement del = s.prepare("DELETE FROM events WHERE seq = ?");
+        for (long seq : seqs) {
+            del.setLong(1, seq);
+            count.addAndGet(-del.executeUpdate());
+        }
+        return seqs;
+    }
+
+    private interface Binder { void bind(PreparedStatement ps) throws SQLException; }
+
+    /** Runs a DELETE … RETURNING seq whose last parameter is the limit; counts what went. */
+    private List<Long> delete(Session s, String sql, long limit, Binder binder) throws SQLException {
+        PreparedStatement ps = s.prepare(sql);
+        binder.bind(ps);
+        ps.setLong(ps.getParameterMetaData().getParameterCount(), limit);
+        List<Long> gone = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) gone.add(rs.getLong(1));
+        }
+        count.addAndGet(-gone.size());
+        return gone;
+    }
+
+    /**
+     * Strangers holding at most this many rows count as even: a profile, a follow list and a
+     * few posts are what anyone holds, and recency decides among them. Above it, the most
+     * prolific give first.
+     */
+    static final int EVEN_ROWS = 8;
+
+    /** Beyond this many authors tied for the most rows, the time index is walked instead. */
+    private static final int FEW_AUTHORS = 16;
+
+    /** The owner's follow list's p tags (hex): the people the owner follows. */
+    private static final String FOLLOWED = """
+            SELECT value FROM tags INDEXED BY tags_by_event WHERE name = 'p'
+              AND event_seq = (SELECT seq FROM events WHERE pubkey = ? AND kind = 3)""";
+
+    /** Strangers (not the owner, not followed by the owner) by rows held, the most first. */
+    private static final String MOST_ROWS = """
+            SELECT pubkey, n FROM author_counts INDEXED BY author_counts_by_n
+            WHERE pubkey <> ? AND lower(hex(pubkey)) NOT IN (""" + FOLLOWED + """
+            )
+            ORDER BY n DESC LIMIT""" + " " + (FEW_AUTHORS + 1);
+
+    /** Not in a conversation with the owner (p-tagging them): those go last. */
+    private static final String NOT_TO_OWNER = """
+            NOT EXISTS (SELECT 1 FROM tags INDEXED BY tags_by_event
+                        WHERE tags.event_seq = events.seq AND name = 'p' AND value = ?)""";
+
+    /** One stranger's oldest events that may go. */
+    private static final String AUTHORS_OLDEST = """
+            SELECT seq, created_at FROM events INDEXED BY events_by_author_time
+            WHERE pubkey = ? AND""" + " " + NOT_TO_OWNER + """
+            ORDER BY created_at, id LIMIT ?""";
+
+    /** The oldest events of every stranger holding at least n rows (the most there are), walking the time index. */
+    private static final String TIED_OLDEST = """
+            DELETE FROM events WHERE seq IN (
+              SELECT seq FROM events INDEXED BY events_by_time
+              WHERE (SELECT n FROM author_counts a WHERE a.pubkey = events.pubkey) >= ?
+                AND pubkey <> ? AND lower(hex(pubkey)) NOT IN (""" + FOLLOWED + """
+            )
+                AND""" + " " + NOT_TO_OWNER + """
+              ORDER BY created_at, id LIMIT ?)
+            RETURNING seq""";
+
+    /**
+     * What may go once strangers have given all they can: not the owner's, not waiting in the
+     * outbox, and not the current profile or follow list of someone the owner follows (the
+     * owner's own follow list names them: a bound the owner sets). Walks the time index from the oldest.
      */
     private static final String EVICTABLE = """
             DELETE FROM events WHERE seq IN (
@@ -179,8 +294,8 @@ public final class EventStore {
                 AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.event_seq = events.seq)
                 AND NOT ((kind IN (0, 3) OR (kind >= 10000 AND kind < 20000))
                          -- from the owner's follow list's own tags (not every p tag in the store)
-                         AND lower(hex(pubkey)) IN (SELECT value FROM tags INDEXED BY tags_by_event WHERE name = 'p'
-                                                    AND event_seq = (SELECT seq FROM events WHERE pubkey = ? AND kind = 3)))
+                         AND lower(hex(pubkey)) IN (""" + FOLLOWED + """
+            ))
               ORDER BY created_at, id LIMIT ?)
             RETURNING seq""";
 

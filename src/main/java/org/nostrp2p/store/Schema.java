@@ -57,4 +57,24 @@ final class Schema {
     static final List<String> V2 = List.of(
             "ALTER TABLE events ADD COLUMN received_at INTEGER NOT NULL DEFAULT 0"
     );
+
+    /**
+     * v3: events held per author, kept by triggers, so that eviction can find the most prolific
+     * strangers without counting the whole table (EventStore's fair eviction).
+     */
+    static final List<String> V3 = List.of(
+            "CREATE TABLE IF NOT EXISTS author_counts (pubkey BLOB PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+            "CREATE INDEX IF NOT EXISTS author_counts_by_n ON author_counts(n)",
+            "CREATE INDEX IF NOT EXISTS events_by_author_time ON events(pubkey, created_at, id)",
+            """
+            CREATE TRIGGER IF NOT EXISTS author_counts_insert AFTER INSERT ON events BEGIN
+              INSERT INTO author_counts(pubkey, n) VALUES (new.pubkey, 1) ON CONFLICT(pubkey) DO UPDATE SET n = n + 1;
+            END""",
+            """
+            CREATE TRIGGER IF NOT EXISTS author_counts_delete AFTER DELETE ON events BEGIN
+              UPDATE author_counts SET n = n - 1 WHERE pubkey = old.pubkey;
+              DELETE FROM author_counts WHERE pubkey = old.pubkey AND n <= 0;
+            END""",
+            "INSERT OR REPLACE INTO author_counts(pubkey, n) SELECT pubkey, count(*) FROM events GROUP BY pubkey"
+    );
 }

@@ -97,6 +97,32 @@ class EventStoreTest {
     }
 
     @Test
+    void aFloodEvictsItselfNotAThirdUsersPostsNorTheOwnersConversations() {
+        store = new EventStore(db, 30, owner.keys().publicKeyHex());
+        EventSigner carol = new EventSigner(KeyPair.generate());
+        EventSigner flooder = new EventSigner(KeyPair.generate());
+        EventSigner dave = new EventSigner(KeyPair.generate());
+        List<Event> carols = List.of(carol.sign(1, List.of(), "carol 1", 1), carol.sign(1, List.of(), "carol 2", 2));
+        Event daveToOwner = dave.sign(1, List.of(List.of("p", owner.keys().publicKeyHex())), "a reply to the owner", 3);
+        Event davesOther = dave.sign(1, List.of(), "dave, to nobody", 4);
+        Event mine = owner.sign(1, List.of(), "mine", 5);
+        for (Event e : carols) store.put(e);
+        for (Event e : List.of(daveToOwner, davesOther, mine)) store.put(e);
+        // newer than everything else: oldest-first eviction would take all of the above but the owner's
+        for (int i = 0; i < 200; i++) store.put(flooder.sign(1, List.of(), "flood " + i, 100 + i));
+        List<Event> all = store.query(EventQuery.newest(100));
+        assertEquals(30, all.size());
+        assertTrue(all.containsAll(carols), "a third user's posts stay while the flooder holds more");
+        assertTrue(all.containsAll(List.of(daveToOwner, davesOther, mine)));
+        List<String> flood = all.stream().filter(e -> e.pubkey().equals(flooder.keys().publicKeyHex())).map(Event::content).toList();
+        assertEquals(25, flood.size());
+        assertEquals("flood 175", flood.get(0), "the flooder keeps its newest");
+        assertEquals(STORED, store.put(carol.sign(1, List.of(), "carol 3", 300)));
+        assertEquals(24, store.query(EventQuery.newest(100)).stream().filter(e -> e.pubkey().equals(flooder.keys().publicKeyHex())).count(),
+                "the flooder, holding the most, still gives first");
+    }
+
+    @Test
     void queriesAreOldestFirstWithinTheNewestLimitAndWindow() {
         for (int i = 1; i <= 8; i++) store.put(alice.sign(1, List.of(), "p" + i, i * 10L));
         assertEquals(List.of("p6", "p7", "p8"), contents(EventQuery.newest(3)));

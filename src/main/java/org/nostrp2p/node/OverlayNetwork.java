@@ -64,6 +64,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
      */
     static final int MAX_BACKGROUND_KIB = 4 * 1024;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    private final FloodBudget budget = new FloodBudget();
     private final Semaphore backgroundKib = new Semaphore(MAX_BACKGROUND_KIB);
     private volatile OverlayNode core;
 
@@ -130,12 +131,15 @@ public final class OverlayNetwork implements Network, OverlayApp {
     // ------------------------------------------------------------------ OverlayApp (overlay → node)
 
     @Override
-    public boolean acceptBroadcast(int type, byte[] payload) {
-        if (type != EVENT) return false;
-        Optional<Event> e = checked(payload);
-        if (e.isEmpty() || !Audience.isEveryone(e.get())) return false;
-        inBackground(payload.length, () -> store(e.get()));
-        return true;
+    public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) {
+        if (type != EVENT) return Verdict.IGNORED;
+        Checked c = check(payload);
+        if (c.verdict() != Verdict.ACCEPTED) return c.verdict();
+        Event e = c.event();
+        if (!Audience.isEveryone(e)) return Verdict.IGNORED;
+        if (budget.take(from.hex(), e.pubkey(), System.currentTimeMillis()) != FloodBudget.Verdict.WITHIN) return Verdict.OVER_BUDGET;
+        inBackground(payload.length, () -> store(e));
+        return Verdict.ACCEPTED;
     }
 
     @Override
@@ -143,13 +147,15 @@ public final class OverlayNetwork implements Network, OverlayApp {
         switch (type) {
             case EVENT -> {
                 Optional<Event> e = checked(payload);
-                if (e.isEmpty()) return false;
+                if (e.isEmpty() || !withinBudget(e.get())) return false; // over budget: the sender retries later
                 store(e.get()); // acknowledged only once stored
                 return true;
             }
             case EVENTS -> {
                 List<Event> events = new ArrayList<>();
-                for (byte[] one : unpackList(payload)) checked(one).filter(Audience::isEveryone).ifPresent(events::add);
+                for (byte[] one : unpackList(payload)) {
+                    checked(one).filter(Audience::isEveryone).filter(this::withinBudget).ifPresent(events::add);
+                }
                 inBackground(payload.length, () -> events.forEach(this::store));
                 return true;
             }
@@ -165,6 +171,11 @@ public final class OverlayNetwork implements Network, OverlayApp {
                 return false;
             }
         }
+    }
+
+    /** Routed events (replies, catch-up) spend their author's budget too: no path around it. */
+    private boolean withinBudget(Event e) {
+        return budget.take(null, e.pubkey(), System.currentTimeMillis()) == FloodBudget.Verdict.WITHIN;
     }
 
     @Override
@@ -233,18 +244,29 @@ public final class OverlayNetwork implements Network, OverlayApp {
 
     private static final List<Integer> BROADCAST_KINDS = List.of(Kinds.POST, Kinds.REPOST, Kinds.PROFILE);
 
+    /** A payload checked: the event when ACCEPTED, else why not (INVALID: forged or malformed). */
+    private record Checked(Verdict verdict, Event event) {
+        static final Checked INVALID = new Checked(Verdict.INVALID, null);
+        static final Checked IGNORED = new Checked(Verdict.IGNORED, null);
+    }
+
     /** Parses and verifies; empty for anything malformed, forged or of a kind we do not take. */
     private static Optional<Event> checked(byte[] json) {
+        return Optional.ofNullable(check(json).event());
+    }
+
+    private static Checked check(byte[] json) {
         try {
             Event e = EventJson.parse(json);
-            if (EventTime.tooFarAhead(e.createdAt(), System.currentTimeMillis())) return Optional.empty();
-            if (!EventVerifier.isValid(e)) return Optional.empty();
+            if (!EventVerifier.isValid(e)) return Checked.INVALID;
+            // clocks differ, and a newer node may take kinds we do not: no fault of the sender
+            if (EventTime.tooFarAhead(e.createdAt(), System.currentTimeMillis())) return Checked.IGNORED;
             return switch (e.kind()) {
-                case Kinds.PROFILE, Kinds.POST, Kinds.FOLLOW_LIST, Kinds.REPOST, Kinds.REACTION -> Optional.of(e);
-                default -> Optional.empty();
+                case Kinds.PROFILE, Kinds.POST, Kinds.FOLLOW_LIST, Kinds.REPOST, Kinds.REACTION -> new Checked(Verdict.ACCEPTED, e);
+                default -> Checked.IGNORED;
             };
         } catch (EventFormatException ex) {
-            return Optional.empty();
+            return Checked.INVALID;
         }
     }
 

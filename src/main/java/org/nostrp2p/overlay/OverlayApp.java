@@ -2,8 +2,19 @@ package org.nostrp2p.overlay;
 
 /** What the overlay hands up to the node: checked payloads in, nothing trusted. */
 public interface OverlayApp {
-    /** A broadcast payload seen for the first time. Check it; true accepts it and lets it spread. */
-    boolean acceptBroadcast(int type, byte[] payload);
+    /** What became of a broadcast payload; only ACCEPTED lets it spread. */
+    enum Verdict {
+        ACCEPTED,
+        /** Not for this node (a type or kind it does not take, a stale copy): no fault of the peer. */
+        IGNORED,
+        /** Past a flood budget (see the node's FloodBudget): a small mark against the peer. */
+        OVER_BUDGET,
+        /** Malformed or forged: no honest node passes it on. */
+        INVALID
+    }
+
+    /** A broadcast payload seen for the first time, first received from this peer. Check it. */
+    Verdict acceptBroadcast(NodeId from, int type, byte[] payload);
 
     /** A payload routed to this node. True when it was taken (the sender gets a positive ack). */
     boolean acceptUnicast(NodeId origin, int type, byte[] payload);

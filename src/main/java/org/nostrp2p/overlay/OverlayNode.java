@@ -61,6 +61,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private final PresenceDirectory directory;
     private final Plumtree plumtree;
     private final Router router;
+    private final PeerScores scores = new PeerScores();
     private List<PeerAddress> bootPeers = List.of();
     private Reachability reachability = Reachability.UNKNOWN;
     private Long probeNonce;
@@ -198,7 +199,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         Purpose purpose = dialed == null ? null : dialing.remove(dialed);
         LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
                 .addKeyValue("known", links.containsKey(peer.id())).log("connected");
-        if (peer.id().equals(self())) {
+        if (peer.id().equals(self()) || scores.banned(peer.id(), env.now())) {
             env.close(peer.id());
             return;
         }
@@ -533,18 +534,40 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override public NodeSigner signer() { return signer; }
 
+    /** A forged acknowledgement: no honest node sends one. */
     @Override
     public void misbehaved(NodeId peer, String what) {
-        LOG.atInfo().addKeyValue("peer", peer).addKeyValue("what", what).log("dropped a misbehaving peer");
+        penalize(peer, PeerScores.Offence.FORGED_ACK, what);
+    }
+
+    @Override
+    public void brokePromise(NodeId peer) {
+        penalize(peer, PeerScores.Offence.BROKEN_PROMISE, "announced a payload and did not send it when grafted");
+    }
+
+    /** Marks an offence; a peer whose score falls below the threshold is dropped and banned for a while. */
+    private void penalize(NodeId peer, PeerScores.Offence offence, String what) {
+        if (!scores.penalize(peer, offence, env.now())) return;
+        LOG.atInfo().addKeyValue("peer", peer).addKeyValue("offence", offence).addKeyValue("what", what)
+                .addKeyValue("banned_minutes", PeerScores.BAN_MILLIS / 60_000).log("dropped a misbehaving peer");
         dropLink(peer, false);
         env.close(peer); // also when it was no link of ours (a connection opened for routing)
     }
+
+    /** Offences marked against peers so far (for tests and diagnostics). */
+    public long offences() { return scores.offences(); }
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {
         if (type == PresenceExchange.TYPE) return presence.accept(payload, false);
         if (type == TreeBeacons.TYPE) return beacons.accept(payload);
-        return app.acceptBroadcast(type, payload);
+        OverlayApp.Verdict verdict = app.acceptBroadcast(from, type, payload);
+        switch (verdict) {
+            case OVER_BUDGET -> penalize(from, PeerScores.Offence.OVER_BUDGET, "sent events past a flood budget");
+            case INVALID -> penalize(from, PeerScores.Offence.INVALID, "sent an invalid event");
+            default -> { }
+        }
+        return verdict == OverlayApp.Verdict.ACCEPTED;
     }
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }

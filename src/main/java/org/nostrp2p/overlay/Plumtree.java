@@ -26,6 +26,8 @@ final class Plumtree {
         boolean batchAnnouncements(int type);
         /** Whether announcements of this type may re-shape the tree (path shortening). */
         boolean shapesTree(int type);
+        /** A peer announced a payload, was grafted for it, and did not send it in time. */
+        default void brokePromise(NodeId peer) {}
     }
 
     /**
@@ -144,6 +146,9 @@ final class Plumtree {
             eager.add(peer);
             lazy.remove(peer);
             host.env().send(peer, new Msg.Graft(id, true));
+            host.env().schedule(graftTimeout, () -> {
+                if (!known(id) && host.isLinked(peer)) host.brokePromise(peer);
+            });
             if (!announcers.isEmpty()) host.env().schedule(graftTimeout / 2, () -> graftMissing(id));
             else missing.remove(id);
             return;

@@ -31,10 +31,10 @@ public final class SimApp implements OverlayApp {
     }
 
     @Override
-    public boolean acceptBroadcast(int type, byte[] payload) {
-        if (type != TEST_TYPE) return false;
+    public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) {
+        if (type != TEST_TYPE) return Verdict.IGNORED;
         broadcastsAt.putIfAbsent(number(payload), node.now());
-        return true;
+        return Verdict.ACCEPTED;
     }
 
     @Override

@@ -37,14 +37,28 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
+    /**
+     * Active links of one kind (public peers, private clients) from one network (an IPv4 /24 or
+     * IPv6 /48, see ConnectionGate.networkOf): a burst of identities made up on one network gets
+     * this many, however many it brings.
+     */
+    static final int MAX_PUBLIC_LINKS_PER_NETWORK = 2;
+    static final int MAX_CLIENTS_PER_NETWORK = 4;
+
     private static final class Link {
         NodeInfo info;
         boolean active;
         long lastUsed;
+        /** The peer's network as the transport saw it; null when unknown or exempt (loopback). */
+        final String network;
+        /** When the connection came up: the longer a peer has been with us, the more it is worth keeping. */
+        final long since;
 
-        Link(NodeInfo info, long now) {
+        Link(NodeInfo info, long now, String network) {
             this.info = info;
             this.lastUsed = now;
+            this.since = now;
+            this.network = network;
         }
     }
 
@@ -194,7 +208,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     // ------------------------------------------------------------------ events from the transport
 
-    public void onConnected(NodeInfo peer, PeerAddress dialed) {
+    public void onConnected(NodeInfo peer, PeerAddress dialed) { onConnected(peer, dialed, null); }
+
+    /** A connection is up and the peer proven; network is its address's /24 or /48 (null: not counted). */
+    public void onConnected(NodeInfo peer, PeerAddress dialed, String network) {
         if (stopped) return;
         Purpose purpose = dialed == null ? null : dialing.remove(dialed);
         LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
@@ -205,7 +222,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         }
         Link link = links.get(peer.id());
         if (link == null) {
-            link = new Link(peer, env.now());
+            link = new Link(peer, env.now(), network);
             links.put(peer.id(), link);
         } else if (peer.isPublic()) {
             link.info = peer;
@@ -305,19 +322,43 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (!accepted) dropLink(from, false);
     }
 
-    /** Takes a peer into the active view if there is room (or it has nothing else, for priority). */
+    /**
+     * Takes a peer into the active view if there is room (or, for priority, it has nothing else)
+     * and its network has not used its share. A priority peer that finds the view full displaces
+     * the least established public link (lowest score, then the youngest), so a burst of fresh
+     * identities displaces only each other, never the peers that have been with us longest.
+     */
     private boolean tryAccept(NodeId from, Link link, boolean priority) {
-        if (link.info.isPublic()) {
-            int count = activeCount(true);
-            if (count >= cfg.maxPublicLinks() && !priority) return false;
+        boolean isPublic = link.info.isPublic();
+        if (!isPublic && reachability == Reachability.PRIVATE) return false; // private nodes take no clients
+        if (link.network != null && activeFromNetwork(link.network, isPublic)
+                >= (isPublic ? MAX_PUBLIC_LINKS_PER_NETWORK : MAX_CLIENTS_PER_NETWORK)) return false;
+        if (!isPublic) {
+            if (activeCount(false) >= cfg.maxPrivateClients()) return false;
             activate(from, link);
-            if (count >= cfg.maxPublicLinks()) dropRandomActive(true, from);
             return true;
         }
-        if (reachability == Reachability.PRIVATE) return false; // private nodes take no clients
-        if (activeCount(false) >= cfg.maxPrivateClients()) return false;
+        int count = activeCount(true);
+        if (count >= cfg.maxPublicLinks() && !priority) return false;
         activate(from, link);
+        if (count >= cfg.maxPublicLinks()) dropLeastEstablished(from);
         return true;
+    }
+
+    private int activeFromNetwork(String network, boolean publicPeers) {
+        int n = 0;
+        for (Link l : links.values()) if (l.active && l.info.isPublic() == publicPeers && network.equals(l.network)) n++;
+        return n;
+    }
+
+    /** Drops the active public link with the lowest score, the youngest among equals. */
+    private void dropLeastEstablished(NodeId keep) {
+        long now = env.now();
+        links.entrySet().stream()
+                .filter(e -> e.getValue().active && e.getValue().info.isPublic() && !e.getKey().equals(keep))
+                .min(java.util.Comparator.<Map.Entry<NodeId, Link>>comparingDouble(e -> scores.score(e.getKey(), now))
+                        .thenComparing(e -> -e.getValue().since).thenComparing(Map.Entry::getKey))
+                .ifPresent(e -> dropLink(e.getKey(), true));
     }
 
     private void activate(NodeId peer, Link link) {

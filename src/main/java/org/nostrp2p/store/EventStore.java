@@ -260,15 +260,16 @@ public final class EventStore {
             )
             ORDER BY n DESC LIMIT""" + " " + (FEW_AUTHORS + 1);
 
-    /** Not in a conversation with the owner (p-tagging them): those go last. */
-    private static final String NOT_TO_OWNER = """
-            NOT EXISTS (SELECT 1 FROM tags INDEXED BY tags_by_event
-                        WHERE tags.event_seq = events.seq AND name = 'p' AND value = ?)""";
+    /** Not waiting in the outbox, and not in a conversation with the owner (p-tagging them): those go last. */
+    private static final String MAY_GO_FIRST = """
+            NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.event_seq = events.seq)
+            AND NOT EXISTS (SELECT 1 FROM tags INDEXED BY tags_by_event
+                            WHERE tags.event_seq = events.seq AND name = 'p' AND value = ?)""";
 
     /** One stranger's oldest events that may go. */
     private static final String AUTHORS_OLDEST = """
             SELECT seq, created_at FROM events INDEXED BY events_by_author_time
-            WHERE pubkey = ? AND""" + " " + NOT_TO_OWNER + """
+            WHERE pubkey = ? AND""" + " " + MAY_GO_FIRST + """
             ORDER BY created_at, id LIMIT ?""";
 
     /** The oldest events of every stranger holding at least n rows (the most there are), walking the time index. */
@@ -278,7 +279,7 @@ public final class EventStore {
               WHERE (SELECT n FROM author_counts a WHERE a.pubkey = events.pubkey) >= ?
                 AND pubkey <> ? AND lower(hex(pubkey)) NOT IN (""" + FOLLOWED + """
             )
-                AND""" + " " + NOT_TO_OWNER + """
+                AND""" + " " + MAY_GO_FIRST + """
               ORDER BY created_at, id LIMIT ?)
             RETURNING seq""";
 

@@ -320,7 +320,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             c.start();
             if (dialed != null && c.socket.getLocalAddress() != null) core.noteLocalAddress(c.socket.getLocalAddress().getHostAddress());
         }
-        core.onConnected(peer, dialed);
+        core.onConnected(peer, dialed, org.nostrp2p.util.ConnectionGate.networkOf(c.socket.getInetAddress()));
     }
 
     @Override

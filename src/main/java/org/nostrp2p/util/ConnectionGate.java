@@ -91,6 +91,20 @@ public final class ConnectionGate {
 
     public synchronized long evicted() { return evicted; }
 
+    /**
+     * The network a peer's address belongs to, as admission counts it: an IPv4 /24 or an IPv6
+     * /48 (what one operator can cheaply fill with addresses). Null for loopback and link-local
+     * addresses, which only a machine's own or its LAN's nodes have (a devnet is all 127.0.0.1).
+     */
+    public static String networkOf(InetAddress address) {
+        if (address == null || address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isAnyLocalAddress()) return null;
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + ".0/24";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 6; i++) sb.append(String.format("%02x", b[i]));
+        return sb.append("::/48").toString();
+    }
+
     /** IPv4: the address; IPv6: its /64 (an IPv4-mapped IPv6 address counts as IPv4). */
     static String sourceOf(InetAddress address) {
         if (address instanceof Inet6Address v6) {

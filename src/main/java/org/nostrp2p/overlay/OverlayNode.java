@@ -34,6 +34,13 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * not once per change. Each record reaches every node, so each one saved counts network-wide.
      */
     private static final long RELAY_SETTLE_MILLIS = 3_000;
+    /**
+     * A private node checks each relay this long after linking to it, and then at this interval:
+     * it routes a probe to itself through the relay (see Router#probeRelay). A relay that fails
+     * the probe is let go (and, if it forged the answer, banned), and another is found.
+     */
+    static final long RELAY_PROBE_AFTER_MILLIS = 5_000;
+    static final long RELAY_PROBE_EVERY_MILLIS = 5 * 60_000;
 
     private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
@@ -53,6 +60,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         final String network;
         /** When the connection came up: the longer a peer has been with us, the more it is worth keeping. */
         final long since;
+        /** When this node last probed the peer as its relay (private nodes only). */
+        long probedAt = Long.MIN_VALUE / 2;
 
         Link(NodeInfo info, long now, String network) {
             this.info = info;
@@ -464,6 +473,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (hasLinks() && reachability != Reachability.UNKNOWN && (presenceChangeSettled() || presence.refreshDue())) {
             publishPresence();
         }
+        if (reachability == Reachability.PRIVATE) probeRelays(now);
         presence.maybeSendDigest(this::activeNeighbours);
         beacons.maybeSend(isPublic && hasLinks());
         long base = cfg.maintenanceMillis();
@@ -508,6 +518,22 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         for (NodeId id : idle) {
             links.remove(id);
             env.close(id);
+        }
+    }
+
+    private void probeRelays(long now) {
+        for (Map.Entry<NodeId, Link> e : List.copyOf(links.entrySet())) {
+            Link l = e.getValue();
+            if (!l.active || !l.info.isPublic() || now - l.since < RELAY_PROBE_AFTER_MILLIS
+                    || now - l.probedAt < RELAY_PROBE_EVERY_MILLIS) continue;
+            l.probedAt = now;
+            NodeId relay = e.getKey();
+            router.probeRelay(relay, ok -> {
+                if (ok || links.get(relay) != l) return;
+                LOG.atInfo().addKeyValue("relay", relay).log("a relay did not pass our probe to us: finding another");
+                dropLink(relay, true);
+                scheduleMaintenance(0);
+            });
         }
     }
 
@@ -628,6 +654,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override
     public boolean deliverUnicast(NodeId origin, int type, byte[] payload) {
+        if (type == Router.RELAY_PROBE) return origin.equals(self()); // our own probe came back through a relay
+        if (type < 1) return false;
         return app.acceptUnicast(origin, type, payload);
     }
 

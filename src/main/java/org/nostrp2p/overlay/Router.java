@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  */
 final class Router {
     static final int MAX_HOPS = 2;
+    /** Route type of a relay probe: sent by a node to itself through one of its relays. */
+    static final int RELAY_PROBE = -2;
 
     interface Host {
         Env env();
@@ -87,6 +89,19 @@ final class Router {
         relays.sort(java.util.Comparator.comparing(n -> host.isLinked(n.id()) ? 0 : 1));
         pending.put(seq, new Pending(done, route, relays));
         tryNextRelay(seq);
+    }
+
+    /**
+     * Routes a probe to this node itself through a relay. Only a relay that really forwards it
+     * can bring back this node's own signed acknowledgement; one that answers for the
+     * destination is caught forging (and reported), one that drops it times out (done false).
+     */
+    void probeRelay(NodeId relay, Consumer<Boolean> done) {
+        long seq = freshSeq();
+        Msg.Route route = new Msg.Route(host.self(), host.self(), seq, 0, RELAY_PROBE, new byte[0]); // the random seq is the nonce
+        pending.put(seq, new Pending(done, route, List.of()));
+        host.env().schedule(timeout, () -> complete(seq, false));
+        host.env().send(relay, route);
     }
 
     /** A random seq, not one in flight: nobody off the path can guess it. */
@@ -178,8 +193,11 @@ final class Router {
                     && host.signer().verify(p.route().destination(), p.ackMessage(), a.proof())) {
                 complete(a.seq(), true);
             } else {
-                forgedAcks++; // the send stays pending: a real answer, or the timeout, decides it
+                forgedAcks++;
                 host.misbehaved(from, "acknowledged a delivery without the destination's proof");
+                // the path through that neighbour lies: go on with the next relay if there is one;
+                // else the send stays pending, and a real answer or the timeout decides it
+                if (!p.otherRelays().isEmpty()) tryNextRelay(a.seq());
             }
         } else if (host.isLinked(a.origin())) {
             host.env().send(a.origin(), a); // relaying the answer back

@@ -13,20 +13,21 @@ import org.nostrp2p.event.Hex;
  *
  * <p>Bounded: {@value #MAX_AUTHORS} authors and {@value #MAX_PEERS} peers, least recently seen
  * forgotten first (a forgotten author starts again with a full burst, but counts as new).
- * Not thread-safe: the overlay thread and the background store share it under its lock.
+ * Thread-safe (one lock): the overlay thread and the background store share it. The simulator
+ * uses it too, so that simulated floods meet the real budget.
  */
-final class FloodBudget {
+public final class FloodBudget {
     /** A thread of posts, a burst of reposts: 60 at once. */
-    static final int AUTHOR_BURST = 60;
+    public static final int AUTHOR_BURST = 60;
     /** One every 2 s, sustained: 1,800 an hour, which nobody writes by hand. */
-    static final double AUTHOR_PER_MINUTE = 30;
+    public static final double AUTHOR_PER_MINUTE = 30;
     /** New authors one peer may introduce at once, and per minute after that. */
-    static final int NEW_AUTHOR_BURST = 200;
-    static final double NEW_AUTHORS_PER_MINUTE = 120;
+    public static final int NEW_AUTHOR_BURST = 200;
+    public static final double NEW_AUTHORS_PER_MINUTE = 120;
     static final int MAX_AUTHORS = 100_000;
     static final int MAX_PEERS = 1_024;
 
-    enum Verdict { WITHIN, AUTHOR_OVER, PEER_OVER }
+    public enum Verdict { WITHIN, AUTHOR_OVER, PEER_OVER }
 
     /** A token bucket: tokens now, refilled at rate per ms up to burst. */
     private static final class Bucket {
@@ -55,7 +56,7 @@ final class FloodBudget {
      * Takes one event of this author, first received from this peer (null: not from a broadcast
      * peer, e.g. a catch-up answer, which spends the author's budget only).
      */
-    synchronized Verdict take(String peer, String authorHex, long now) {
+    public synchronized Verdict take(String peer, String authorHex, long now) {
         long key = fingerprint(authorHex);
         Bucket author = authors.getAndMoveToLast(key);
         if (author == null) {

@@ -51,6 +51,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      */
     static final int MAX_PUBLIC_LINKS_PER_NETWORK = 2;
     static final int MAX_CLIENTS_PER_NETWORK = 4;
+    /**
+     * A link this old is established: a newcomer asking with priority for a place in a full view
+     * may displace only a younger one (see displaceForNewcomer), so a burst of fresh identities
+     * displaces only each other.
+     */
+    static final long ESTABLISHED_MILLIS = 60_000;
 
     private static final class Link {
         NodeInfo info;
@@ -60,6 +66,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         final String network;
         /** When the connection came up: the longer a peer has been with us, the more it is worth keeping. */
         final long since;
+        /** We asked for this link (Join or Neighbor), rather than the peer: such links outlast inbound ones. */
+        boolean outbound;
+        /** Taken into a full view with priority: on probation, another newcomer may displace it. */
+        boolean onProbation;
         /** When this node last probed the peer as its relay (private nodes only). */
         long probedAt = Long.MIN_VALUE / 2;
 
@@ -236,6 +246,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         } else if (peer.isPublic()) {
             link.info = peer;
         }
+        if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
         if (purpose == Purpose.JOIN) {
             // the dial-back request goes first: a contact that turns the join down closes the link after it
             if (reachability == Reachability.UNKNOWN && probeNonce == null) requestDialBack(peer.id());
@@ -332,10 +343,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     /**
-     * Takes a peer into the active view if there is room (or, for priority, it has nothing else)
-     * and its network has not used its share. A priority peer that finds the view full displaces
-     * the least established public link (lowest score, then the youngest), so a burst of fresh
-     * identities displaces only each other, never the peers that have been with us longest.
+     * Takes a peer into the active view if there is room (or, for priority, it has nothing else
+     * and a link that is not yet established can make room) and its network has not used its
+     * share. So a burst of fresh identities displaces only each other, never established peers.
      */
     private boolean tryAccept(NodeId from, Link link, boolean priority) {
         boolean isPublic = link.info.isPublic();
@@ -347,10 +357,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             activate(from, link);
             return true;
         }
-        int count = activeCount(true);
-        if (count >= cfg.maxPublicLinks() && !priority) return false;
+        if (activeCount(true) >= cfg.maxPublicLinks()) {
+            if (!priority || !displaceForNewcomer(from)) return false;
+            link.onProbation = true;
+        }
         activate(from, link);
-        if (count >= cfg.maxPublicLinks()) dropLeastEstablished(from);
         return true;
     }
 
@@ -360,14 +371,34 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         return n;
     }
 
-    /** Drops the active public link with the lowest score, the youngest among equals. */
-    private void dropLeastEstablished(NodeId keep) {
+    /**
+     * Makes room for a newcomer with priority: drops the least established link among those
+     * that came the same way (with priority into a full view) and are younger than
+     * {@link #ESTABLISHED_MILLIS}. False when there is none: then the newcomer is refused (its
+     * JoinReply names other nodes, and it finds room elsewhere). So a burst of fresh identities
+     * asking with priority displaces only each other, never a link made the ordinary way.
+     */
+    private boolean displaceForNewcomer(NodeId newcomer) {
+        Optional<NodeId> victim = leastEstablished(newcomer, ESTABLISHED_MILLIS, true);
+        victim.ifPresent(p -> dropLink(p, true));
+        return victim.isPresent();
+    }
+
+    /**
+     * The least established active public link younger than maxAge, other than keep: inbound
+     * before one we asked for, then the lowest score, then the youngest. Used to make room
+     * (for a newcomer, or when replies to our own requests overfilled the view), so that links
+     * a node has had longest, and chose itself, are the last to go.
+     */
+    private Optional<NodeId> leastEstablished(NodeId keep, long maxAge, boolean onProbationOnly) {
         long now = env.now();
-        links.entrySet().stream()
-                .filter(e -> e.getValue().active && e.getValue().info.isPublic() && !e.getKey().equals(keep))
-                .min(java.util.Comparator.<Map.Entry<NodeId, Link>>comparingDouble(e -> scores.score(e.getKey(), now))
+        return links.entrySet().stream()
+                .filter(e -> e.getValue().active && e.getValue().info.isPublic() && !e.getKey().equals(keep)
+                        && now - e.getValue().since < maxAge && (!onProbationOnly || e.getValue().onProbation))
+                .min(java.util.Comparator.<Map.Entry<NodeId, Link>, Boolean>comparing(e -> e.getValue().outbound)
+                        .thenComparingDouble(e -> scores.score(e.getKey(), now))
                         .thenComparing(e -> -e.getValue().since).thenComparing(Map.Entry::getKey))
-                .ifPresent(e -> dropLink(e.getKey(), true));
+                .map(Map.Entry::getKey);
     }
 
     private void activate(NodeId peer, Link link) {
@@ -464,7 +495,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
             if (redialBootPeers(bootRetryMillis)) bootRetryMillis = Math.min(2 * bootRetryMillis, MAX_BOOT_RETRY_MILLIS);
         }
-        if (isPublic && activeCount(true) > cfg.maxPublicLinks()) dropRandomActive(true, null);
+        if (isPublic && activeCount(true) > cfg.maxPublicLinks()) leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
         if (!isPublic && activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
         if (reachability == Reachability.UNKNOWN && probeNonce == null && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
@@ -494,7 +525,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         for (NodeInfo p : picks) {
             Link existing = links.get(p.id());
             if (existing != null) {
-                if (!existing.active) env.send(p.id(), new Msg.Neighbor(info(), !hasLinks()));
+                if (!existing.active) {
+                    existing.outbound = true;
+                    env.send(p.id(), new Msg.Neighbor(info(), !hasLinks()));
+                }
             } else if (p.address() != null && !dialing.containsKey(p.address())) {
                 dial(p.address(), Purpose.NEIGHBOR);
             }
@@ -620,6 +654,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         dropLink(peer, false);
         env.close(peer); // also when it was no link of ours (a connection opened for routing)
     }
+
+    @Override
+    public boolean believes(NodeId peer) { return scores.score(peer, env.now()) > PeerScores.GOSSIP_THRESHOLD; }
 
     /** Offences marked against peers so far (for tests and diagnostics). */
     public long offences() { return scores.offences(); }

@@ -5,7 +5,7 @@ import it.unimi.dsi.fastutil.objects.Object2ObjectLinkedOpenHashMap;
 
 /**
  * How far this node trusts each peer, in the spirit of GossipSub v1.1's peer scoring: offences
- * lower a peer's score, the score recovers with time (it halves every {@link #HALF_LIFE_MILLIS}),
+ * lower a peer's score, the score recovers with time (it halves every 5 minutes),
  * and a peer whose score falls below {@link #PRUNE_BELOW} is dropped and not taken back for
  * {@link #BAN_MILLIS}. Scores outlive connections (reconnecting does not wash an offence away)
  * and are kept for at most {@link #MAX_PEERS} peers, the least recently touched forgotten first.
@@ -22,7 +22,7 @@ final class PeerScores {
         /** An event of an author (or of new authors) past the budget here. */
         OVER_BUDGET(1),
         /** A GRAFT asked for a payload the peer announced, and it did not come. */
-        BROKEN_PROMISE(5),
+        BROKEN_PROMISE(20),
         /** A delivery acknowledged without the destination's proof. */
         FORGED_ACK(PRUNE_BELOW_POINTS);
 
@@ -32,7 +32,13 @@ final class PeerScores {
 
     private static final double PRUNE_BELOW_POINTS = 100;
     static final double PRUNE_BELOW = -PRUNE_BELOW_POINTS;
-    static final long HALF_LIFE_MILLIS = 60_000;
+    /**
+     * Announcements (IHAVE) from a peer at or below this are ignored: one broken promise puts a
+     * peer there for one half-life (GossipSub's gossip threshold), so a peer that announces and
+     * never delivers costs each node one graft timeout per five minutes, not one per payload.
+     */
+    static final double GOSSIP_THRESHOLD = -Offence.BROKEN_PROMISE.points / 2;
+    static final long HALF_LIFE_MILLIS = 5 * 60_000;
     static final long BAN_MILLIS = 10 * 60_000;
     static final int MAX_PEERS = 4_096;
 

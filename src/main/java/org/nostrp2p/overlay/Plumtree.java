@@ -28,6 +28,8 @@ final class Plumtree {
         boolean shapesTree(int type);
         /** A peer announced a payload, was grafted for it, and did not send it in time. */
         default void brokePromise(NodeId peer) {}
+        /** Whether this peer's announcements are worth acting on (GossipSub's gossip threshold). */
+        default boolean believes(NodeId peer) { return true; }
     }
 
     /**
@@ -107,6 +109,7 @@ final class Plumtree {
     }
 
     void onIHave(NodeId from, Msg.IHave h) {
+        if (!host.believes(from)) return; // it announced before and did not deliver when asked
         for (MessageId id : h.ids()) {
             Recent r = recent.get(id);
             if (r != null) {
@@ -147,7 +150,9 @@ final class Plumtree {
             lazy.remove(peer);
             host.env().send(peer, new Msg.Graft(id, true));
             host.env().schedule(graftTimeout, () -> {
-                if (!known(id) && host.isLinked(peer)) host.brokePromise(peer);
+                if (known(id) || !host.isLinked(peer)) return;
+                if (eager.remove(peer)) lazy.add(peer); // it does not forward: no longer a parent of ours
+                host.brokePromise(peer);
             });
             if (!announcers.isEmpty()) host.env().schedule(graftTimeout / 2, () -> graftMissing(id));
             else missing.remove(id);

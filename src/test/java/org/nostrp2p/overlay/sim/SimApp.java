@@ -1,5 +1,6 @@
 package org.nostrp2p.overlay.sim;
 
+import org.nostrp2p.node.FloodBudget;
 import org.nostrp2p.overlay.Msg;
 import org.nostrp2p.overlay.NodeId;
 import org.nostrp2p.overlay.OverlayApp;
@@ -14,7 +15,7 @@ public final class SimApp implements OverlayApp {
 
     private final Simulator.SimNode node;
     /** broadcast number → time first delivered here */
-    final Map<Long, Long> broadcastsAt = new HashMap<>();
+    public final Map<Long, Long> broadcastsAt = new HashMap<>();
     /** broadcast number → payload copies (Gossip messages) received here */
     final Map<Long, Integer> copies = new HashMap<>();
     /** unicast number → time delivered here */
@@ -22,24 +23,36 @@ public final class SimApp implements OverlayApp {
 
     SimApp(Simulator.SimNode node) { this.node = node; }
 
+    /** The real flood budget: a payload that names its author spends that author's budget here. */
+    private final FloodBudget budget = new FloodBudget();
+
     static byte[] payload(long number) {
         return ByteBuffer.allocate(8).putLong(number).array();
     }
 
+    /** A payload written by the user of the node with this index (the flood budget counts it). */
+    static byte[] payload(long number, int authorIndex) {
+        return ByteBuffer.allocate(12).putLong(number).putInt(authorIndex).array();
+    }
+
     private static long number(byte[] payload) {
-        return payload.length == 8 ? ByteBuffer.wrap(payload).getLong() : -1;
+        return payload.length >= 8 ? ByteBuffer.wrap(payload).getLong() : -1;
     }
 
     @Override
     public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) {
         if (type != TEST_TYPE) return Verdict.IGNORED;
-        broadcastsAt.putIfAbsent(number(payload), node.now());
+        if (payload.length == 12) {
+            String author = String.format("%064x", 1_000_000 + ByteBuffer.wrap(payload).getInt(8));
+            if (budget.take(from.hex(), author, node.now()) != FloodBudget.Verdict.WITHIN) return Verdict.OVER_BUDGET;
+        }
+        broadcastsAt.putIfAbsent(number(payload), node.simNow());
         return Verdict.ACCEPTED;
     }
 
     @Override
     public boolean acceptUnicast(NodeId origin, int type, byte[] payload) {
-        unicastsAt.putIfAbsent(number(payload), node.now());
+        unicastsAt.putIfAbsent(number(payload), node.simNow());
         return true;
     }
 

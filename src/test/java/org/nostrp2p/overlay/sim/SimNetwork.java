@@ -153,4 +153,166 @@ public final class SimNetwork {
                 results.size(), minRatio, copies, p99);
     }
 
+
+    // ------------------------------------------------------------------ adversaries
+
+
+    /**
+     * As {@link #build}, with this share of the nodes (after the seed) byzantine of one kind,
+     * public or private like the others. Honest users have real keys and bind their nodes; an
+     * impostor claims the user of a random earlier honest node; eclipsers each come from a
+     * network of their own (the per-network share does not stop them: what they meet is the
+     * preference for established peers).
+     */
+    public void build(int count, double privateShare, long joinGapMillis, Simulator.Behaviour kind, double share) {
+        long seedValue = sim.random().nextLong();
+        seed = sim.addNode(true, List.of(), Simulator.Behaviour.HONEST, bound(seedValue, 0), List.of(bindingOf(seedValue, 0)), null);
+        List<PeerAddress> boot = List.of(new PeerAddress("sim-node-0", 20_000));
+        List<Simulator.SimNode> honest = new ArrayList<>(List.of(seed));
+        for (int i = 1; i < count; i++) {
+            boolean isPrivate = sim.random().nextDouble() < privateShare;
+            boolean byzantine = kind != Simulator.Behaviour.HONEST && sim.random().nextDouble() < share;
+            sim.runFor(joinGapMillis);
+            Simulator.Behaviour b = byzantine ? kind : Simulator.Behaviour.HONEST;
+            int index = sim.size();
+            Simulator.SimNode n = switch (b) {
+                case HONEST -> sim.addNode(!isPrivate, boot, b, bound(seedValue, index), List.of(bindingOf(seedValue, index)), null);
+                case IMPOSTOR -> sim.addNode(!isPrivate, boot, b, List.of(honest.get(sim.random().nextInt(honest.size())).user()), List.of(), null);
+                case ECLIPSER -> sim.addNode(!isPrivate, boot, b, null, List.of(), "eclipser-" + index + "/24");
+                default -> sim.addNode(!isPrivate, boot, b, null, List.of(), null);
+            };
+            if (n.honest()) honest.add(n);
+        }
+    }
+
+    private static List<String> bound(long seedValue, int index) { return List.of(SimUsers.key(seedValue, index).publicKeyHex()); }
+
+    private static org.nostrp2p.event.NodeBinding bindingOf(long seedValue, int index) {
+        return SimUsers.binding(SimUsers.key(seedValue, index), Simulator.idOf(index), 1_700_000_000L);
+    }
+
+    public List<Simulator.SimNode> honestAlive() { return sim.aliveNodes().stream().filter(Simulator.SimNode::honest).toList(); }
+
+    public List<Simulator.SimNode> byzantine() { return sim.nodes().stream().filter(n -> !n.honest()).toList(); }
+
+    /** A broadcast by a random live honest node, its author named (so budgets apply), measured over the honest nodes. */
+    public BroadcastResult honestBroadcast(long settleMillis) {
+        List<Simulator.SimNode> honest = honestAlive();
+        Simulator.SimNode origin = honest.get(sim.random().nextInt(honest.size()));
+        long number = nextNumber++;
+        long sentAt = sim.now();
+        origin.core().broadcast(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE,
+                SimApp.payload(number, origin.index()));
+        sim.runFor(settleMillis);
+        return measure(number, sentAt, origin, honestAlive());
+    }
+
+    private static BroadcastResult measure(long number, long sentAt, Simulator.SimNode origin, List<Simulator.SimNode> over) {
+        List<Long> latencies = new ArrayList<>();
+        long copies = 0;
+        int others = 0;
+        for (Simulator.SimNode n : over) {
+            if (n == origin) continue;
+            others++;
+            Long at = n.app().broadcastsAt.get(number);
+            if (at != null) latencies.add(at - sentAt);
+            copies += n.app().copies.getOrDefault(number, 0);
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long p99 = sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
+        long max = sorted.length == 0 ? -1 : sorted[sorted.length - 1];
+        return new BroadcastResult(number, latencies.size(), others, others == 0 ? 0 : (double) copies / others, p99, max);
+    }
+
+    /**
+     * Unicasts between random live honest pairs, to the target's user; what is not delivered
+     * after settleMillis is sent again, up to attempts times (as the node's outbox retries).
+     * delivered counts those that reached the target's node.
+     */
+    public UnicastResult honestUnicasts(int pairs, long settleMillis, int attempts) {
+        List<Simulator.SimNode> honest = honestAlive();
+        List<long[]> sends = new ArrayList<>(); // {number, from index, to index}
+        for (int i = 0; i < pairs; i++) {
+            Simulator.SimNode from = honest.get(sim.random().nextInt(honest.size()));
+            Simulator.SimNode to;
+            do {
+                to = honest.get(sim.random().nextInt(honest.size()));
+            } while (to == from);
+            sends.add(new long[]{nextNumber++, honest.indexOf(from), honest.indexOf(to)});
+        }
+        AtomicInteger acked = new AtomicInteger();
+        List<long[]> pending = sends;
+        for (int attempt = 0; attempt < attempts && !pending.isEmpty(); attempt++) {
+            for (long[] s : pending) {
+                Simulator.SimNode from = honest.get((int) s[1]);
+                if (!from.alive()) continue;
+                from.core().sendToUser(honest.get((int) s[2]).user(), SimApp.TEST_TYPE, SimApp.payload(s[0]),
+                        ok -> { if (ok) acked.incrementAndGet(); });
+            }
+            sim.runFor(settleMillis);
+            pending = pending.stream().filter(s -> !honest.get((int) s[2]).app().unicastsAt.containsKey(s[0])).toList();
+        }
+        return new UnicastResult(pairs, acked.get(), pairs - pending.size());
+    }
+
+    /** Unicast payloads that reached a node claiming someone else's user: mail an impostor took. */
+    public int mailAtImpostors() {
+        int n = 0;
+        for (Simulator.SimNode b : byzantine()) if (b.behaviour() == Simulator.Behaviour.IMPOSTOR) n += b.app().unicastsAt.size();
+        return n;
+    }
+
+    /** Every flooder broadcasts count payloads of its own at once; returns each flooder's payload numbers. */
+    public java.util.Map<Simulator.SimNode, List<Long>> flood(int count) {
+        java.util.Map<Simulator.SimNode, List<Long>> sent = new java.util.LinkedHashMap<>();
+        for (Simulator.SimNode f : byzantine()) {
+            if (f.behaviour() != Simulator.Behaviour.FLOODER || !f.alive()) continue;
+            List<Long> numbers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long number = nextNumber++;
+                numbers.add(number);
+                f.core().broadcast(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE,
+                        SimApp.payload(number, f.index()));
+            }
+            sent.put(f, numbers);
+        }
+        return sent;
+    }
+
+    /** The most payloads of any one flooder that any honest node took. */
+    public int mostFloodTakenByAnHonestNode(java.util.Map<Simulator.SimNode, List<Long>> flood) {
+        int most = 0;
+        for (Simulator.SimNode n : honestAlive()) {
+            for (List<Long> numbers : flood.values()) {
+                int taken = 0;
+                for (long number : numbers) if (n.app().broadcastsAt.containsKey(number)) taken++;
+                most = Math.max(most, taken);
+            }
+        }
+        return most;
+    }
+
+    /** Every eclipser asks every honest public node, with priority, to take it as a neighbour. */
+    public void eclipse() {
+        List<Simulator.SimNode> targets = honestAlive().stream().filter(Simulator.SimNode::reachable).toList();
+        for (Simulator.SimNode e : byzantine()) {
+            if (e.behaviour() != Simulator.Behaviour.ECLIPSER || !e.alive()) continue;
+            for (Simulator.SimNode t : targets) sim.dialAndSend(e, t, new org.nostrp2p.overlay.Msg.Neighbor(e.core().info(), true));
+        }
+    }
+
+    /** Each live honest public node's count of honest public peers in its active view. */
+    public java.util.Map<Simulator.SimNode, Integer> honestPublicLinks() {
+        java.util.Map<Simulator.SimNode, Integer> out = new java.util.LinkedHashMap<>();
+        for (Simulator.SimNode n : honestAlive()) {
+            if (!n.reachable()) continue;
+            int honestLinks = 0;
+            for (org.nostrp2p.overlay.NodeInfo p : n.core().activePeers()) {
+                Simulator.SimNode peer = sim.node(p.id());
+                if (peer != null && peer.honest() && p.isPublic()) honestLinks++;
+            }
+            out.put(n, honestLinks);
+        }
+        return out;
+    }
 }

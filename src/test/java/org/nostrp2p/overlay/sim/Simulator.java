@@ -27,11 +27,30 @@ import java.util.random.RandomGenerator;
  * detection delay). The same seed gives the same run.
  */
 public final class Simulator {
+    /**
+     * Links and faults. duplication: share of messages delivered twice; maxClockSkewMillis: each
+     * node's clock is off by up to this much either way (fixed per node).
+     */
     public record Settings(long seed, long latencyMillis, long jitterMillis, double loss,
-                           long failureDetectMillis, boolean measureBytes) {
+                           long failureDetectMillis, boolean measureBytes, double duplication, long maxClockSkewMillis) {
+        public Settings(long seed, long latencyMillis, long jitterMillis, double loss, long failureDetectMillis, boolean measureBytes) {
+            this(seed, latencyMillis, jitterMillis, loss, failureDetectMillis, measureBytes, 0, 0);
+        }
+
         public static Settings standard(long seed) {
             return new Settings(seed, 50, 10, 0.0, 3_000, false);
         }
+    }
+
+    /**
+     * What a simulated node does. Byzantine nodes run the real protocol and misbehave at the
+     * edges: a tree-breaker (and an eclipser, once linked) sends no payloads, though it
+     * announces them and takes GRAFTs; a fake-acker answers every unicast it should relay with a
+     * forged "delivered"; an impostor claims another node's user; a flooder broadcasts far past
+     * any budget (driven by the test).
+     */
+    public enum Behaviour { HONEST, FLOODER, FAKE_ACKER, IMPOSTOR, TREE_BREAKER, ECLIPSER;
+        boolean dropsPayloads() { return this == TREE_BREAKER || this == ECLIPSER; }
     }
 
     private record Event(long at, long order, Runnable action) {}
@@ -74,6 +93,11 @@ public final class Simulator {
         final PeerAddress address;
         final boolean reachable;
         final List<String> users;
+        final List<org.nostrp2p.event.NodeBinding> bindings;
+        final Behaviour behaviour;
+        /** The IPv4 /24 (or /48) the node's address is in, as the transport would tell it; null: not counted. */
+        final String network;
+        final long clockSkew;
         final SimApp app;
         private final SplittableRandom rnd;
         final Set<NodeId> connections = new HashSet<>();
@@ -82,20 +106,31 @@ public final class Simulator {
         long bytesSent;
         long bytesReceived;
 
-        SimNode(int index, boolean reachable) {
+        SimNode(int index, boolean reachable, Behaviour behaviour, List<String> users,
+                List<org.nostrp2p.event.NodeBinding> bindings, String network) {
             this.index = index;
-            this.id = new NodeId(String.format("%064x", index + 1));
+            this.id = idOf(index);
             this.address = new PeerAddress("sim-node-" + index, 20_000);
             this.reachable = reachable;
-            this.users = List.of(String.format("%064x", 1_000_000 + index));
+            this.users = users != null ? List.copyOf(users) : List.of(String.format("%064x", 1_000_000 + index));
+            this.bindings = List.copyOf(bindings);
+            this.behaviour = behaviour;
+            this.network = network;
+            long skew = settings.maxClockSkewMillis();
+            this.clockSkew = skew == 0 ? 0 : random.nextLong(-skew, skew + 1);
             this.app = new SimApp(this);
             this.rnd = random.split();
         }
 
         void boot(List<PeerAddress> bootPeers) {
             core = new OverlayNode(this, config, new SimSigner(id), address, users, app);
+            core.setBindings(bindings);
             core.start(bootPeers);
         }
+
+        public Behaviour behaviour() { return behaviour; }
+        public boolean honest() { return behaviour == Behaviour.HONEST; }
+        public int index() { return index; }
 
         public OverlayNode core() { return core; }
         public NodeId id() { return id; }
@@ -106,7 +141,11 @@ public final class Simulator {
         public long bytesSent() { return bytesSent; }
         public long bytesReceived() { return bytesReceived; }
 
-        @Override public long now() { return now; }
+        /** The simulation's time (for measurements), whatever this node's clock says. */
+        public long simNow() { return now; }
+
+        /** This node's clock: the simulation's, off by its skew (monotonic all the same). */
+        @Override public long now() { return now + clockSkew; }
         @Override public RandomGenerator random() { return rnd; }
         @Override public void send(NodeId peer, Msg m) { transmit(this, peer, m); }
         @Override public void dial(PeerAddress address) { Simulator.this.dial(this, address); }
@@ -126,8 +165,19 @@ public final class Simulator {
 
     // ------------------------------------------------------------------ building and driving
 
+    /** The id the node with this index gets (known before it is added, e.g. to sign a binding naming it). */
+    public static NodeId idOf(int index) { return new NodeId(String.format("%064x", index + 1)); }
+
+    public int size() { return nodes.size(); }
+
     public SimNode addNode(boolean reachable, List<PeerAddress> bootPeers) {
-        SimNode n = new SimNode(nodes.size(), reachable);
+        return addNode(reachable, bootPeers, Behaviour.HONEST, null, List.of(), null);
+    }
+
+    /** A node with its behaviour, users (null: a made-up one of its own), bindings and network. */
+    public SimNode addNode(boolean reachable, List<PeerAddress> bootPeers, Behaviour behaviour, List<String> users,
+                           List<org.nostrp2p.event.NodeBinding> bindings, String network) {
+        SimNode n = new SimNode(nodes.size(), reachable, behaviour, users, bindings, network);
         nodes.put(n.id, n);
         byAddress.put(n.address, n);
         n.boot(bootPeers);
@@ -216,6 +266,7 @@ public final class Simulator {
 
     private void transmit(SimNode from, NodeId toId, Msg m) {
         if (!from.alive || !from.connections.contains(toId)) return;
+        if (from.behaviour.dropsPayloads() && m instanceof Msg.Gossip) return;
         SimNode to = nodes.get(toId);
         if (measureBytes) {
             int size = WireCodec.encode(m).length + 4; // + frame length prefix
@@ -223,6 +274,12 @@ public final class Simulator {
             to.bytesReceived += size;
         }
         if (settings.loss() > 0 && random.nextDouble() < settings.loss()) return;
+        if (partitioned(from, to)) return;
+        int times = settings.duplication() > 0 && random.nextDouble() < settings.duplication() ? 2 : 1;
+        for (int i = 0; i < times; i++) deliverLater(from, to, m);
+    }
+
+    private void deliverLater(SimNode from, SimNode to, Msg m) {
         long key = linkKey(from, to);
         long deliverAt = Math.max(now + latency(), lastDelivery.getOrDefault(key, 0L));
         lastDelivery.put(key, deliverAt);
@@ -232,6 +289,11 @@ public final class Simulator {
                 deliveredByKind.merge(m.getClass(), 1L, Long::sum);
                 to.app.noteMessage(m);
                 if (observer != null) observer.accept(to, m);
+                if (to.behaviour == Behaviour.FAKE_ACKER && m instanceof Msg.Route r && !r.destination().equals(to.id)) {
+                    // "delivered", says the relay, and the message goes no further
+                    transmit(to, from.id, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), true, new byte[64]));
+                    return;
+                }
                 to.core.onMessage(from.id, m);
             }
         });
@@ -239,8 +301,8 @@ public final class Simulator {
 
     private void dial(SimNode from, PeerAddress address) {
         SimNode target = byAddress.get(address);
-        if (target == null || !target.alive || !target.reachable) {
-            // a NAT or a dead host drops the SYN: the dial times out
+        if (target == null || !target.alive || !target.reachable || partitioned(from, target)) {
+            // a NAT, a dead host or a partition drops the SYN: the dial times out
             at(now + 3_000, () -> { if (from.alive) from.core.onDialFailed(address); });
             return;
         }
@@ -254,9 +316,29 @@ public final class Simulator {
             }
             boolean fresh = from.connections.add(target.id);
             target.connections.add(from.id);
-            if (fresh) target.core.onConnected(from.core.info(), null);
-            from.core.onConnected(target.core.info(), address);
+            if (fresh) target.core.onConnected(from.core.info(), null, from.network);
+            from.core.onConnected(target.core.info(), address, target.network);
         });
+    }
+
+    /** The attacker's move: connects to a node outside the protocol and sends it this message once linked. */
+    public void dialAndSend(SimNode from, SimNode to, Msg m) {
+        dial(from, to.address);
+        at(now + 3 * settings.latencyMillis() + 3 * settings.jitterMillis() + 1, () -> transmit(from, to.id, m));
+    }
+
+    // ------------------------------------------------------------------ partitions
+
+    /** Nodes in different sides of a partition cannot reach each other; null: no partition. */
+    private java.util.function.IntPredicate sideA;
+
+    /** Splits the network: nodes for which inA holds on one side, the rest on the other. Messages across are lost. */
+    public void partition(java.util.function.IntPredicate inA) { sideA = inA; }
+
+    public void heal() { sideA = null; }
+
+    private boolean partitioned(SimNode a, SimNode b) {
+        return sideA != null && sideA.test(a.index) != sideA.test(b.index);
     }
 
     private void dialBack(PeerAddress address, long nonce) {

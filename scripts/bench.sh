@@ -4,6 +4,8 @@
 #   scripts/bench.sh overlay [NODES] [POSTS] issue 4: real nodes on loopback, delivery latency, bytes
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
+#   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep
+#   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -15,7 +17,8 @@ case "$which" in
   overlay) main=org.nostrp2p.bench.OverlayBench ;;
   sim) main=org.nostrp2p.bench.SimBench ;;
   attacks) main=org.nostrp2p.bench.MachineInfo ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks)" >&2; exit 2 ;;
+  sweep) main=org.nostrp2p.bench.SweepBench ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks, sweep)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \

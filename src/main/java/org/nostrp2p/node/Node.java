@@ -82,6 +82,7 @@ public final class Node implements AutoCloseable {
             overlay.setBindings(binding.stream().toList());
             warnIfUnbound(binding);
             overlay.addKnownPeers(NodeIdentity.knownPeers(kv));
+            overlay.resumePresence(NodeIdentity.presenceSeq(kv), seq -> NodeIdentity.savePresenceSeq(kv, seq));
             this.delivery = new DeliveryWorker(outbox, network, clock, config.deliveryTick());
             worker[0] = delivery;
             PublishService publish = new PublishService(config.ownerPubkey(), config.writable(), db, events, outbox,

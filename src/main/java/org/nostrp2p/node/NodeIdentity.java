@@ -12,12 +12,13 @@ import java.util.List;
 
 /**
  * What a node keeps about itself across restarts: its own key pair (it signs presence records;
- * it is not the user's key) and the public peers it was linked to, to rejoin through when its
- * boot peer is gone.
+ * it is not the user's key), the public peers it was linked to, to rejoin through when its
+ * boot peer is gone, and the seq of its last presence record (a new record must outnumber it).
  */
 final class NodeIdentity {
     private static final String NODE_KEY = "node.secret_key";
     private static final String KNOWN_PEERS = "node.known_peers";
+    private static final String PRESENCE_SEQ = "node.presence_seq";
 
     private NodeIdentity() {}
 
@@ -52,5 +53,25 @@ final class NodeIdentity {
             }
         });
         return out;
+    }
+
+    static long presenceSeq(KeyValues kv) {
+        return kv.get(PRESENCE_SEQ).map(b -> {
+            try {
+                return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+            } catch (NumberFormatException damaged) {
+                return 0L;
+            }
+        }).orElse(0L);
+    }
+
+    /** Called on the overlay thread at most once per 10 s (the least time between records). */
+    static void savePresenceSeq(KeyValues kv, long seq) {
+        try {
+            kv.put(PRESENCE_SEQ, Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+        } catch (RuntimeException e) { // a full disk must not stop the overlay: the clock still orders records
+            org.slf4j.LoggerFactory.getLogger(NodeIdentity.class).atWarn().addKeyValue("error", e.toString())
+                    .log("could not save the presence record number");
+        }
     }
 }

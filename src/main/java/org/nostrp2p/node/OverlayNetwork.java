@@ -137,7 +137,10 @@ public final class OverlayNetwork implements Network, OverlayApp {
         if (c.verdict() != Verdict.ACCEPTED) return c.verdict();
         Event e = c.event();
         if (!Audience.isEveryone(e)) return Verdict.IGNORED;
-        if (budget.take(from.hex(), e.pubkey(), System.currentTimeMillis()) != FloodBudget.Verdict.WITHIN) return Verdict.OVER_BUDGET;
+        if (budget.take(from.hex(), e.pubkey(), System.currentTimeMillis()) != FloodBudget.Verdict.WITHIN) {
+            // only the author's own node is at fault; an honest node forwarding within its own budget may exceed ours
+            return core.isNodeOf(from, e.pubkey()) ? Verdict.OVER_BUDGET : Verdict.IGNORED;
+        }
         inBackground(payload.length, () -> store(e));
         return Verdict.ACCEPTED;
     }

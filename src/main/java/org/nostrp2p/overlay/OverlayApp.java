@@ -7,7 +7,11 @@ public interface OverlayApp {
         ACCEPTED,
         /** Not for this node (a type or kind it does not take, a stale copy): no fault of the peer. */
         IGNORED,
-        /** Past a flood budget (see the node's FloodBudget): a small mark against the peer. */
+        /**
+         * Past a flood budget (see the node's FloodBudget), sent by the author's own node: a mark
+         * against the peer. (Past a budget but forwarded by another node is IGNORED: an honest
+         * node forwards what fits its own budget, which may run a little ahead of ours.)
+         */
         OVER_BUDGET,
         /** Malformed or forged: no honest node passes it on. */
         INVALID

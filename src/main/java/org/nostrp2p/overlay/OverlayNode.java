@@ -41,6 +41,13 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      */
     static final long RELAY_PROBE_AFTER_MILLIS = 5_000;
     static final long RELAY_PROBE_EVERY_MILLIS = 5 * 60_000;
+    /**
+     * Tree beacons reach every node every 5 s. A node that for this long has received nothing new
+     * over any of its links (each counts from when it came up) is starved: its links take payloads and
+     * pass none on (a tree-breaker sends its children neither payloads nor announcements, so
+     * scores never see it). It lets go of the link that has been silent longest and finds another.
+     */
+    static final long STARVED_MILLIS = 45_000;
 
     private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
@@ -70,6 +77,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         boolean outbound;
         /** Taken into a full view with priority: on probation, another newcomer may displace it. */
         boolean onProbation;
+        /** When this peer last brought us a payload we had not seen (see starvation). */
+        long lastNews;
         /** When this node last probed the peer as its relay (private nodes only). */
         long probedAt = Long.MIN_VALUE / 2;
 
@@ -77,6 +86,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             this.info = info;
             this.lastUsed = now;
             this.since = now;
+            this.lastNews = now;
             this.network = network;
         }
     }
@@ -145,6 +155,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     public void stop() { stopped = true; }
 
+    /** Call before start: the last presence seq of a previous run, and where to keep each new one. */
+    public void resumePresence(long lastSeq, java.util.function.LongConsumer saveSeq) { presence.resume(lastSeq, saveSeq); }
+
     /**
      * The transport saw which local address reaches the network. When listening on a wildcard
      * address (0.0.0.0), that is the address to advertise (dial-back then tells if it works).
@@ -195,6 +208,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     public record UserPresence(List<NodeId> nodes, boolean bound) {}
 
+
+
     /**
      * The users' own bindings of this node, to carry in its presence record (those that name
      * another node, or a user this node does not serve, are left out: peers would refuse them).
@@ -221,6 +236,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     public boolean knowsUser(String userPubkey) { return directory.claimed(userPubkey); }
 
+    /** Whether this node claims to serve the user (its presence record lists them). */
+    public boolean isNodeOf(NodeId node, String userPubkey) { return directory.claims(node, userPubkey); }
+
     public NodeInfo info() {
         return new NodeInfo(self(), reachability == Reachability.PUBLIC ? listenAddress : null);
     }
@@ -237,6 +255,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
                 .addKeyValue("known", links.containsKey(peer.id())).log("connected");
         if (peer.id().equals(self()) || scores.banned(peer.id(), env.now())) {
             env.close(peer.id());
+            if (dialed != null) router.dialFailed(dialed); // a send waiting for it goes another way
             return;
         }
         Link link = links.get(peer.id());
@@ -488,6 +507,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         boolean isPublic = reachability == Reachability.PUBLIC;
         int want = isPublic ? cfg.publicLinks() : cfg.privateUplinks();
         int pending = (int) dialing.values().stream().filter(p -> p != Purpose.ROUTE).count();
+        pruneDistrusted(now);
+        replaceIfStarved(now);
         int missing = want - activeCount(true) - pending;
         if (missing > 0) connectMore(missing);
         if (!bootAnswered && hasLinks()) {
@@ -553,6 +574,35 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             links.remove(id);
             env.close(id);
         }
+    }
+
+    /**
+     * Active links whose score fell below the gossip threshold are let go (GossipSub prunes
+     * negative-score peers from the mesh), so that a node whose relays all withhold payloads
+     * finds others instead of ignoring them for good. They are not banned: they may come back.
+     */
+    private void pruneDistrusted(long now) {
+        for (Map.Entry<NodeId, Link> e : List.copyOf(links.entrySet())) {
+            if (!e.getValue().active || scores.score(e.getKey(), now) > PeerScores.GOSSIP_THRESHOLD) continue;
+            LOG.atInfo().addKeyValue("peer", e.getKey()).log("let go of a peer that announces payloads and withholds them");
+            dropLink(e.getKey(), true);
+        }
+    }
+
+    private void replaceIfStarved(long now) {
+        long lastNews = Long.MIN_VALUE;
+        Map.Entry<NodeId, Link> quietest = null;
+        for (Map.Entry<NodeId, Link> e : links.entrySet()) {
+            Link l = e.getValue();
+            if (!l.active) continue;
+            lastNews = Math.max(lastNews, l.lastNews);
+            if (quietest == null || l.lastNews < quietest.getValue().lastNews) quietest = e;
+        }
+        if (quietest == null || now - lastNews < STARVED_MILLIS) return;
+        LOG.atInfo().addKeyValue("peer", quietest.getKey()).addKeyValue("silent_s", (now - lastNews) / 1000)
+                .log("nothing new over any link: letting go of the quietest and finding another");
+        dropLink(quietest.getKey(), true);
+        for (Link l : links.values()) l.lastNews = Math.max(l.lastNews, now - STARVED_MILLIS / 2); // give the new link time
     }
 
     private void probeRelays(long now) {
@@ -656,6 +706,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     @Override
+    public long lastHeardFrom(NodeId peer) {
+        Link l = links.get(peer);
+        return l == null ? Long.MIN_VALUE : l.lastUsed;
+    }
+
+    @Override
     public boolean believes(NodeId peer) { return scores.score(peer, env.now()) > PeerScores.GOSSIP_THRESHOLD; }
 
     /** Offences marked against peers so far (for tests and diagnostics). */
@@ -663,6 +719,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {
+        Link link = links.get(from);
+        if (link != null) link.lastNews = env.now();
         if (type == PresenceExchange.TYPE) return presence.accept(payload, false);
         if (type == TreeBeacons.TYPE) return beacons.accept(payload);
         OverlayApp.Verdict verdict = app.acceptBroadcast(from, type, payload);

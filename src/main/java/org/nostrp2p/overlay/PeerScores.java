@@ -22,7 +22,7 @@ final class PeerScores {
         /** An event of an author (or of new authors) past the budget here. */
         OVER_BUDGET(1),
         /** A GRAFT asked for a payload the peer announced, and it did not come. */
-        BROKEN_PROMISE(20),
+        BROKEN_PROMISE(10),
         /** A delivery acknowledged without the destination's proof. */
         FORGED_ACK(PRUNE_BELOW_POINTS);
 
@@ -33,11 +33,12 @@ final class PeerScores {
     private static final double PRUNE_BELOW_POINTS = 100;
     static final double PRUNE_BELOW = -PRUNE_BELOW_POINTS;
     /**
-     * Announcements (IHAVE) from a peer at or below this are ignored: one broken promise puts a
-     * peer there for one half-life (GossipSub's gossip threshold), so a peer that announces and
-     * never delivers costs each node one graft timeout per five minutes, not one per payload.
+     * Announcements (IHAVE) from a peer at or below this are ignored (GossipSub's gossip
+     * threshold): two broken promises close together put a peer there, so a peer that announces
+     * and never delivers costs each node two graft timeouts per half-life, not one per payload,
+     * while one lost message never silences an honest peer.
      */
-    static final double GOSSIP_THRESHOLD = -Offence.BROKEN_PROMISE.points / 2;
+    static final double GOSSIP_THRESHOLD = -1.5 * Offence.BROKEN_PROMISE.points;
     static final long HALF_LIFE_MILLIS = 5 * 60_000;
     static final long BAN_MILLIS = 10 * 60_000;
     static final int MAX_PEERS = 4_096;

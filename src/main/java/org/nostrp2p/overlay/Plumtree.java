@@ -28,6 +28,8 @@ final class Plumtree {
         boolean shapesTree(int type);
         /** A peer announced a payload, was grafted for it, and did not send it in time. */
         default void brokePromise(NodeId peer) {}
+        /** When this peer last sent us anything (to tell a peer that withholds from a link that went quiet). */
+        default long lastHeardFrom(NodeId peer) { return Long.MAX_VALUE; }
         /** Whether this peer's announcements are worth acting on (GossipSub's gossip threshold). */
         default boolean believes(NodeId peer) { return true; }
     }
@@ -49,6 +51,13 @@ final class Plumtree {
      * before their 30 s (a GRAFT for one then goes unanswered, and the anti-entropy repairs).
      */
     static final long MAX_RECENT_PAYLOAD_BYTES = 4L * 1024 * 1024;
+
+    /**
+     * A peer grafted for a payload it announced has this long to send it before it counts as a
+     * broken promise: several round trips of a slow link (the graft timeout, 400 ms, is shorter
+     * than one on some links, and an honest peer must never look like a liar).
+     */
+    static final long PROMISE_MILLIS = 3_000;
 
     /** Batched announcements wait this long: in a join storm one IHAVE then carries many ids, not one. */
     static final long ANNOUNCE_BATCH_MILLIS = 250;
@@ -149,10 +158,12 @@ final class Plumtree {
             eager.add(peer);
             lazy.remove(peer);
             host.env().send(peer, new Msg.Graft(id, true));
-            host.env().schedule(graftTimeout, () -> {
+            long graftedAt = host.env().now();
+            host.env().schedule(PROMISE_MILLIS, () -> {
                 if (known(id) || !host.isLinked(peer)) return;
                 if (eager.remove(peer)) lazy.add(peer); // it does not forward: no longer a parent of ours
-                host.brokePromise(peer);
+                // only a peer that kept talking to us withheld it; a quiet link may just be slow or cut
+                if (host.lastHeardFrom(peer) > graftedAt) host.brokePromise(peer);
             });
             if (!announcers.isEmpty()) host.env().schedule(graftTimeout / 2, () -> graftMissing(id));
             else missing.remove(id);

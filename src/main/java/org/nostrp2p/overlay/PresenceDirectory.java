@@ -123,6 +123,11 @@ final class PresenceDirectory {
 
     boolean claimed(String user) { return byUser.containsKey(user); }
 
+    boolean claims(NodeId node, String user) {
+        PresenceRecord r = byNode.get(node);
+        return r != null && r.users().contains(user);
+    }
+
     private List<PresenceRecord> claimantsOf(String user) {
         NodeId first = byUser.get(user);
         if (first == null) return List.of();

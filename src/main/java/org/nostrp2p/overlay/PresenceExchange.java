@@ -32,6 +32,7 @@ final class PresenceExchange {
     private final Plumtree plumtree;
     private final OverlayApp app;
     private long seq;
+    private java.util.function.LongConsumer seqPublished = s -> { };
     private long lastPublished = Long.MIN_VALUE / 2;
     private long lastDigestSent;
     private boolean synced;
@@ -48,6 +49,16 @@ final class PresenceExchange {
 
     void start() { lastDigestSent = env.now(); } // the join's directory sync comes first
 
+    /**
+     * Continues the record numbering of a previous run: a restarted node whose clock is behind
+     * (or was set back) must not publish a seq it used before, or nodes holding the old record
+     * would keep it (same seq) until it expires. Each seq published is handed to saveSeq.
+     */
+    void resume(long lastSeq, java.util.function.LongConsumer saveSeq) {
+        seq = Math.max(seq, lastSeq);
+        seqPublished = saveSeq;
+    }
+
     boolean refreshDue() { return env.now() - lastPublished >= cfg.presenceRefreshMillis(); }
 
     boolean republishAllowed() { return env.now() - lastPublished >= MIN_REPUBLISH_MILLIS; }
@@ -55,7 +66,8 @@ final class PresenceExchange {
     /** Signs and broadcasts this node's record: its users, and its address if public, else its relays. */
     void publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<org.nostrp2p.event.NodeBinding> bindings) {
         long now = env.now();
-        seq = Math.max(seq + 1, now); // grows across restarts too
+        seq = Math.max(seq + 1, now); // grows with the clock, and across restarts (see resume)
+        seqPublished.accept(seq);
         PresenceRecord r = PresenceRecord.signed(signer, users, address, relays, seq, now + cfg.presenceLifetimeMillis(), bindings);
         directory.offer(r, now);
         plumtree.broadcast(r.messageId(), TYPE, r.encode());

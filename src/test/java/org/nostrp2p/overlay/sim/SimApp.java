@@ -44,7 +44,9 @@ public final class SimApp implements OverlayApp {
         if (type != TEST_TYPE) return Verdict.IGNORED;
         if (payload.length == 12) {
             String author = String.format("%064x", 1_000_000 + ByteBuffer.wrap(payload).getInt(8));
-            if (budget.take(from.hex(), author, node.now()) != FloodBudget.Verdict.WITHIN) return Verdict.OVER_BUDGET;
+            if (budget.take(from.hex(), author, node.now()) != FloodBudget.Verdict.WITHIN) {
+                return node.core().isNodeOf(from, author) ? Verdict.OVER_BUDGET : Verdict.IGNORED;
+            }
         }
         broadcastsAt.putIfAbsent(number(payload), node.simNow());
         return Verdict.ACCEPTED;

@@ -252,7 +252,35 @@ public final class SimNetwork {
             sim.runFor(settleMillis);
             pending = pending.stream().filter(s -> !honest.get((int) s[2]).app().unicastsAt.containsKey(s[0])).toList();
         }
+        lastUnicastFailures = pending.stream().map(p -> {
+            Simulator.SimNode from = honest.get((int) p[1]), to = honest.get((int) p[2]);
+            return from.index() + " -> " + to.index() + (to.reachable() ? " (public)" : " (private, relays "
+                    + to.core().activePeers().stream().map(r -> sim.node(r.id())).map(r -> r.index() + (r.honest() ? "" : "/" + r.behaviour())).toList() + ")")
+                    + ", sender knows the user: " + from.core().knowsUser(to.user());
+        }).toList();
         return new UnicastResult(pairs, acked.get(), pairs - pending.size());
+    }
+
+    private List<String> lastUnicastFailures = List.of();
+
+    /** The sends the last honestUnicasts could not deliver, described. */
+    public List<String> lastUnicastFailures() { return lastUnicastFailures; }
+
+    /** The live honest nodes a broadcast has not reached, described for a failure report (at most 3). */
+    public String describeMissing(long number) {
+        List<String> out = new ArrayList<>();
+        for (Simulator.SimNode n : honestAlive()) {
+            if (n.app().broadcastsAt.containsKey(number) || n == null) continue;
+            if (out.size() == 3) break;
+            List<String> peers = new ArrayList<>();
+            for (org.nostrp2p.overlay.NodeInfo p : n.core().activePeers()) {
+                Simulator.SimNode peer = sim.node(p.id());
+                peers.add(peer.index() + (peer.honest() ? "" : "/" + peer.behaviour()) + (peer.app().broadcastsAt.containsKey(number) ? "+" : "-"));
+            }
+            out.add("node " + n.index() + (n.reachable() ? " public" : " private") + " " + n.core().reachability()
+                    + ", active peers (+ had it) " + peers);
+        }
+        return String.join("; ", out);
     }
 
     /** Unicast payloads that reached a node claiming someone else's user: mail an impostor took. */

@@ -72,12 +72,22 @@ public final class Simulator {
     /** One decoded copy of each presence record for all simulated nodes (records are immutable). */
     private final Map<java.nio.ByteBuffer, PresenceRecord> decodedPresence = new HashMap<>();
     private boolean measureBytes;
+    private double loss;
+    private double duplication;
 
     public Simulator(Settings settings, OverlayConfig config) {
         this.settings = settings;
         this.config = config;
         this.random = new SplittableRandom(settings.seed());
         this.measureBytes = settings.measureBytes();
+        this.loss = settings.loss();
+        this.duplication = settings.duplication();
+    }
+
+    /** Changes the links' loss and duplication from now on (a sweep calms the network before checking it). */
+    public void linkFaults(double loss, double duplication) {
+        this.loss = loss;
+        this.duplication = duplication;
     }
 
     /** Sees every message delivered from now on (to which node, what), before the node handles it. */
@@ -122,9 +132,13 @@ public final class Simulator {
             this.rnd = random.split();
         }
 
+        /** The node's persisted presence seq: it survives a restart, as the node's store does. */
+        long savedSeq;
+
         void boot(List<PeerAddress> bootPeers) {
             core = new OverlayNode(this, config, new SimSigner(id), address, users, app);
             core.setBindings(bindings);
+            core.resumePresence(savedSeq, s -> savedSeq = s);
             core.start(bootPeers);
         }
 
@@ -273,9 +287,9 @@ public final class Simulator {
             from.bytesSent += size;
             to.bytesReceived += size;
         }
-        if (settings.loss() > 0 && random.nextDouble() < settings.loss()) return;
+        if (loss > 0 && random.nextDouble() < loss) return;
         if (partitioned(from, to)) return;
-        int times = settings.duplication() > 0 && random.nextDouble() < settings.duplication() ? 2 : 1;
+        int times = duplication > 0 && random.nextDouble() < duplication ? 2 : 1;
         for (int i = 0; i < times; i++) deliverLater(from, to, m);
     }
 

@@ -75,7 +75,8 @@ final class PresenceDirectory {
     Offer offer(PresenceRecord r, long now) {
         if (r.expiresAt() <= now) return Offer.REFUSED;
         PresenceRecord held = byNode.get(r.node());
-        if (held != null && held.seq() == r.seq()) return Offer.HELD;
+        // the same record with its bindings beats a copy a relay stripped of them (both signatures hold)
+        if (held != null && held.seq() == r.seq() && r.bindings().size() <= held.bindings().size()) return Offer.HELD;
         if (held != null && held.seq() > r.seq()) return Offer.REFUSED;
         if (held == null && byNode.size() >= maxRecords) return Offer.REFUSED;
         long size = estimatedBytes(r);

@@ -15,9 +15,16 @@ import java.util.List;
  * node key; a higher seq replaces a lower one; ignored after expiresAt. It carries the users'
  * own {@link NodeBinding}s that name this node: a node can claim any user, but only a binding
  * signed by the user makes a claim win (see {@link PresenceDirectory#targetsFor}).
+ *
+ * <p>Wire layout: the fields of protocol version 1 and their signature, then, only when there
+ * are bindings, the bindings and a second signature over all of it. A version-1 node reads the
+ * first part and stops there (it ignores what follows), so mixed networks keep working; a
+ * newer node checks both signatures, so a relay cannot swap bindings (stripping them leaves a
+ * record a node holding the full one does not take instead, see PresenceDirectory#offer).
  */
 public record PresenceRecord(NodeId node, List<String> users, PeerAddress address, List<NodeInfo> relays,
-                             long seq, long expiresAt, List<NodeBinding> bindings, byte[] signature) {
+                             long seq, long expiresAt, List<NodeBinding> bindings, byte[] signature,
+                             byte[] bindingsSignature) {
 
     public PresenceRecord {
         users = List.copyOf(users);
@@ -32,8 +39,10 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
 
     public PresenceRecord(NodeId node, List<String> users, PeerAddress address, List<NodeInfo> relays,
                           long seq, long expiresAt, byte[] signature) {
-        this(node, users, address, relays, seq, expiresAt, List.of(), signature);
+        this(node, users, address, relays, seq, expiresAt, List.of(), signature, NO_SIGNATURE);
     }
+
+    private static final byte[] NO_SIGNATURE = new byte[0];
 
     public static PresenceRecord signed(NodeSigner signer, List<String> users, PeerAddress address,
                                         List<NodeInfo> relays, long seq, long expiresAt) {
@@ -42,8 +51,9 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
 
     public static PresenceRecord signed(NodeSigner signer, List<String> users, PeerAddress address,
                                         List<NodeInfo> relays, long seq, long expiresAt, List<NodeBinding> bindings) {
-        PresenceRecord unsigned = new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, bindings, new byte[0]);
-        return new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, bindings, signer.sign(unsigned.body()));
+        PresenceRecord unsigned = new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, bindings, NO_SIGNATURE, NO_SIGNATURE);
+        return new PresenceRecord(signer.id(), users, address, relays, seq, expiresAt, bindings, signer.sign(unsigned.body()),
+                bindings.isEmpty() ? NO_SIGNATURE : signer.sign(unsigned.bodyWithBindings()));
     }
 
     /** The binding this record carries for the user, if any. */
@@ -53,7 +63,8 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
     }
 
     public boolean verify(NodeSigner verifier) {
-        return verifier.verify(node, body(), signature);
+        return verifier.verify(node, body(), signature)
+                && (bindings.isEmpty() || verifier.verify(node, bodyWithBindings(), bindingsSignature));
     }
 
     public NodeInfo info() { return new NodeInfo(node, address); }
@@ -76,9 +87,17 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
         return new MessageId(Nip01Serializer.sha256(all));
     }
 
-    /** Everything but the signature, in a fixed encoding: what the signature covers. */
+    /** The version-1 fields, in a fixed encoding: what the first signature covers. */
     byte[] body() {
         return Msgpack.pack(this::packBody);
+    }
+
+    /** Those and the bindings: what the second signature covers. */
+    byte[] bodyWithBindings() {
+        return Msgpack.pack(p -> {
+            packBody(p);
+            packBindings(p);
+        });
     }
 
     public byte[] encode() {
@@ -86,7 +105,20 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
             packBody(p);
             p.packBinaryHeader(signature.length);
             p.writePayload(signature);
+            if (bindings.isEmpty()) return;
+            packBindings(p);
+            p.packBinaryHeader(bindingsSignature.length);
+            p.writePayload(bindingsSignature);
         });
+    }
+
+    private void packBindings(MessageBufferPacker p) throws IOException {
+        p.packArrayHeader(bindings.size());
+        for (NodeBinding b : bindings) {
+            byte[] json = b.json();
+            p.packBinaryHeader(json.length);
+            p.writePayload(json);
+        }
     }
 
     private void packBody(MessageBufferPacker p) throws IOException {
@@ -98,12 +130,6 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
         for (NodeInfo r : relays) WireCodec.packInfo(p, r);
         p.packLong(seq);
         p.packLong(expiresAt);
-        p.packArrayHeader(bindings.size());
-        for (NodeBinding b : bindings) {
-            byte[] json = b.json();
-            p.packBinaryHeader(json.length);
-            p.writePayload(json);
-        }
     }
 
     /** Throws IllegalArgumentException on anything malformed (a peer's bytes are never trusted). */
@@ -119,11 +145,13 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
             for (int i = 0; i < r; i++) relays.add(WireCodec.unpackInfo(u));
             long seq = u.unpackLong();
             long expiresAt = u.unpackLong();
+            byte[] sig = WireCodec.boundedBin(u, 128);
+            if (!u.hasNext()) return new PresenceRecord(node, users, address, relays, seq, expiresAt, List.of(), sig, NO_SIGNATURE);
             int b = WireCodec.boundedArray(u, 16);
             List<NodeBinding> bindings = new ArrayList<>(b);
             for (int i = 0; i < b; i++) bindings.add(NodeBinding.parseVerified(WireCodec.boundedBin(u, NodeBinding.MAX_JSON_BYTES)));
-            byte[] sig = WireCodec.boundedBin(u, 128);
-            return new PresenceRecord(node, users, address, relays, seq, expiresAt, bindings, sig);
+            byte[] bindingsSig = WireCodec.boundedBin(u, 128);
+            return new PresenceRecord(node, users, address, relays, seq, expiresAt, bindings, sig, bindingsSig);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed presence record: " + e.getMessage(), e);
         }

@@ -107,7 +107,7 @@ class NodeBindingRoutingTest {
         Event forged = new Event(e.id(), e.pubkey(), e.createdAt(), e.kind(), e.tags(), e.content(),
                 e.sig().substring(0, 126) + (e.sig().endsWith("0") ? "1" : "0"));
         PresenceRecord tampered = new PresenceRecord(r.node(), r.users(), r.address(), r.relays(), r.seq(), r.expiresAt(),
-                List.of(new NodeBinding(forged, List.of(real.id().hex()))), r.signature());
+                List.of(new NodeBinding(forged, List.of(real.id().hex()))), r.signature(), r.bindingsSignature());
         assertThrows(IllegalArgumentException.class, () -> PresenceRecord.decode(tampered.encode()));
     }
 
@@ -119,5 +119,54 @@ class NodeBindingRoutingTest {
         d.offer(claim(b), 0);
         d.expire(20);
         assertEquals(Set.of(b.id()), targets(d, user));
+    }
+
+    @Test
+    void aVersion1NodeReadsARecordWithBindingsAsItsOwnKindOfRecord() throws Exception {
+        SchnorrNodeSigner real = node();
+        PresenceRecord r = claim(real, binding(100, real));
+        // what a version-1 decoder reads: the version-1 fields and the signature, then it stops
+        try (var u = org.nostrp2p.util.Msgpack.unpacker(r.encode())) {
+            assertEquals(real.id().hex(), u.unpackString());
+            assertEquals(1, u.unpackArrayHeader());
+            assertEquals(user, u.unpackString());
+            WireCodec.unpackAddress(u);
+            assertEquals(0, u.unpackArrayHeader());
+            assertEquals(1, u.unpackLong());
+            assertEquals(LATER, u.unpackLong());
+            byte[] sig = u.readPayload(u.unpackBinaryHeader());
+            assertTrue(real.verify(real.id(), r.body(), sig), "the first signature covers exactly the version-1 fields");
+            assertTrue(u.hasNext(), "the bindings follow, for nodes that read them");
+        }
+        PresenceRecord plain = claim(real);
+        assertEquals(plain.encode().length, plain.body().length + 2 + plain.signature().length,
+                "without bindings a record is exactly the version-1 layout");
+    }
+
+    @Test
+    void aCopyStrippedOfItsBindingsNeverReplacesTheFullRecord() {
+        SchnorrNodeSigner real = node(), impostor = node();
+        PresenceRecord full = claim(real, binding(100, real));
+        PresenceRecord stripped = new PresenceRecord(full.node(), full.users(), full.address(), full.relays(), full.seq(),
+                full.expiresAt(), full.signature());
+        assertTrue(stripped.verify(real), "the version-1 signature still holds for the stripped copy");
+
+        PresenceDirectory d = new PresenceDirectory(1_000);
+        d.offer(claim(impostor), 0);
+        d.offer(full, 0);
+        assertEquals(PresenceDirectory.Offer.HELD, d.offer(stripped, 0));
+        assertEquals(Set.of(real.id()), targets(d, user));
+
+        PresenceDirectory other = new PresenceDirectory(1_000); // the stripped copy came first
+        other.offer(claim(impostor), 0);
+        other.offer(stripped, 0);
+        assertEquals(2, targets(other, user).size());
+        assertEquals(PresenceDirectory.Offer.TAKEN, other.offer(full, 0));
+        assertEquals(Set.of(real.id()), targets(other, user));
+
+        // and bindings swapped in under the first signature do not verify
+        PresenceRecord swapped = new PresenceRecord(full.node(), full.users(), full.address(), full.relays(), full.seq(),
+                full.expiresAt(), List.of(binding(200, real)), full.signature(), full.bindingsSignature());
+        assertFalse(swapped.verify(real));
     }
 }

@@ -8,8 +8,18 @@ import java.util.random.RandomGenerator;
  * back as calls into {@link OverlayNode} on the same (single) protocol thread.
  */
 public interface Env {
-    /** Milliseconds; simulated time in the simulator. */
+    /**
+     * Milliseconds of a monotonic clock, for every timer and interval of the protocol (a wall
+     * clock set back must not stall or replay them); simulated time in the simulator.
+     */
     long now();
+
+    /**
+     * Milliseconds of the wall clock (Unix epoch), only for what is signed into records and
+     * compared across nodes: presence record numbers and expiry. In the simulator, simulated
+     * time off by the node's clock skew.
+     */
+    default long wallClock() { return System.currentTimeMillis(); }
 
     RandomGenerator random();
 

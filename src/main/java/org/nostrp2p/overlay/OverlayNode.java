@@ -502,7 +502,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private void maintain() {
         if (stopped) return;
         long now = env.now();
-        directory.expire(now);
+        directory.expire(env.wallClock());
         closeIdleRouteLinks(now);
         boolean isPublic = reachability == Reachability.PUBLIC;
         int want = isPublic ? cfg.publicLinks() : cfg.privateUplinks();

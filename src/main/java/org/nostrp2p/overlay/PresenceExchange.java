@@ -65,13 +65,13 @@ final class PresenceExchange {
 
     /** Signs and broadcasts this node's record: its users, and its address if public, else its relays. */
     void publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<org.nostrp2p.event.NodeBinding> bindings) {
-        long now = env.now();
-        seq = Math.max(seq + 1, now); // grows with the clock, and across restarts (see resume)
+        long wall = env.wallClock();
+        seq = Math.max(seq + 1, wall); // grows with the clock, and across restarts (see resume)
         seqPublished.accept(seq);
-        PresenceRecord r = PresenceRecord.signed(signer, users, address, relays, seq, now + cfg.presenceLifetimeMillis(), bindings);
-        directory.offer(r, now);
+        PresenceRecord r = PresenceRecord.signed(signer, users, address, relays, seq, wall + cfg.presenceLifetimeMillis(), bindings);
+        directory.offer(r, wall);
         plumtree.broadcast(r.messageId(), TYPE, r.encode());
-        lastPublished = now;
+        lastPublished = env.now();
     }
 
     /** Whether some peer has sent us its directory since we joined (until then each new peer is asked). */
@@ -117,7 +117,7 @@ final class PresenceExchange {
             return false;
         }
         if (r.node().equals(signer.id()) || !r.verify(signer)) return false;
-        PresenceDirectory.Offer offer = directory.offer(r, env.now());
+        PresenceDirectory.Offer offer = directory.offer(r, env.wallClock());
         if (offer == PresenceDirectory.Offer.TAKEN && !r.users().isEmpty()) app.usersReachable(r.users());
         if (offer == PresenceDirectory.Offer.TAKEN && spreadIfNew && wasLost(r)) plumtree.broadcast(r.repairId(), TYPE, payload);
         return offer != PresenceDirectory.Offer.REFUSED;
@@ -129,7 +129,7 @@ final class PresenceExchange {
      */
     private boolean wasLost(PresenceRecord r) {
         long publishedAt = r.expiresAt() - cfg.presenceLifetimeMillis();
-        return env.now() - publishedAt > cfg.presenceDigestMillis();
+        return env.wallClock() - publishedAt > cfg.presenceDigestMillis();
     }
 
     /**
@@ -139,7 +139,7 @@ final class PresenceExchange {
     private void sendRecords(NodeId to, Collection<PresenceRecord> records, boolean repair) {
         List<byte[]> batch = new ArrayList<>(BATCH);
         for (PresenceRecord r : records) {
-            if (r.expiresAt() <= env.now()) continue;
+            if (r.expiresAt() <= env.wallClock()) continue;
             batch.add(r.encode());
             if (batch.size() == BATCH) {
                 env.send(to, new Msg.PresenceBatch(batch, repair));

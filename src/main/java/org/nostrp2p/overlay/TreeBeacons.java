@@ -45,7 +45,7 @@ final class TreeBeacons {
         long now = env.now();
         if (!publicAndLinked || now - lastSent < INTERVAL_MILLIS || !isAnchor(now)) return;
         lastSent = now;
-        seq = Math.max(seq + 1, now);
+        seq = Math.max(seq + 1, env.wallClock()); // signed and deduplicated network-wide: unique across restarts
         Beacon b = Beacon.signed(signer, seq);
         plumtree.broadcast(b.messageId(), TYPE, b.encode());
     }

@@ -148,7 +148,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     // ------------------------------------------------------------------ Env
 
-    @Override public long now() { return System.currentTimeMillis(); }
+    /** Monotonic (System.nanoTime): the protocol's timers; records use wallClock(). */
+    @Override public long now() { return System.nanoTime() / 1_000_000; }
 
     @Override public RandomGenerator random() { return random; }
 

@@ -158,8 +158,11 @@ public final class Simulator {
         /** The simulation's time (for measurements), whatever this node's clock says. */
         public long simNow() { return now; }
 
-        /** This node's clock: the simulation's, off by its skew (monotonic all the same). */
-        @Override public long now() { return now + clockSkew; }
+        /** The protocol's monotonic clock: simulated time. */
+        @Override public long now() { return now; }
+
+        /** This node's wall clock: simulated time off by its skew. */
+        @Override public long wallClock() { return now + clockSkew; }
         @Override public RandomGenerator random() { return rnd; }
         @Override public void send(NodeId peer, Msg m) { transmit(this, peer, m); }
         @Override public void dial(PeerAddress address) { Simulator.this.dial(this, address); }

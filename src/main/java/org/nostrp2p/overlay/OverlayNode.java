@@ -584,7 +584,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private void pruneDistrusted(long now) {
         for (Map.Entry<NodeId, Link> e : List.copyOf(links.entrySet())) {
             if (!e.getValue().active || scores.score(e.getKey(), now) > PeerScores.GOSSIP_THRESHOLD) continue;
-            LOG.atInfo().addKeyValue("peer", e.getKey()).log("let go of a peer that announces payloads and withholds them");
+            LOG.atInfo().addKeyValue("peer", e.getKey()).log("let go of a peer whose score fell below the gossip threshold");
             dropLink(e.getKey(), true);
         }
     }
@@ -696,7 +696,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         penalize(peer, PeerScores.Offence.BROKEN_PROMISE, "announced a payload and did not send it when grafted");
     }
 
-    /** Marks an offence; a peer whose score falls below the threshold is dropped and banned for a while. */
+    /** Marks an offence; a peer whose score falls to the ban threshold is dropped and banned for a while. */
     private void penalize(NodeId peer, PeerScores.Offence offence, String what) {
         if (!scores.penalize(peer, offence, env.now())) return;
         LOG.atInfo().addKeyValue("peer", peer).addKeyValue("offence", offence).addKeyValue("what", what)

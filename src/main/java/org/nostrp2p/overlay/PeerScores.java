@@ -6,7 +6,7 @@ import it.unimi.dsi.fastutil.objects.Object2ObjectLinkedOpenHashMap;
 /**
  * How far this node trusts each peer, in the spirit of GossipSub v1.1's peer scoring: offences
  * lower a peer's score, the score recovers with time (it halves every 5 minutes),
- * and a peer whose score falls below {@link #PRUNE_BELOW} is dropped and not taken back for
+ * and a peer whose score falls to {@link #PRUNE_BELOW} or below is dropped and not taken back for
  * {@link #BAN_MILLIS}. Scores outlive connections (reconnecting does not wash an offence away)
  * and are kept for at most {@link #MAX_PEERS} peers, the least recently touched forgotten first.
  *
@@ -55,7 +55,7 @@ final class PeerScores {
         double next = score(peer, now) - o.points;
         scores.putAndMoveToLast(peer, new Score(next, now));
         if (scores.size() > MAX_PEERS) scores.removeFirst();
-        if (next >= PRUNE_BELOW) return false;
+        if (next > PRUNE_BELOW) return false;
         scores.remove(peer);
         bannedUntil.putAndMoveToLast(peer, now + BAN_MILLIS);
         if (bannedUntil.size() > MAX_PEERS) bannedUntil.removeFirstLong();

@@ -79,20 +79,7 @@ public final class SimNetwork {
         origin.core().broadcast(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE,
                 SimApp.payload(number));
         sim.runFor(settleMillis);
-        List<Long> latencies = new ArrayList<>();
-        long copies = 0;
-        int others = 0;
-        for (Simulator.SimNode n : sim.aliveNodes()) {
-            if (n == origin) continue;
-            others++;
-            Long at = n.app().broadcastsAt.get(number);
-            if (at != null) latencies.add(at - sentAt);
-            copies += n.app().copies.getOrDefault(number, 0);
-        }
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        long p99 = sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
-        long max = sorted.length == 0 ? -1 : sorted[sorted.length - 1];
-        return new BroadcastResult(number, latencies.size(), others, others == 0 ? 0 : (double) copies / others, p99, max);
+        return measure(number, sentAt, origin, sim.aliveNodes());
     }
 
     /** Random (sender, target user) pairs among live nodes, all sent at once, then measured. */
@@ -207,6 +194,7 @@ public final class SimNetwork {
         return measure(number, sentAt, origin, honestAlive());
     }
 
+    /** Delivery, copies and latency of one broadcast over these nodes (the origin left out). */
     private static BroadcastResult measure(long number, long sentAt, Simulator.SimNode origin, List<Simulator.SimNode> over) {
         List<Long> latencies = new ArrayList<>();
         long copies = 0;

@@ -1,0 +1,132 @@
+package org.nostrp2p.transport.noise;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
+
+/**
+ * The primitives of Noise_*_25519_ChaChaPoly_SHA256, all from the JDK: X25519 (RFC 7748),
+ * ChaCha20-Poly1305 (RFC 8439) with Noise's nonce layout, SHA-256, HMAC-SHA256 and Noise's HKDF.
+ */
+final class NoiseCrypto {
+    static final int DH_LEN = 32, HASH_LEN = 32, KEY_LEN = 32, TAG_LEN = 16;
+    private static final byte[] BASE_POINT = new byte[DH_LEN];
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    static {
+        BASE_POINT[0] = 9;
+    }
+
+    private NoiseCrypto() {}
+
+    /** An X25519 key pair: the raw 32-byte private scalar and public u-coordinate. */
+    record KeyPair(byte[] privateKey, byte[] publicKey) {
+        static KeyPair fromPrivate(byte[] privateKey) {
+            return new KeyPair(privateKey.clone(), dh(privateKey, BASE_POINT));
+        }
+
+        static KeyPair generate() {
+            byte[] sk = new byte[DH_LEN];
+            RANDOM.nextBytes(sk);
+            return fromPrivate(sk);
+        }
+    }
+
+    /** X25519(privateKey, publicKey); a peer's low-order point (all-zero result) is an error. */
+    static byte[] dh(byte[] privateKey, byte[] publicKey) {
+        if (publicKey.length != DH_LEN) throw new NoiseException("a public key is 32 bytes");
+        try {
+            KeyFactory kf = KeyFactory.getInstance("XDH");
+            PrivateKey sk = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, privateKey));
+            PublicKey pk = kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, uCoordinate(publicKey)));
+            KeyAgreement ka = KeyAgreement.getInstance("XDH");
+            ka.init(sk);
+            ka.doPhase(pk, true);
+            return ka.generateSecret();
+        } catch (GeneralSecurityException e) {
+            throw new NoiseException("X25519 failed: " + e.getMessage());
+        }
+    }
+
+    /** RFC 7748: little-endian, the top bit ignored. */
+    private static BigInteger uCoordinate(byte[] littleEndian) {
+        byte[] be = new byte[DH_LEN];
+        for (int i = 0; i < DH_LEN; i++) be[i] = littleEndian[DH_LEN - 1 - i];
+        be[0] &= 0x7f;
+        return new BigInteger(1, be);
+    }
+
+    static byte[] hash(byte[]... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) md.update(p);
+            return md.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    }
+
+    static byte[] hmac(byte[] key, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            for (byte[] p : parts) mac.update(p);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Noise's HKDF with two outputs. */
+    static byte[][] hkdf2(byte[] chainingKey, byte[] inputKeyMaterial) {
+        byte[] tempKey = hmac(chainingKey, inputKeyMaterial);
+        byte[] out1 = hmac(tempKey, new byte[]{1});
+        byte[] out2 = hmac(tempKey, out1, new byte[]{2});
+        return new byte[][]{out1, out2};
+    }
+
+    /** ChaCha20-Poly1305 with the 96-bit nonce 32 zero bits ‖ n (64 bits, little-endian). */
+    static byte[] encrypt(byte[] key, long n, byte[] ad, byte[] plaintext) {
+        return aead(Cipher.ENCRYPT_MODE, key, n, ad, plaintext);
+    }
+
+    /** Throws NoiseException when the tag does not verify (a tampered or misplaced message). */
+    static byte[] decrypt(byte[] key, long n, byte[] ad, byte[] ciphertext) {
+        if (ciphertext.length < TAG_LEN) throw new NoiseException("a ciphertext is at least 16 bytes");
+        return aead(Cipher.DECRYPT_MODE, key, n, ad, ciphertext);
+    }
+
+    private static byte[] aead(int mode, byte[] key, long n, byte[] ad, byte[] input) {
+        byte[] nonce = new byte[12];
+        for (int i = 0; i < 8; i++) nonce[4 + i] = (byte) (n >>> (8 * i));
+        try {
+            Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
+            c.init(mode, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
+            c.updateAAD(ad);
+            return c.doFinal(input);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new NoiseException("a message failed authentication");
+        } catch (GeneralSecurityException e) {
+            throw new NoiseException("ChaCha20-Poly1305 failed: " + e.getMessage());
+        }
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -80,11 +80,8 @@ public record PresenceRecord(NodeId node, List<String> users, PeerAddress addres
      * whichever node repairs it, so that nodes repairing it at once make one broadcast, not many.
      */
     public MessageId repairId() {
-        byte[] record = encode();
         byte[] tag = "nostrp2p-presence-repair:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] all = java.util.Arrays.copyOf(tag, tag.length + record.length);
-        System.arraycopy(record, 0, all, tag.length, record.length);
-        return new MessageId(Nip01Serializer.sha256(all));
+        return new MessageId(Nip01Serializer.sha256(org.nostrp2p.util.Bytes.concat(tag, encode())));
     }
 
     /** The version-1 fields, in a fixed encoding: what the first signature covers. */

@@ -117,10 +117,7 @@ final class Router {
     static byte[] ackMessage(NodeId origin, NodeId destination, long seq, byte[] payload) {
         byte[] head = ("nostrp2p route-ack 1 " + origin.hex() + " " + destination.hex() + " " + seq + " ")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] hash = Nip01Serializer.sha256(payload);
-        byte[] all = java.util.Arrays.copyOf(head, head.length + hash.length);
-        System.arraycopy(hash, 0, all, head.length, hash.length);
-        return all;
+        return org.nostrp2p.util.Bytes.concat(head, Nip01Serializer.sha256(payload));
     }
 
     /** Acknowledgements claiming a delivery that their proof did not bear out. */

@@ -108,12 +108,8 @@ public final class WireCodec {
      * challenge, bound to that id (a proof for one connection is worthless on another).
      */
     public static byte[] proofMessage(byte[] challenge, NodeId claimed) {
-        byte[] id = claimed.hex().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] out = new byte[PROOF_CONTEXT.length + challenge.length + id.length];
-        System.arraycopy(PROOF_CONTEXT, 0, out, 0, PROOF_CONTEXT.length);
-        System.arraycopy(challenge, 0, out, PROOF_CONTEXT.length, challenge.length);
-        System.arraycopy(id, 0, out, PROOF_CONTEXT.length + challenge.length, id.length);
-        return out;
+        return org.nostrp2p.util.Bytes.concat(PROOF_CONTEXT, challenge,
+                claimed.hex().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** The second frame each way: the signature over the other side's challenge. */

@@ -1,5 +1,8 @@
 package org.nostrp2p.transport.noise;
 
+import org.nostrp2p.event.Nip01Serializer;
+import org.nostrp2p.util.Bytes;
+
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
@@ -8,14 +11,12 @@ import javax.crypto.spec.SecretKeySpec;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
-import java.util.Arrays;
 
 /**
  * The primitives of Noise_*_25519_ChaChaPoly_SHA256, all from the JDK: X25519 (RFC 7748),
@@ -69,15 +70,7 @@ final class NoiseCrypto {
         return new BigInteger(1, be);
     }
 
-    static byte[] hash(byte[]... parts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) md.update(p);
-            return md.digest();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e); // every JDK has SHA-256
-        }
-    }
+    static byte[] hash(byte[]... parts) { return Nip01Serializer.sha256(Bytes.concat(parts)); }
 
     static byte[] hmac(byte[] key, byte[]... parts) {
         try {
@@ -122,11 +115,5 @@ final class NoiseCrypto {
         } catch (GeneralSecurityException e) {
             throw new NoiseException("ChaCha20-Poly1305 failed: " + e.getMessage());
         }
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

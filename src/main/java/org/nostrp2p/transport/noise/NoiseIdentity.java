@@ -6,6 +6,7 @@ import org.nostrp2p.overlay.NodeId;
 import org.nostrp2p.overlay.NodeInfo;
 import org.nostrp2p.overlay.NodeSigner;
 import org.nostrp2p.overlay.PeerAddress;
+import org.nostrp2p.util.Bytes;
 import org.nostrp2p.util.Msgpack;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class NoiseIdentity {
     private NoiseIdentity() {}
 
     /** What the node key signs: the context and the Noise static public key. */
-    static byte[] signedMessage(byte[] staticPublicKey) { return NoiseCrypto.concat(CONTEXT, staticPublicKey); }
+    static byte[] signedMessage(byte[] staticPublicKey) { return Bytes.concat(CONTEXT, staticPublicKey); }
 
     public static byte[] payload(NodeSigner signer, NodeInfo self, int version, long features, byte[] staticPublicKey) {
         if (!self.id().equals(signer.id())) throw new IllegalArgumentException("a node speaks for itself only");

@@ -1,5 +1,7 @@
 package org.nostrp2p.transport.noise;
 
+import org.nostrp2p.util.Bytes;
+
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -60,7 +62,7 @@ public final class NoiseXX {
                 case 0 -> {
                     e = ephemerals.get();
                     state.mixHash(e.publicKey());
-                    yield NoiseCrypto.concat(e.publicKey(), state.encryptAndHash(payload));
+                    yield Bytes.concat(e.publicKey(), state.encryptAndHash(payload));
                 }
                 case 1 -> {
                     e = ephemerals.get();
@@ -68,12 +70,12 @@ public final class NoiseXX {
                     state.mixKey(NoiseCrypto.dh(e.privateKey(), re));            // ee
                     byte[] encryptedStatic = state.encryptAndHash(s.publicKey()); // s
                     state.mixKey(NoiseCrypto.dh(s.privateKey(), re));            // es (responder side)
-                    yield NoiseCrypto.concat(NoiseCrypto.concat(e.publicKey(), encryptedStatic), state.encryptAndHash(payload));
+                    yield Bytes.concat(e.publicKey(), encryptedStatic, state.encryptAndHash(payload));
                 }
                 default -> {
                     byte[] encryptedStatic = state.encryptAndHash(s.publicKey()); // s
                     state.mixKey(NoiseCrypto.dh(s.privateKey(), re));            // se (initiator side)
-                    yield NoiseCrypto.concat(encryptedStatic, state.encryptAndHash(payload));
+                    yield Bytes.concat(encryptedStatic, state.encryptAndHash(payload));
                 }
             };
             if (out.length > MAX_MESSAGE) throw fail("a handshake message over " + MAX_MESSAGE + " bytes");

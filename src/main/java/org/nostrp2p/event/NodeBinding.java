@@ -32,7 +32,7 @@ public record NodeBinding(Event event, List<String> nodeIds) {
     public boolean names(String nodeIdHex) { return nodeIds.contains(nodeIdHex); }
 
     /** Whether the event is a binding at all (kind and d tag); {@link #of} says if it is a valid one. */
-    public static boolean isBinding(Event e) {
+    private static boolean isBinding(Event e) {
         return e.kind() == KIND && e.dTag().equals(D_TAG);
     }
 

@@ -136,7 +136,7 @@ public final class Node implements AutoCloseable {
      * too (and a bound impostor all of it): said at start, with the fix.
      */
     private void warnIfUnbound(Optional<NodeBinding> binding) {
-        String self = overlay.info().id().hex();
+        String self = overlay.self().hex(); // the node key's id: safe to read off the overlay thread
         if (binding.isPresent() && binding.get().names(self)) return;
         log.atWarn().addKeyValue("node", self)
                 .log(binding.isEmpty() ? "the owner has not bound this node: run `nostrp2p bind` (docs/client-api.md, node binding)"

@@ -82,7 +82,7 @@ public final class PublishService {
             return stored;
         });
         if (put.stored() && route.delivery() != null) sendsQueued.run();
-        if (put.stored() && NodeBinding.isBinding(e)) NodeBinding.of(e).ifPresent(bindingStored);
+        if (put.stored()) NodeBinding.of(e).ifPresent(bindingStored);
         return put.result();
     }
 

@@ -208,8 +208,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     public record UserPresence(List<NodeId> nodes, boolean bound) {}
 
-
-
     /**
      * The users' own bindings of this node, to carry in its presence record (those that name
      * another node, or a user this node does not serve, are left out: peers would refuse them).
@@ -244,8 +242,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     // ------------------------------------------------------------------ events from the transport
-
-    public void onConnected(NodeInfo peer, PeerAddress dialed) { onConnected(peer, dialed, null); }
 
     /** A connection is up and the peer proven; network is its address's /24 or /48 (null: not counted). */
     public void onConnected(NodeInfo peer, PeerAddress dialed, String network) {
@@ -713,9 +709,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override
     public boolean believes(NodeId peer) { return scores.score(peer, env.now()) > PeerScores.GOSSIP_THRESHOLD; }
-
-    /** Offences marked against peers so far (for tests and diagnostics). */
-    public long offences() { return scores.offences(); }
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {

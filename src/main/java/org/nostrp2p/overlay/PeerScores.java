@@ -47,11 +47,9 @@ final class PeerScores {
 
     private final Object2ObjectLinkedOpenHashMap<NodeId, Score> scores = new Object2ObjectLinkedOpenHashMap<>();
     private final Object2LongLinkedOpenHashMap<NodeId> bannedUntil = new Object2LongLinkedOpenHashMap<>();
-    private long offences;
 
     /** Lowers the peer's score; true when that takes it below the threshold (the caller drops it; it is banned now). */
     boolean penalize(NodeId peer, Offence o, long now) {
-        offences++;
         double next = score(peer, now) - o.points;
         scores.putAndMoveToLast(peer, new Score(next, now));
         if (scores.size() > MAX_PEERS) scores.removeFirst();
@@ -76,6 +74,4 @@ final class PeerScores {
         bannedUntil.removeLong(peer);
         return false;
     }
-
-    long offences() { return offences; }
 }

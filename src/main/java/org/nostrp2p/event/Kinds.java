@@ -17,6 +17,14 @@ public final class Kinds {
         return kind == PROFILE || kind == FOLLOW_LIST || (kind >= 10000 && kind < 20000);
     }
 
+    /**
+     * NIP-01's order among versions of one replaceable or addressable event: whether the first
+     * supersedes the second (the later created_at wins; on a tie, the lower id).
+     */
+    public static boolean supersedes(long createdAt, String id, long otherCreatedAt, String otherId) {
+        return createdAt > otherCreatedAt || (createdAt == otherCreatedAt && id.compareTo(otherId) < 0);
+    }
+
     /** NIP-01 addressable: only the newest per (pubkey, kind, d-tag) is kept. */
     public static boolean isAddressable(int kind) {
         return kind >= 30000 && kind < 40000;

@@ -2,6 +2,7 @@ package org.nostrp2p.overlay;
 
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
+import org.nostrp2p.event.Kinds;
 import org.nostrp2p.event.NodeBinding;
 
 import java.util.ArrayList;
@@ -109,17 +110,13 @@ final class PresenceDirectory {
         NodeBinding newest = null;
         for (PresenceRecord r : claimants) {
             NodeBinding b = r.bindingOf(user).orElse(null);
-            if (b != null && (newest == null || newer(b, newest))) newest = b;
+            if (b != null && (newest == null || Kinds.supersedes(b.createdAt(), b.event().id(), newest.createdAt(), newest.event().id()))) {
+                newest = b;
+            }
         }
         if (newest == null) return new Targets(claimants, false);
         NodeBinding chosen = newest;
         return new Targets(claimants.stream().filter(r -> chosen.names(r.node().hex())).toList(), true);
-    }
-
-    /** NIP-01's order for replaceable events: later created_at wins, then the lower id. */
-    private static boolean newer(NodeBinding a, NodeBinding b) {
-        if (a.createdAt() != b.createdAt()) return a.createdAt() > b.createdAt();
-        return a.event().id().compareTo(b.event().id()) < 0;
     }
 
     boolean claimed(String user) { return byUser.containsKey(user); }

@@ -108,9 +108,7 @@ public final class EventStore {
                 long createdAt = rs.getLong(2);
                 String currentId = Hex.encode(rs.getBytes(3));
                 if (currentId.equals(e.id())) return PutResult.DUPLICATE;
-                boolean currentWins = createdAt > e.createdAt()
-                        || (createdAt == e.createdAt() && currentId.compareTo(e.id()) < 0);
-                if (currentWins) return PutResult.STALE;
+                if (Kinds.supersedes(createdAt, currentId, e.createdAt(), e.id())) return PutResult.STALE;
                 superseded.add(rs.getLong(1));
             }
         }

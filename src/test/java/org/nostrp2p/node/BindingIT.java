@@ -110,14 +110,20 @@ class BindingIT {
                     && p.get("nodes").get(0).asText().equals(real);
         });
 
-        Event m2 = mentionOfAlice("hello Alice, now that your node is bound");
-        assertEquals(200, bobNode.api().publish(m2).status());
-        await("Alice's node to get the mention", () -> aliceNode.holds(m2));
-        // something that must reach the impostor after m2 would have: a public post Bob sends later
-        Event later = bob.sign(Kinds.POST, List.of(), "a public post after the mention");
+        reachesAliceOnly(mentionOfAlice("hello Alice, now that your node is bound"));
+    }
+
+    /**
+     * Bob mentions Alice: her node gets it. Then something that must reach the impostor after
+     * the mention would have (a public post Bob sends later) reaches it, and the mention did not.
+     */
+    private static void reachesAliceOnly(Event mention) throws Exception {
+        assertEquals(200, bobNode.api().publish(mention).status());
+        await("Alice's node to get the mention", () -> aliceNode.holds(mention));
+        Event later = bob.sign(Kinds.POST, List.of(), "a public post after the mention: " + mention.content());
         assertEquals(200, bobNode.api().publish(later).status());
         await("the impostor to get Bob's later public post", () -> impostor.holds(later));
-        assertFalse(impostor.holds(m2), "the impostor got a bound user's mail");
+        assertFalse(impostor.holds(mention), "the impostor got a bound user's mail");
     }
 
     @Test
@@ -130,12 +136,6 @@ class BindingIT {
 
         aliceNode.restart();
         assertTrue(aliceNode.api().getJson("/node").get("bound").asBoolean(), "the binding is kept in the store");
-        Event m3 = mentionOfAlice("hello again, after your node restarted");
-        assertEquals(200, bobNode.api().publish(m3).status());
-        await("Alice's restarted node to get the mention", () -> aliceNode.holds(m3));
-        Event later = bob.sign(Kinds.POST, List.of(), "another public post");
-        assertEquals(200, bobNode.api().publish(later).status());
-        await("the impostor to get the later public post", () -> impostor.holds(later));
-        assertFalse(impostor.holds(m3));
+        reachesAliceOnly(mentionOfAlice("hello again, after your node restarted"));
     }
 }

@@ -21,8 +21,8 @@ public final class WireCodec {
 
     private static final int JOIN = 1, JOIN_REPLY = 2, NEIGHBOR = 3, NEIGHBOR_REPLY = 4, DISCONNECT = 5,
             DIAL_BACK_REQUEST = 6, DIAL_BACK_PROBE = 7, GOSSIP = 8, IHAVE = 9, GRAFT = 10, PRUNE = 11,
-            ROUTE = 12, ROUTE_ACK = 13, PING = 14, HELLO = 15, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17, PROOF = 18,
-            PRESENCE_DIGEST = 19, PRESENCE_REPAIR = 20;
+            ROUTE = 12, ROUTE_ACK = 13, PING = 14, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17,
+            PRESENCE_DIGEST = 19, PRESENCE_REPAIR = 20; // 15 and 18 were version 1's plaintext Hello and proof
 
     /** Fields after the type that this version writes and reads, by message type; -1: not a message type. */
     static final int[] FIELDS = fieldsByType();
@@ -37,99 +37,26 @@ public final class WireCodec {
         return f;
     }
 
-    /** Bytes of a handshake challenge. */
-    public static final int NONCE_BYTES = 16;
-    private static final byte[] PROOF_CONTEXT = "nostrp2p-hello-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
     /**
-     * The protocol this node speaks, and the features it has (a bit each). A peer below
-     * {@link #MIN_PROTOCOL_VERSION} is refused at the Hello; a newer one is welcome: what it
-     * adds (fields at the end of a message, message types, feature bits) is skipped by this
-     * node, not taken for garbage, so that a network of mixed versions holds together.
+     * The protocol this node speaks, and the features it has (a bit each), named in the link
+     * handshake (transport.noise.NoiseIdentity). A peer below {@link #MIN_PROTOCOL_VERSION} is
+     * refused there; a newer one is welcome: what it adds (fields at the end of a message,
+     * message types, feature bits) is skipped by this node, not taken for garbage, so that a
+     * network of mixed versions holds together. Version 2 is the first with encrypted links;
+     * version 1 spoke in the clear and cannot talk to it at all.
      */
-    public static final int PROTOCOL_VERSION = 1, MIN_PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2, MIN_PROTOCOL_VERSION = 2;
     /** Feature bits: unicast acknowledgements signed by their destination (Router). */
     public static final long FEATURE_SIGNED_ACKS = 1;
     public static final long FEATURES = FEATURE_SIGNED_ACKS;
     /** Fields a message may carry at most, those this version knows and those a newer one adds. */
     private static final int MAX_FIELDS = 16;
 
-    /**
-     * The first frame each way on every connection: who the sender claims to be, a fresh
-     * challenge, and the protocol version and features it speaks.
-     */
-    public record Hello(NodeInfo sender, byte[] nonce, int version, long features) {
-        /** This node's own Hello. */
-        public Hello(NodeInfo sender, byte[] nonce) {
-            this(sender, nonce, PROTOCOL_VERSION, FEATURES);
-        }
-    }
-
     private WireCodec() {}
-
-    public static byte[] encodeHello(Hello h) {
-        return Msgpack.pack(p -> {
-            p.packArrayHeader(5);
-            p.packInt(HELLO);
-            packInfo(p, h.sender());
-            packBin(p, h.nonce());
-            p.packInt(h.version());
-            p.packLong(h.features());
-        });
-    }
-
-    /** Decodes any version's Hello (fields a newer one adds are skipped); the caller decides whether it speaks it. */
-    public static Hello decodeHello(byte[] bytes) {
-        try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
-            int fields = u.unpackArrayHeader();
-            if (fields < 5 || fields > MAX_FIELDS || u.unpackInt() != HELLO) {
-                throw new IllegalArgumentException("expected a HELLO with a protocol version first");
-            }
-            NodeInfo sender = unpackInfo(u);
-            byte[] nonce = boundedBin(u, NONCE_BYTES);
-            if (nonce.length != NONCE_BYTES) throw new IllegalArgumentException("bad challenge");
-            int version = u.unpackInt();
-            long features = u.unpackLong();
-            skip(u, fields - 5);
-            if (u.hasNext()) throw new IllegalArgumentException("trailing bytes");
-            return new Hello(sender, nonce, version, features);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("malformed hello: " + e.getMessage(), e);
-        }
-    }
 
     /** Skips fields a newer version added at the end of a message (each bounded like everything else). */
     private static void skip(MessageUnpacker u, int fields) throws IOException {
         for (int i = 0; i < fields; i++) u.skipValue();
-    }
-
-    /**
-     * What a node signs to prove it holds the key of the id it claims: the other side's
-     * challenge, bound to that id (a proof for one connection is worthless on another).
-     */
-    public static byte[] proofMessage(byte[] challenge, NodeId claimed) {
-        return org.nostrp2p.util.Bytes.concat(PROOF_CONTEXT, challenge,
-                claimed.hex().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    }
-
-    /** The second frame each way: the signature over the other side's challenge. */
-    public static byte[] encodeProof(byte[] signature) {
-        return Msgpack.pack(p -> {
-            p.packArrayHeader(2);
-            p.packInt(PROOF);
-            packBin(p, signature);
-        });
-    }
-
-    public static byte[] decodeProof(byte[] bytes) {
-        try (MessageUnpacker u = Msgpack.unpacker(bytes)) {
-            if (u.unpackArrayHeader() != 2 || u.unpackInt() != PROOF) throw new IllegalArgumentException("expected PROOF second");
-            byte[] sig = boundedBin(u, 64);
-            if (sig.length != 64 || u.hasNext()) throw new IllegalArgumentException("a proof is one 64-byte signature");
-            return sig;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("malformed proof: " + e.getMessage(), e);
-        }
     }
 
     public static byte[] encode(Msg m) {

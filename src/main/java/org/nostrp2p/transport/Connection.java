@@ -1,9 +1,8 @@
 package org.nostrp2p.transport;
 
 import org.nostrp2p.overlay.NodeInfo;
+import org.nostrp2p.transport.noise.NoiseLink;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,11 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP connection to a peer: a reader thread hands frames to the transport, a writer thread
- * drains a bounded queue. A peer too slow to take its frames, too fast in sending them, or
- * sending garbage is disconnected. What a connection may hold is bounded: 2 × {@link #BUFFER}
- * of stream buffers, a frame being read (it grows only as its bytes arrive), and at most
- * {@link #QUEUE_BYTES} (or {@link #QUEUE_FRAMES}) waiting to be written.
+ * One encrypted connection to a proven peer (its Noise handshake done): a reader thread hands
+ * frames to the transport, a writer thread drains a bounded queue. A peer too slow to take its
+ * frames, too fast in sending them, or sending garbage is disconnected. What a connection may
+ * hold is bounded: an 8 KiB socket buffer, a 16 KiB chunk being sealed, a transport message
+ * being read (at most 64 KiB), a frame being read (it grows only as its bytes arrive), and at
+ * most {@link #QUEUE_BYTES} (or {@link #QUEUE_FRAMES}) waiting to be written.
  */
 final class Connection {
     static final int QUEUE_FRAMES = 4096;
@@ -33,7 +33,6 @@ final class Connection {
      */
     static final int LARGE_FRAME = 64 * 1024;
     private static final long LARGE_FRAME_WAIT_MS = 10_000;
-    private static final int BUFFER = 8 * 1024;
     private static final byte[] CLOSE = new byte[0];
     /** Frames per second a peer may send on average, and the burst it may save up. */
     private static final double RATE = 2_000, BURST = 8_000;
@@ -46,10 +45,10 @@ final class Connection {
     }
 
     final Socket socket;
-    volatile NodeInfo peer;
-    /** The protocol version and feature bits the peer's Hello named. */
-    volatile int peerVersion;
-    volatile long peerFeatures;
+    /** The proven peer, and the protocol version and feature bits it named in the handshake. */
+    final NodeInfo peer;
+    final int peerVersion;
+    final long peerFeatures;
     volatile long lastReceived = System.currentTimeMillis();
     /** Whether the transport counts this connection among its peers (it uncounts it once, on close). */
     final AtomicBoolean counted = new AtomicBoolean();
@@ -61,32 +60,26 @@ final class Connection {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Handler handler;
-    private final TrafficCounter traffic;
     /** KiB of large frames being read at once, shared by all connections of the transport. */
     private final Semaphore largeFrames;
     private double tokens = BURST, byteTokens = BYTE_BURST;
     private long refilledAt = System.nanoTime();
 
-    Connection(Socket socket, Handler handler, TrafficCounter traffic, Semaphore largeFrames) throws IOException {
+    /** The link's streams count their bytes on the wire themselves (TrafficCounter). */
+    Connection(Socket socket, NoiseLink.Opened link, Handler handler, Semaphore largeFrames) {
         this.socket = socket;
+        this.peer = link.peer().info();
+        this.peerVersion = link.peer().version();
+        this.peerFeatures = link.peer().features();
         this.handler = handler;
-        this.traffic = traffic;
         this.largeFrames = largeFrames;
-        socket.setTcpNoDelay(true);
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
-        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
+        this.in = new DataInputStream(link.in());
+        this.out = new DataOutputStream(link.out());
     }
 
     void start() {
         Thread.ofVirtual().name("conn-reader").start(this::readLoop);
         Thread.ofVirtual().name("conn-writer").start(this::writeLoop);
-    }
-
-    /** Reads one handshake frame synchronously, before the threads start. */
-    byte[] readHandshakeFrame() throws IOException {
-        byte[] frame = FrameIO.read(in, FrameIO.MAX_HANDSHAKE_FRAME);
-        if (frame == null) throw new IOException("closed during handshake");
-        return frame;
     }
 
     void writeFrameNow(byte[] frame) throws IOException {
@@ -133,7 +126,6 @@ final class Connection {
                     close("busy: " + largeFrames.availablePermits() + " KiB left for large frames");
                     return;
                 }
-                traffic.received(frame.length + 4);
                 lastReceived = System.currentTimeMillis();
                 if (!takeTokens(frame.length)) {
                     close("peer flooding: over " + (int) RATE + " frames/s or " + (int) (BYTE_RATE / 1024) + " KiB/s");
@@ -171,8 +163,7 @@ final class Connection {
                 if (frame == CLOSE) break;
                 queuedBytes.addAndGet(-frame.length);
                 FrameIO.write(out, frame);
-                traffic.sent(frame.length + 4);
-                if (queue.isEmpty()) out.flush();
+                if (queue.isEmpty()) out.flush(); // frames written together are sealed together
             }
             out.flush();
         } catch (InterruptedException e) {

@@ -5,11 +5,9 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 
-/** Length-prefixed frames: a 4-byte big-endian length, then that many bytes (bounded). */
+/** Length-prefixed frames inside an encrypted link: a 4-byte big-endian length, then that many bytes (bounded). */
 final class FrameIO {
     static final int MAX_FRAME = org.nostrp2p.overlay.WireCodec.MAX_PAYLOAD + 1024;
-    /** Largest frame before the handshake is done: a Hello (id, address of at most 1 KiB, challenge) or a proof. */
-    static final int MAX_HANDSHAKE_FRAME = 2048;
 
     private FrameIO() {}
 

@@ -8,11 +8,15 @@ import org.nostrp2p.overlay.NodeSigner;
 import org.nostrp2p.overlay.OverlayNode;
 import org.nostrp2p.overlay.PeerAddress;
 import org.nostrp2p.overlay.WireCodec;
+import org.nostrp2p.transport.noise.LinkKey;
+import org.nostrp2p.transport.noise.NoiseIdentity;
+import org.nostrp2p.transport.noise.NoiseLink;
 import org.nostrp2p.util.ConnectionGate;
 import org.nostrp2p.util.Fatal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -39,18 +43,20 @@ import java.util.random.RandomGenerator;
 /**
  * The overlay over real TCP: the {@link Env} of one {@link OverlayNode}. The protocol runs on a
  * single "overlay" thread; sockets are read and written by virtual threads that post what they
- * see to it. Every connection starts with a Hello frame each way naming the node, then a proof
- * each way that the node holds that id's key.
+ * see to it. Every connection is a Noise XX link ({@link NoiseLink}): its handshake proves each
+ * node's id, bound to the link's keys, and names the protocol version and features each speaks;
+ * every frame after it is encrypted and authenticated (docs/overlay.md, "Encrypted links").
  *
  * <p>Everything a stranger can make the node hold is bounded (docs/security.md): connections
  * still in their handshake by a {@link ConnectionGate} (in all and per source address), each
- * handshake by a deadline for the whole of it and by the size of a Hello, proven peers by
- * {@link #MAX_PEERS}, and dial-back probes by a rate per peer and a number in flight.
+ * handshake by a deadline for the whole of it and by the size of its messages, the handshakes'
+ * public-key work by {@link #HANDSHAKE_CPU} cores, proven peers by {@link #MAX_PEERS}, and
+ * dial-back probes by a rate per peer and a number in flight.
  */
 public final class TcpTransport implements Env, Connection.Handler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
     private static final int CONNECT_TIMEOUT_MS = 5_000;
-    /** The whole handshake (both Hellos and proofs) must be done within this, however the bytes drip. */
+    /** The whole handshake (three Noise messages) must be done within this, however the bytes drip. */
     static final int HANDSHAKE_DEADLINE_MS = 10_000;
     /** Connections still in their handshake: in all, and from one source address (IPv4) or /64 (IPv6). */
     static final int MAX_HANDSHAKING = 128, MAX_HANDSHAKING_PER_SOURCE = 8;
@@ -68,6 +74,13 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     /** KiB of received frames waiting for the overlay thread, from all peers together. */
     static final int INBOX_KIB = 8 * 1024;
     private static final long INBOX_WAIT_MS = 30_000;
+    /**
+     * Handshakes doing public-key work at once (X25519, signature checks): a flood of strangers'
+     * handshakes gets one core at most, and the owner's API and the overlay thread keep the rest.
+     */
+    static final int HANDSHAKE_CPU = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    private static final int SOCKET_BUFFER = 8 * 1024;
+    private static final long PLAINTEXT_LOG_EVERY_MS = 60_000;
     private static final long PING_EVERY_MS = 10_000;
     private static final long DEAD_AFTER_MS = 35_000;
 
@@ -79,12 +92,14 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final Semaphore dialBacks = new Semaphore(MAX_DIAL_BACKS_IN_FLIGHT);
     private final Semaphore inbox = new Semaphore(INBOX_KIB);
     private final Semaphore largeFrames = new Semaphore(LARGE_FRAMES_KIB);
+    private final Semaphore handshakeCpu = new Semaphore(HANDSHAKE_CPU, true);
+    private final AtomicLong plaintextPeers = new AtomicLong(), plaintextLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong unknownMessages = new AtomicLong();
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
-    private final SecureRandom challenges = new SecureRandom();
     private final InetSocketAddress bind;
     private final NodeSigner signer;
+    private final LinkKey linkKey;
     private final TrafficCounter traffic = new TrafficCounter();
     private ServerSocket server;
     private OverlayNode core;
@@ -94,6 +109,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     public TcpTransport(InetSocketAddress bind, NodeSigner signer) {
         this.bind = bind;
         this.signer = signer;
+        this.linkKey = LinkKey.create(signer);
     }
 
     /** Binds the listening socket; the node then runs on it (the protocol starts on the overlay thread). */
@@ -224,42 +240,46 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     }
 
     /**
-     * Exchanges Hellos (ours first when dialling), then proofs: each side signs the other's
-     * fresh challenge with its node key, so a peer cannot claim another node's id. The peer's
-     * proven identity is on the connection after.
+     * The Noise handshake (we write first when dialling). The peer's proven identity, version
+     * and features are on the connection after; a peer below our minimum version is refused.
      */
     private Connection handshake(Socket socket, boolean outbound, NodeInfo me) throws IOException {
         // the deadline closes the socket, which ends a read however slowly the bytes come
         ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket), HANDSHAKE_DEADLINE_MS, TimeUnit.MILLISECONDS);
         try {
-            Connection c = new Connection(socket, this, traffic, largeFrames);
-            byte[] challenge = new byte[WireCodec.NONCE_BYTES];
-            challenges.nextBytes(challenge);
-            byte[] ourHello = WireCodec.encodeHello(new WireCodec.Hello(me, challenge));
-            if (outbound) c.writeFrameNow(ourHello);
-            WireCodec.Hello theirs = WireCodec.decodeHello(c.readHandshakeFrame());
-            if (theirs.version() < WireCodec.MIN_PROTOCOL_VERSION) {
-                log.atInfo().addKeyValue("peer", theirs.sender().id()).addKeyValue("version", theirs.version())
+            socket.setTcpNoDelay(true);
+            byte[] ours = NoiseIdentity.payload(linkKey, me, WireCodec.PROTOCOL_VERSION, WireCodec.FEATURES);
+            NoiseLink.Opened link = NoiseLink.open(new BufferedInputStream(socket.getInputStream(), SOCKET_BUFFER),
+                    socket.getOutputStream(), outbound, linkKey, ours, signer, handshakeCpu,
+                    new NoiseLink.Counters(traffic::sent, traffic::received));
+            NoiseIdentity.Peer peer = link.peer();
+            if (peer.version() < WireCodec.MIN_PROTOCOL_VERSION) {
+                log.atInfo().addKeyValue("peer", peer.info().id()).addKeyValue("version", peer.version())
                         .log("refused a peer speaking an older protocol than " + WireCodec.MIN_PROTOCOL_VERSION);
-                throw new IOException("peer speaks protocol version " + theirs.version());
-            }
-            if (!outbound) c.writeFrameNow(ourHello);
-            c.writeFrameNow(WireCodec.encodeProof(signer.sign(WireCodec.proofMessage(theirs.nonce(), signer.id()))));
-            byte[] proof = WireCodec.decodeProof(c.readHandshakeFrame());
-            NodeId claimed = theirs.sender().id();
-            if (!signer.verify(claimed, WireCodec.proofMessage(challenge, claimed), proof)) {
-                throw new IOException("peer could not prove it is node " + claimed);
+                throw new IOException("peer speaks protocol version " + peer.version());
             }
             if (!deadline.cancel(false)) throw new IOException("handshake not done within " + HANDSHAKE_DEADLINE_MS + " ms");
-            c.peer = theirs.sender();
-            c.peerVersion = theirs.version();
-            c.peerFeatures = theirs.features();
-            return c;
+            return new Connection(socket, link, this, largeFrames);
+        } catch (NoiseLink.PlaintextPeerException e) {
+            deadline.cancel(false);
+            closeQuietly(socket);
+            logPlaintextPeer(socket);
+            throw e;
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
             closeQuietly(socket);
             throw e;
         }
+    }
+
+    /** Says so, once a minute at most (a stranger could open many): an old node needs upgrading, it is not an attack. */
+    private void logPlaintextPeer(Socket socket) {
+        long refused = plaintextPeers.incrementAndGet();
+        long now = System.nanoTime() / 1_000_000, last = plaintextLoggedAt.get();
+        if (now - last < PLAINTEXT_LOG_EVERY_MS || !plaintextLoggedAt.compareAndSet(last, now)) return;
+        log.atWarn().addKeyValue("from", socket.getInetAddress().getHostAddress()).addKeyValue("refused_so_far", refused)
+                .log("refused a plaintext peer: it speaks the unencrypted overlay protocol of nostrp2p before version 2; "
+                        + "it must be upgraded to connect");
     }
 
     private void acceptLoop() {
@@ -378,7 +398,6 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     @Override
     public void closed(Connection c, String why) {
         if (c.counted.compareAndSet(true, false)) peers.decrementAndGet();
-        if (c.peer == null) return;
         log.atDebug().addKeyValue("peer", c.peer.id()).addKeyValue("why", why).log("connection closed");
         run(() -> {
             if (byPeer.remove(c.peer.id(), c)) core.onDisconnected(c.peer.id());
@@ -420,7 +439,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         deadlines.shutdownNow();
         if (server != null) closeQuietly(server);
         log.atInfo().addKeyValue("bytes_sent", traffic.bytesSent()).addKeyValue("bytes_received", traffic.bytesReceived())
-                .addKeyValue("unknown_messages", unknownMessages.get()).log("overlay traffic");
+                .addKeyValue("unknown_messages", unknownMessages.get()).addKeyValue("plaintext_peers_refused", plaintextPeers.get())
+                .log("overlay traffic");
     }
 
     private static void closeQuietly(ServerSocket s) {

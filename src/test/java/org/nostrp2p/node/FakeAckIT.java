@@ -15,8 +15,6 @@ import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.FakePeer;
 import org.nostrp2p.testutil.NodeProcess;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,15 +42,13 @@ class FakeAckIT {
              Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", node.overlayPort()), 5_000);
             s.setSoTimeout(30_000);
-            var out = new DataOutputStream(s.getOutputStream());
-            var in = new DataInputStream(s.getInputStream());
             SchnorrNodeSigner fake = new SchnorrNodeSigner(KeyPair.generate());
-            FakePeer.handshake(out, in, fake, fake.id());
+            FakePeer peer = FakePeer.open(s, fake);
             // a private client of the node's, so that the node has a link to deliver over
-            FakePeer.writeFrame(out, WireCodec.encode(new Msg.Join(new org.nostrp2p.overlay.NodeInfo(fake.id(), null))));
+            peer.send(WireCodec.encode(new Msg.Join(new org.nostrp2p.overlay.NodeInfo(fake.id(), null))));
             long now = System.currentTimeMillis();
             PresenceRecord claim = PresenceRecord.signed(fake, List.of(umaHex), null, List.of(), now, now + 3_600_000);
-            FakePeer.writeFrame(out, WireCodec.encode(new Msg.Gossip(claim.messageId(), 0, 0, claim.encode())));
+            peer.send(WireCodec.encode(new Msg.Gossip(claim.messageId(), 0, 0, claim.encode())));
             assertTrue(Eventually.within(Duration.ofSeconds(20), () -> claims(node, umaHex, fake.id().hex())),
                     "the node took the fake peer's claim of Uma");
 
@@ -60,18 +56,17 @@ class FakeAckIT {
             assertEquals(200, node.api().publish(mention).status());
             Msg.Route route = null;
             while (route == null) {
-                if (WireCodec.decode(FakePeer.readFrame(in)) instanceof Msg.Route r && r.destination().equals(fake.id())) route = r;
+                if (WireCodec.decode(peer.receive()) instanceof Msg.Route r && r.destination().equals(fake.id())) route = r;
             }
-            FakePeer.writeFrame(out, WireCodec.encode(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[64])));
-            assertTrue(closedByNode(in), "the node closed the connection of the peer that faked the ack");
+            peer.send(WireCodec.encode(new Msg.RouteAck(route.origin(), route.destination(), route.seq(), true, new byte[64])));
+            assertTrue(closedByNode(peer), "the node closed the connection of the peer that faked the ack");
             assertTrue(node.log().contains("FORGED_ACK"), node.log());
 
             // the banned peer cannot come back
             try (Socket again = new Socket()) {
                 again.connect(new InetSocketAddress("127.0.0.1", node.overlayPort()), 5_000);
                 again.setSoTimeout(30_000);
-                FakePeer.handshake(new DataOutputStream(again.getOutputStream()), new DataInputStream(again.getInputStream()), fake, fake.id());
-                assertTrue(closedByNode(new DataInputStream(again.getInputStream())), "a banned peer is closed on connecting");
+                assertTrue(closedByNode(FakePeer.open(again, fake)), "a banned peer is closed on connecting");
             }
 
             // Uma's real node comes up and she binds it: the send the fake "acknowledged" still arrives
@@ -94,9 +89,9 @@ class FakeAckIT {
     }
 
     /** Reads until the node closes the connection (true) or 30 s pass without it (false). */
-    private static boolean closedByNode(DataInputStream in) {
+    private static boolean closedByNode(FakePeer peer) {
         try {
-            while (true) FakePeer.readFrame(in);
+            while (true) peer.receive();
         } catch (EOFException closed) {
             return true;
         } catch (IOException e) {

@@ -15,7 +15,6 @@ import org.nostrp2p.testutil.FakePeer;
 import org.nostrp2p.testutil.Flood;
 import org.nostrp2p.testutil.NodeProcess;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -227,18 +226,16 @@ class StrangerAttacksIT {
         try (NodeProcess node = NodeProcess.start(tmp.resolve("n"), owner.keys().npub());
              Socket s = new Socket(InetAddress.getLoopbackAddress(), node.overlayPort())) {
             s.setSoTimeout(200);
-            byte[] hello = WireCodec.encodeHello(new WireCodec.Hello(
-                    new org.nostrp2p.overlay.NodeInfo(new org.nostrp2p.overlay.SchnorrNodeSigner(KeyPair.generate()).id(), null),
-                    new byte[WireCodec.NONCE_BYTES]));
-            byte[] frame = new byte[hello.length + 4];
-            frame[3] = (byte) hello.length;
-            System.arraycopy(hello, 0, frame, 4, hello.length);
+            // the first handshake message: its 2-byte length, then an ephemeral public key
+            byte[] frame = new byte[2 + 32];
+            frame[1] = 32;
+            java.util.Arrays.fill(frame, 2, frame.length, (byte) 0x5a);
             long t0 = System.nanoTime();
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
             int sent = 0;
             boolean closed = false;
-            // one byte every 500 ms: the whole Hello would take ~50 s; each byte alone is far inside any per-read timeout
+            // one byte every 500 ms: the whole message would take ~17 s; each byte alone is far inside any per-read timeout
             while (sent < frame.length && !closed) {
                 try {
                     out.write(frame[sent++]);
@@ -264,10 +261,10 @@ class StrangerAttacksIT {
             }
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
             assertTrue(closed, "the node closed the drip-fed handshake");
-            assertTrue(sent < frame.length, "closed before the Hello was complete (" + sent + " of " + frame.length + " bytes)");
+            assertTrue(sent < frame.length, "closed before the first message was complete (" + sent + " of " + frame.length + " bytes)");
             assertTrue(seconds <= 15, "closed after " + seconds + " s; the handshake deadline is 10 s");
             assertEquals(200, node.api().publish(owner.sign(Kinds.POST, List.of(), "still here")).status());
-            System.out.printf("attack: a Hello dripped a byte every 500 ms | closed after %d s, %d of %d bytes sent%n",
+            System.out.printf("attack: a handshake dripped a byte every 500 ms | closed after %d s, %d of %d bytes sent%n",
                     seconds, sent, frame.length);
         }
     }
@@ -276,17 +273,18 @@ class StrangerAttacksIT {
     void announcedHugeFramesBeforeAndAfterTheHandshake() throws Exception {
         try (Pair p = linkedPair()) {
             int port = p.a().overlayPort();
-            // before the handshake: a frame larger than a Hello is refused on its length alone
-            try (Flood early = Flood.open(port, 600, 20, s -> announce(s, 257 * 1024))) {
+            // before the handshake: a message larger than a handshake's is refused on its length alone
+            try (Flood early = Flood.open(port, 600, 20, s -> announceHandshakeMessage(s, 65_535))) {
                 await("every connection announcing a huge frame first is closed", () -> early.stillOpen() == 0);
             }
             // after a handshake under a fresh identity each: announce the largest frame, send 1 KiB, stall
             try (Flood late = Flood.open(port, 600, 20, s -> {
                 try {
                     s.setSoTimeout(10_000);
-                    FakePeer.handshakeAsNewNode(s);
-                    announce(s, 256 * 1024 + 1024);
-                    s.getOutputStream().write(new byte[1024]);
+                    FakePeer peer = FakePeer.handshakeAsNewNode(s);
+                    peer.out.writeInt(256 * 1024 + 1024);
+                    peer.out.write(new byte[1024]);
+                    peer.out.flush();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -302,9 +300,9 @@ class StrangerAttacksIT {
         }
     }
 
-    private static void announce(Socket s, int length) {
+    private static void announceHandshakeMessage(Socket s, int length) {
         try {
-            new DataOutputStream(s.getOutputStream()).writeInt(length);
+            new DataOutputStream(s.getOutputStream()).writeShort(length);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -322,15 +320,14 @@ class StrangerAttacksIT {
             AtomicInteger probesElsewhere = countAccepts(elsewhere);
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p.a().overlayPort())) {
                 s.setSoTimeout(10_000);
-                FakePeer.handshakeAsNewNode(s);
-                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                FakePeer peer = FakePeer.handshakeAsNewNode(s);
                 byte[] request = WireCodec.encode(new Msg.DialBackRequest(new PeerAddress("127.0.0.5", port), 7));
-                for (int i = 0; i < 1_500; i++) FakePeer.writeFrame(out, request);
+                for (int i = 0; i < 1_500; i++) peer.send(request);
                 OwnerLatency owner = ownerKeepsBeingServed(p, 10);
                 await("one probe at the requester's own address", () -> probesAtRequester.get() >= 1);
                 // the rate allows the next request 10 s later: once its probe has come, count everything
                 Thread.sleep(10_500);
-                FakePeer.writeFrame(out, request);
+                peer.send(request);
                 await("a second probe after the rate interval", () -> probesAtRequester.get() >= 2);
                 assertEquals(2, probesAtRequester.get(), "1,501 requests: one probe per 10 s interval");
                 assertEquals(0, probesElsewhere.get(), "never a probe to a host the request names");
@@ -347,7 +344,7 @@ class StrangerAttacksIT {
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {
-                    server.accept(); // kept open: the node's probe waits for a Hello that never comes
+                    server.accept(); // kept open: the node's probe waits for a handshake answer that never comes
                     n.incrementAndGet();
                 } catch (IOException closed) {
                     return;

@@ -5,19 +5,18 @@ import java.io.DataInputStream;
 import java.io.IOException;
 
 /**
- * The length-prefixed framing a peer's bytes meet first: frames within the limit (2 KiB before
- * the handshake, then 257 KiB), or an IOException that drops the peer; nothing else.
+ * The length-prefixed framing a proven peer's decrypted bytes meet: frames within the limit
+ * (257 KiB), or an IOException that drops the peer; nothing else.
  */
 public final class FrameStreamFuzz {
     private FrameStreamFuzz() {}
 
     public static void fuzzerTestOneInput(byte[] stream) {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(stream));
-        int max = FrameIO.MAX_HANDSHAKE_FRAME;
+        int max = FrameIO.MAX_FRAME;
         try {
             for (byte[] frame; (frame = FrameIO.read(in, max)) != null; ) {
                 if (frame.length > max) throw new IllegalStateException("frame of " + frame.length + " over the limit " + max);
-                max = FrameIO.MAX_FRAME;
             }
         } catch (IOException dropped) {
             // too long, or the stream ended inside a frame

@@ -8,11 +8,14 @@ import org.nostrp2p.overlay.Msg;
 import org.nostrp2p.overlay.NodeId;
 import org.nostrp2p.overlay.SchnorrNodeSigner;
 import org.nostrp2p.overlay.WireCodec;
+import org.nostrp2p.overlay.NodeInfo;
+import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.FakePeer;
+import org.nostrp2p.transport.noise.LinkKey;
+import org.nostrp2p.transport.noise.NoiseIdentity;
 import org.nostrp2p.testutil.NodeProcess;
 import org.nostrp2p.util.Msgpack;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,15 +36,10 @@ class HostilePeerIT {
         return s;
     }
 
-    private static void hello(DataOutputStream out, DataInputStream in) throws IOException {
-        SchnorrNodeSigner me = new SchnorrNodeSigner(KeyPair.generate());
-        FakePeer.handshake(out, in, me, me.id());
-    }
-
     /** Reads until the node closes the connection; fails if it does not within the socket timeout. */
-    private static void assertClosedByNode(DataInputStream in) {
+    private static void assertClosedByNode(java.io.InputStream in) {
         IOException e = assertThrows(IOException.class, () -> {
-            while (true) in.readByte();
+            while (true) if (in.read() < 0) throw new java.io.EOFException("closed");
         });
         assertFalse(e instanceof SocketTimeoutException, "the node closed the connection, not the test's timeout");
     }
@@ -50,42 +48,61 @@ class HostilePeerIT {
     void garbageOversizeAndFloodsAreDisconnectedAndTheNodeKeepsWorking() throws Exception {
         EventSigner owner = new EventSigner(KeyPair.generate());
         try (NodeProcess node = NodeProcess.start(tmp.resolve("node"), owner.keys().npub())) {
-            // 1. an absurd frame length before any handshake
-            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+            // 1. an absurd message length before any handshake
+            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream())) {
                 out.writeInt(Integer.MAX_VALUE);
                 out.flush();
-                assertClosedByNode(in);
+                assertClosedByNode(s.getInputStream());
             }
-            // 2. a proper handshake, then bytes that are no message
-            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
-                hello(out, in);
-                out.writeInt(5);
-                out.write(new byte[]{(byte) 0xc1, 1, 2, 3, 4});
-                out.flush();
-                assertClosedByNode(in);
+            // 2. a proper handshake, then bytes that are no message (inside the encrypted link)
+            try (Socket s = connect(node)) {
+                FakePeer peer = FakePeer.handshakeAsNewNode(s);
+                peer.send(new byte[]{(byte) 0xc1, 1, 2, 3, 4});
+                assertClosedByNode(peer.in);
             }
             // 3. a flood of valid frames far over the per-peer rate
-            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
-                hello(out, in);
+            try (Socket s = connect(node)) {
+                FakePeer peer = FakePeer.handshakeAsNewNode(s);
                 byte[] ping = WireCodec.encode(new Msg.Ping());
                 try {
                     for (int i = 0; i < 50_000; i++) {
-                        out.writeInt(ping.length);
-                        out.write(ping);
+                        peer.out.writeInt(ping.length);
+                        peer.out.write(ping);
                     }
-                    out.flush();
+                    peer.out.flush();
                 } catch (IOException closedMidFlood) {
                     // the node hung up while we were still sending: what we want
                 }
-                assertClosedByNode(in);
+                assertClosedByNode(peer.in);
             }
             // 4. a peer claiming another node's id cannot prove it: dropped at the handshake
-            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+            try (Socket s = connect(node)) {
                 SchnorrNodeSigner impostor = new SchnorrNodeSigner(KeyPair.generate());
                 NodeId victim = new SchnorrNodeSigner(KeyPair.generate()).id();
-                FakePeer.handshake(out, in, impostor, victim); // the node answers with its own proof first...
+                LinkKey lie = FakePeer.claimingKey(impostor, victim);
+                // the node proves itself in message 2; ours (message 3) names the victim under the impostor's signature
+                FakePeer peer = FakePeer.open(s, lie, NoiseIdentity.payload(lie, new NodeInfo(victim, null), WireCodec.PROTOCOL_VERSION, 1));
                 s.setSoTimeout(3_000); // an accepted peer would hear nothing for 10 s (the first ping)
-                assertClosedByNode(in); // ...then finds ours false and hangs up at once
+                assertClosedByNode(peer.in); // the node finds the signature false and hangs up at once
+            }
+            // 5. a node of the plaintext protocol (version 1): refused, with a line in the log that says why
+            try (Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream())) {
+                byte[] v1Hello = Msgpack.pack(p -> {
+                    p.packArrayHeader(5);
+                    p.packInt(15); // version 1's HELLO
+                    p.packArrayHeader(2);
+                    p.packString(new SchnorrNodeSigner(KeyPair.generate()).id().hex());
+                    p.packNil();
+                    p.packBinaryHeader(16);
+                    p.writePayload(new byte[16]);
+                    p.packInt(1);
+                    p.packLong(1);
+                });
+                out.writeInt(v1Hello.length);
+                out.write(v1Hello);
+                out.flush();
+                assertClosedByNode(s.getInputStream());
+                assertTrue(Eventually.within(java.time.Duration.ofSeconds(5), () -> node.log().contains("refused a plaintext peer")), node.log());
             }
             // the node still serves its owner
             assertEquals(200, node.api().publish(owner.sign(1, List.of(), "still here")).status());
@@ -96,8 +113,8 @@ class HostilePeerIT {
     }
 
     /**
-     * A peer of a later protocol version: a Hello with a higher version, more feature bits and a
-     * field this version does not know, then a message type it has never heard of and a known
+     * A peer of a later protocol version: a handshake payload with a higher version, more feature
+     * bits and a field this version does not know, then a message type it has never heard of and a known
      * message with an added field. The node skips what it does not know and keeps talking: it
      * answers a presence request on the same connection afterwards.
      */
@@ -105,32 +122,27 @@ class HostilePeerIT {
     void aNewerVersionsPeerIsUnderstoodAsFarAsThisVersionGoes() throws Exception {
         EventSigner owner = new EventSigner(KeyPair.generate());
         try (NodeProcess node = NodeProcess.start(tmp.resolve("node"), owner.keys().npub());
-             Socket s = connect(node); var out = new DataOutputStream(s.getOutputStream()); var in = new DataInputStream(s.getInputStream())) {
+             Socket s = connect(node)) {
             SchnorrNodeSigner me = new SchnorrNodeSigner(KeyPair.generate());
-            FakePeer.writeFrame(out, Msgpack.pack(p -> {
+            LinkKey key = LinkKey.create(me);
+            byte[] newerIdentity = Msgpack.pack(p -> {
                 p.packArrayHeader(6);
-                p.packInt(15); // HELLO
-                p.packArrayHeader(2);
-                p.packString(me.id().hex());
-                p.packNil(); // no address: a private node
-                p.packBinaryHeader(WireCodec.NONCE_BYTES);
-                p.writePayload(new byte[WireCodec.NONCE_BYTES]);
                 p.packInt(WireCodec.PROTOCOL_VERSION + 5);
                 p.packLong(WireCodec.FEATURES | 0xF0);
+                p.packString(me.id().hex());
+                p.packNil(); // no address: a private node
+                p.packBinaryHeader(64);
+                p.writePayload(key.signature());
                 p.packString("a field of a later version");
-            }));
-            WireCodec.Hello theirs = WireCodec.decodeHello(FakePeer.readFrame(in));
-            assertEquals(WireCodec.PROTOCOL_VERSION, theirs.version());
-            FakePeer.writeFrame(out, WireCodec.encodeProof(me.sign(WireCodec.proofMessage(theirs.nonce(), me.id()))));
-            assertEquals(64, WireCodec.decodeProof(FakePeer.readFrame(in)).length);
-
-            FakePeer.writeFrame(out, Msgpack.pack(p -> { p.packArrayHeader(2); p.packInt(99); p.packString("new kind of message"); }));
-            FakePeer.writeFrame(out, Msgpack.pack(p -> { p.packArrayHeader(2); p.packInt(14); p.packString("a ping with more"); }));
-            FakePeer.writeFrame(out, WireCodec.encode(new Msg.PresenceRequest()));
+            });
+            FakePeer peer = FakePeer.open(s, key, newerIdentity);
+            peer.send(Msgpack.pack(p -> { p.packArrayHeader(2); p.packInt(99); p.packString("new kind of message"); }));
+            peer.send(Msgpack.pack(p -> { p.packArrayHeader(2); p.packInt(14); p.packString("a ping with more"); }));
+            peer.send(WireCodec.encode(new Msg.PresenceRequest()));
             // the node's answer, whatever else it sends first (its own presence, pings)
             boolean answered = false;
             for (int i = 0; i < 50 && !answered; i++) {
-                Msg m = WireCodec.decode(FakePeer.readFrame(in));
+                Msg m = WireCodec.decode(peer.receive());
                 answered = m instanceof Msg.PresenceBatch;
             }
             assertTrue(answered, "the node answered on the same connection");

@@ -91,29 +91,42 @@ final class NoiseCrypto {
         return new byte[][]{out1, out2};
     }
 
-    /** ChaCha20-Poly1305 with the 96-bit nonce 32 zero bits ‖ n (64 bits, little-endian). */
-    static byte[] encrypt(byte[] key, long n, byte[] ad, byte[] plaintext) {
-        return aead(Cipher.ENCRYPT_MODE, key, n, ad, plaintext);
-    }
+    /**
+     * One key's ChaCha20-Poly1305 with Noise's nonce (32 zero bits, then n as 64 bits
+     * little-endian). Its Cipher is kept: a link seals many messages under one key. One thread at a time.
+     */
+    static final class Aead {
+        private final SecretKeySpec key;
+        private final Cipher cipher;
+        private final byte[] nonce = new byte[12];
 
-    /** Throws NoiseException when the tag does not verify (a tampered or misplaced message). */
-    static byte[] decrypt(byte[] key, long n, byte[] ad, byte[] ciphertext) {
-        if (ciphertext.length < TAG_LEN) throw new NoiseException("a ciphertext is at least 16 bytes");
-        return aead(Cipher.DECRYPT_MODE, key, n, ad, ciphertext);
-    }
+        Aead(byte[] key) {
+            this.key = new SecretKeySpec(key, "ChaCha20");
+            try {
+                this.cipher = Cipher.getInstance("ChaCha20-Poly1305");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JDK has no ChaCha20-Poly1305", e);
+            }
+        }
 
-    private static byte[] aead(int mode, byte[] key, long n, byte[] ad, byte[] input) {
-        byte[] nonce = new byte[12];
-        for (int i = 0; i < 8; i++) nonce[4 + i] = (byte) (n >>> (8 * i));
-        try {
-            Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-            c.init(mode, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
-            c.updateAAD(ad);
-            return c.doFinal(input);
-        } catch (javax.crypto.AEADBadTagException e) {
-            throw new NoiseException("a message failed authentication");
-        } catch (GeneralSecurityException e) {
-            throw new NoiseException("ChaCha20-Poly1305 failed: " + e.getMessage());
+        byte[] seal(long n, byte[] ad, byte[] plaintext) { return run(Cipher.ENCRYPT_MODE, n, ad, plaintext); }
+
+        byte[] open(long n, byte[] ad, byte[] ciphertext) {
+            if (ciphertext.length < TAG_LEN) throw new NoiseException("a ciphertext is at least 16 bytes");
+            return run(Cipher.DECRYPT_MODE, n, ad, ciphertext);
+        }
+
+        private byte[] run(int mode, long n, byte[] ad, byte[] input) {
+            for (int i = 0; i < 8; i++) nonce[4 + i] = (byte) (n >>> (8 * i));
+            try {
+                cipher.init(mode, key, new IvParameterSpec(nonce));
+                cipher.updateAAD(ad);
+                return cipher.doFinal(input);
+            } catch (javax.crypto.AEADBadTagException e) {
+                throw new NoiseException("a message failed authentication");
+            } catch (GeneralSecurityException e) {
+                throw new NoiseException("ChaCha20-Poly1305 failed: " + e.getMessage());
+            }
         }
     }
 }

@@ -30,11 +30,12 @@ public final class NoiseIdentity {
     private NoiseIdentity() {}
 
     /** What the node key signs: the context and the Noise static public key. */
-    static byte[] signedMessage(byte[] staticPublicKey) { return Bytes.concat(CONTEXT, staticPublicKey); }
+    public static byte[] signedMessage(byte[] staticPublicKey) { return Bytes.concat(CONTEXT, staticPublicKey); }
 
-    public static byte[] payload(NodeSigner signer, NodeInfo self, int version, long features, byte[] staticPublicKey) {
-        if (!self.id().equals(signer.id())) throw new IllegalArgumentException("a node speaks for itself only");
-        byte[] signature = signer.sign(signedMessage(staticPublicKey));
+    /** This node's handshake payload: who it is, what it speaks, and its link key's signature. */
+    public static byte[] payload(LinkKey key, NodeInfo self, int version, long features) {
+        if (!self.id().equals(key.node())) throw new IllegalArgumentException("a node speaks for itself only");
+        byte[] signature = key.signature();
         return Msgpack.pack(p -> {
             p.packArrayHeader(5);
             p.packInt(version);

@@ -16,11 +16,11 @@ class NoiseIdentityTest {
     @Test
     void aHandshakeProvesBothNodeIdsOverTheLinksStaticKeys() {
         SchnorrNodeSigner other = new SchnorrNodeSigner(KeyPair.generate());
-        byte[] aKey = NoiseXX.newPrivateKey(), bKey = NoiseXX.newPrivateKey();
-        NoiseXX a = NoiseXX.start(true, aKey, new byte[0]), b = NoiseXX.start(false, bKey, new byte[0]);
+        LinkKey aKey = LinkKey.create(node), bKey = LinkKey.create(other);
+        NoiseXX a = NoiseXX.start(true, aKey.privateKey(), new byte[0]), b = NoiseXX.start(false, bKey.privateKey(), new byte[0]);
         b.readMessage(a.writeMessage(new byte[0]));
-        byte[] fromB = a.readMessage(b.writeMessage(NoiseIdentity.payload(other, new NodeInfo(other.id(), null), 1, 1, NoiseXX.publicKeyOf(bKey))));
-        byte[] fromA = b.readMessage(a.writeMessage(NoiseIdentity.payload(node, self, 1, 1, NoiseXX.publicKeyOf(aKey))));
+        byte[] fromB = a.readMessage(b.writeMessage(NoiseIdentity.payload(bKey, new NodeInfo(other.id(), null), 1, 1)));
+        byte[] fromA = b.readMessage(a.writeMessage(NoiseIdentity.payload(aKey, self, 1, 1)));
         assertEquals(new NodeInfo(other.id(), null), NoiseIdentity.verify(fromB, a.remoteStatic(), node).info());
         NoiseIdentity.Peer peer = NoiseIdentity.verify(fromA, b.remoteStatic(), other);
         assertEquals(self, peer.info());
@@ -29,8 +29,9 @@ class NoiseIdentityTest {
 
     @Test
     void aPayloadForAnotherStaticKeyOrForgedOrMalformedIsRefused() {
-        byte[] staticKey = NoiseXX.publicKeyOf(NoiseXX.newPrivateKey());
-        byte[] payload = NoiseIdentity.payload(node, self, 1, 1, staticKey);
+        LinkKey key = LinkKey.create(node);
+        byte[] staticKey = key.publicKey();
+        byte[] payload = NoiseIdentity.payload(key, self, 1, 1);
         assertEquals(self, NoiseIdentity.verify(payload, staticKey, node).info());
         // replayed on a link with another static key (e.g. by a relay that saw it in the clear)
         assertThrows(NoiseException.class, () -> NoiseIdentity.verify(payload, NoiseXX.publicKeyOf(NoiseXX.newPrivateKey()), node));

@@ -6,6 +6,10 @@
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 #   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep
 #   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep
+#   scripts/bench.sh links                    issue 13: CPU and bytes of an encrypted link (handshake, frames)
+#   scripts/bench.sh links-overlay [REV] [NODES] [POSTS]
+#                                             issue 13: the overlay benchmark on REV's jar (default: the last
+#                                             plaintext version) and on this one, side by side in one run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -18,7 +22,9 @@ case "$which" in
   sim) main=org.nostrp2p.bench.SimBench ;;
   attacks) main=org.nostrp2p.bench.MachineInfo ;;
   sweep) main=org.nostrp2p.bench.SweepBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks, sweep)" >&2; exit 2 ;;
+  links) main=org.nostrp2p.bench.LinkBench ;;
+  links-overlay) main=org.nostrp2p.bench.OverlayBench ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks, sweep, links, links-overlay)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \
@@ -29,6 +35,17 @@ if [ "$which" = attacks ]; then
   mvn -B --no-transfer-progress -Dstyle.color=never verify -Dit.test=StrangerAttacksIT -Dtest=None \
       -Dsurefire.failIfNoSpecifiedTests=false | grep -E '^attack:|Tests run:.*StrangerAttacksIT|BUILD'
   exit "${PIPESTATUS[0]}"
+fi
+if [ "$which" = links-overlay ]; then
+  rev="${1:-a036420}"; shift || true   # a036420: the last commit whose links were plaintext
+  before="$PWD/target/before-$rev"
+  if [ ! -f "$before/target/nostrp2p.jar" ]; then
+    echo "bench: building the jar of $rev in $before..." >&2
+    rm -rf "$before" && mkdir -p "$before"
+    git archive "$rev" | tar -x -C "$before"
+    (cd "$before" && mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package >&2)
+  fi
+  set -- --compare "$before/target/nostrp2p.jar" "$@"
 fi
 exec java --enable-native-access=ALL-UNNAMED -Dnostrp2p.jar=target/nostrp2p.jar ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" "$main" "$@"

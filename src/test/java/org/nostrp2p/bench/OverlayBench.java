@@ -27,10 +27,50 @@ import java.util.Random;
  * Run: scripts/bench.sh overlay [NODES] [POSTS]
  */
 public final class OverlayBench {
+    /** One run's figures: delivery latencies (ms) and overlay bytes sent per node per post. */
+    record Result(int deliveries, int missing, long p50, long p99, long max, double bytesPerNodePerPost) {
+        String row(String label) {
+            return String.format("%-8s deliveries %,6d (%d missing) | latency p50 %4d ms, p99 %4d ms, max %5d ms | %,8.0f bytes/node/post",
+                    label, deliveries, missing, p50, p99, max, bytesPerNodePerPost);
+        }
+    }
+
+    /**
+     * scripts/bench.sh overlay [NODES] [POSTS] runs once on target/nostrp2p.jar.
+     * With --compare BEFORE_JAR (scripts/bench.sh links-overlay), it alternates runs on the
+     * other jar and on this one, two each, and prints them side by side.
+     */
     public static void main(String[] args) throws Exception {
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 16;
-        int posts = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        List<String> rest = new ArrayList<>(List.of(args));
+        String before = null;
+        int at = rest.indexOf("--compare");
+        if (at >= 0) {
+            before = rest.get(at + 1);
+            rest.subList(at, at + 2).clear();
+        }
+        int count = rest.size() > 0 ? Integer.parseInt(rest.get(0)) : 16;
+        int posts = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 100;
         System.out.println(MachineInfo.describe());
+        String after = System.getProperty("nostrp2p.jar");
+        if (before == null) {
+            System.out.println(run(count, posts).row("this"));
+            return;
+        }
+        List<String> rows = new ArrayList<>();
+        for (int round = 1; round <= 2; round++) {
+            for (String jar : List.of(before, after)) {
+                String label = (jar.equals(before) ? "before" : "after") + " " + round;
+                System.out.printf("== %s: %s%n", label, jar);
+                System.setProperty("nostrp2p.jar", jar);
+                rows.add(run(count, posts).row(label));
+                System.out.println(rows.get(rows.size() - 1));
+            }
+        }
+        System.out.printf("%n%d real nodes, %d posts, before = %s, after = %s%n", count, posts, before, after);
+        rows.forEach(System.out::println);
+    }
+
+    static Result run(int count, int posts) throws Exception {
         Path dir = Files.createTempDirectory("nostrp2p-overlay-bench");
         Random random = new Random(1);
         List<EventSigner> users = new ArrayList<>();
@@ -58,7 +98,6 @@ public final class OverlayBench {
             System.out.printf("%d posts published over %.1f s; waiting for delivery...%n", posts, (System.currentTimeMillis() - t0) / 1000.0);
             Thread.sleep(8_000); // delivery, and one more traffic-counter save
             long[] after = traffic(dir, count);
-            long postingMillis = System.currentTimeMillis() - t0;
 
             // received_at per node per post, from the nodes' own files
             List<Map<String, Long>> receivedAt = new ArrayList<>();
@@ -77,11 +116,8 @@ public final class OverlayBench {
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long sentBytes = 0;
             for (int i = 0; i < count; i++) sentBytes += after[i] - before[i];
-            System.out.printf("deliveries: %,d of %,d (%d missing)%n", sorted.length, sorted.length + missing, missing);
-            System.out.printf("publish-to-delivered latency: p50 %d ms, p99 %d ms, max %d ms%n",
-                    pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
-            System.out.printf("overlay bytes sent per node per post: %,.0f (all traffic during %.0f s of posting, keep-alives included)%n",
-                    (double) sentBytes / count / posts, postingMillis / 1000.0);
+            return new Result(sorted.length, missing, pct(sorted, 0.50), pct(sorted, 0.99),
+                    sorted.length == 0 ? -1 : sorted[sorted.length - 1], (double) sentBytes / count / posts);
         } finally {
             for (NodeProcess n : nodes) n.close();
         }

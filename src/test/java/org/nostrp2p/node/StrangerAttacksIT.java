@@ -269,6 +269,58 @@ class StrangerAttacksIT {
         }
     }
 
+    /**
+     * The cheapest way to make a node spend CPU: open a connection, send a first handshake
+     * message (32 bytes, no work), read the node's answer (its key generation and two X25519
+     * operations), hang up, again and again from many addresses. The node spends at most
+     * TcpTransport.HANDSHAKE_CPU cores on it; the owner is served on the rest.
+     */
+    @Test
+    void handshakeFloodGetsOneCoreAtMost() throws Exception {
+        try (Pair p = linkedPair()) {
+            int port = p.a().overlayPort();
+            double cpuBefore = org.nostrp2p.bench.MachineInfo.cpuSeconds(p.a().process().pid());
+            AtomicInteger answered = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            List<Thread> attackers = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int first = t;
+                attackers.add(Thread.ofVirtual().start(() -> {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(first);
+                    byte[] message1 = new byte[2 + 32];
+                    for (int i = first; i < 400_000 && !stop.get() && System.nanoTime() < deadline; i += 16) {
+                        random.nextBytes(message1);
+                        message1[0] = 0;
+                        message1[1] = 32; // the length, then any 32 bytes as the ephemeral key
+                        try (Socket s = new Socket()) {
+                            s.bind(new InetSocketAddress(Flood.source(i % ATTACKER_ADDRESSES), 0));
+                            s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+                            s.setSoTimeout(5_000);
+                            s.getOutputStream().write(message1);
+                            if (s.getInputStream().readNBytes(2).length == 2) answered.incrementAndGet();
+                        } catch (IOException refusedOrClosed) {
+                            // evicted or closed: try the next
+                        }
+                    }
+                }));
+            }
+            long t0 = System.nanoTime();
+            Thread.sleep(3_000); // the flood in full swing
+            OwnerLatency owner = ownerKeepsBeingServed(p, 20);
+            stop.set(true);
+            for (Thread a : attackers) a.join();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double cores = (org.nostrp2p.bench.MachineInfo.cpuSeconds(p.a().process().pid()) - cpuBefore) / seconds;
+            long rss = p.a().rssKib();
+            assertHealthy(p.a(), rss);
+            assertTrue(answered.get() > 0, "the flood reached the node's handshake");
+            report("a flood of first handshake messages from " + ATTACKER_ADDRESSES + " addresses (16 at a time)",
+                    String.format("%d answered in %.0f s (%.0f/s), node CPU %.2f cores", answered.get(), seconds,
+                            answered.get() / seconds, cores), rss, owner);
+        }
+    }
+
     @Test
     void announcedHugeFramesBeforeAndAfterTheHandshake() throws Exception {
         try (Pair p = linkedPair()) {

@@ -20,7 +20,8 @@ public final class FuzzRunner {
             "org.nostrp2p.fuzz.FilterFuzz",
             "org.nostrp2p.fuzz.OverlayFrameFuzz",
             "org.nostrp2p.fuzz.PresenceRecordFuzz",
-            "org.nostrp2p.transport.FrameStreamFuzz");
+            "org.nostrp2p.transport.FrameStreamFuzz",
+            "org.nostrp2p.transport.noise.NoiseLinkFuzz");
     static final Path REGRESSION_INPUTS = Path.of("src", "test", "resources", "fuzz");
     static final Path WORK = Path.of("target", "fuzz");
     /** The short runs of ./run-tests keep their own corpus, apart from a long run that may be going on. */

@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.util.function.LongConsumer;
 
 /**
- * The receiving half of a Noise link: each transport message is read whole (at most 64 KiB,
- * growing as its bytes arrive), authenticated under the next nonce and then served. A
+ * The receiving half of a Noise link: each transport message is read whole (at most
+ * {@link NoiseLink#MAX_TRANSPORT_MESSAGE}, growing as its bytes arrive), authenticated under the next nonce and then served. A
  * flipped bit, a replayed or a reordered message fails authentication: an IOException, and
  * the connection ends. The stream ends cleanly only between messages. One reader thread.
  */
@@ -51,7 +51,9 @@ final class NoiseInputStream extends InputStream {
         while (at == plain.length) {
             int length = NoiseLink.readLength(raw);
             if (length < 0) return false;
-            if (length < 16) throw new IOException("a transport message of " + length + " bytes (at least 16)");
+            if (length < 16 || length > NoiseLink.MAX_TRANSPORT_MESSAGE) {
+                throw new IOException("a transport message of " + length + " bytes (16 to " + NoiseLink.MAX_TRANSPORT_MESSAGE + ")");
+            }
             byte[] message = raw.readNBytes(length);
             if (message.length != length) throw new EOFException("closed inside a transport message");
             received.accept(2 + length);

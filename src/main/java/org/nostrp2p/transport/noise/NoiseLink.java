@@ -24,6 +24,11 @@ public final class NoiseLink {
     /** The largest handshake message: an ephemeral key, an encrypted static key and an identity payload fit in far less. */
     public static final int MAX_HANDSHAKE_MESSAGE = 2048;
     /**
+     * The largest transport message: a 16 KiB chunk and its tag. A protocol rule (Noise allows
+     * 64 KiB): what a peer's link can make us hold while reading and opening one stays small.
+     */
+    public static final int MAX_TRANSPORT_MESSAGE = NoiseOutputStream.CHUNK + 16;
+    /**
      * Mixed into every handshake: both sides must mean this protocol, or the second message
      * fails. It names the protocol, not its version: versions are negotiated in the payloads.
      */

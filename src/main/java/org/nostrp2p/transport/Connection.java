@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * frames to the transport, a writer thread drains a bounded queue. A peer too slow to take its
  * frames, too fast in sending them, or sending garbage is disconnected. What a connection may
  * hold is bounded: an 8 KiB socket buffer, a 16 KiB chunk being sealed, a transport message
- * being read (at most 64 KiB), a frame being read (it grows only as its bytes arrive), and at
+ * being read and opened (at most 16 KiB + 16), a frame being read (it grows only as its bytes arrive), and at
  * most {@link #QUEUE_BYTES} (or {@link #QUEUE_FRAMES}) waiting to be written.
  */
 final class Connection {

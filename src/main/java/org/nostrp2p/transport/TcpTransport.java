@@ -254,20 +254,17 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
                     new NoiseLink.Counters(traffic::sent, traffic::received));
             NoiseIdentity.Peer peer = link.peer();
             if (peer.version() < WireCodec.MIN_PROTOCOL_VERSION) {
-                log.atInfo().addKeyValue("peer", peer.info().id()).addKeyValue("version", peer.version())
+                // not an old node (those speak in the clear, see logPlaintextPeer), so debug: strangers could repeat it at will
+                log.atDebug().addKeyValue("peer", peer.info().id()).addKeyValue("version", peer.version())
                         .log("refused a peer speaking an older protocol than " + WireCodec.MIN_PROTOCOL_VERSION);
                 throw new IOException("peer speaks protocol version " + peer.version());
             }
             if (!deadline.cancel(false)) throw new IOException("handshake not done within " + HANDSHAKE_DEADLINE_MS + " ms");
             return new Connection(socket, link, this, largeFrames);
-        } catch (NoiseLink.PlaintextPeerException e) {
-            deadline.cancel(false);
-            closeQuietly(socket);
-            logPlaintextPeer(socket);
-            throw e;
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
             closeQuietly(socket);
+            if (e instanceof NoiseLink.PlaintextPeerException) logPlaintextPeer(socket);
             throw e;
         }
     }

@@ -25,6 +25,7 @@ import org.nostrp2p.node.NodeStatus;
 import org.nostrp2p.node.PublishService;
 import org.nostrp2p.node.QueryService;
 import org.nostrp2p.node.Rejected;
+import org.nostrp2p.relay.RelayEndpoint;
 import org.nostrp2p.store.StoreException;
 import org.nostrp2p.util.Fatal;
 import org.slf4j.Logger;
@@ -61,11 +62,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Semaphore queries;
     private final RequestDeadline deadline;
     private final BodyBudget bodies;
+    private final RelayEndpoint relay;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
     ApiHandler(PublishService publish, QueryService query, NodeStatus status, Executor work, Semaphore inWork, Semaphore queries,
-               RequestDeadline deadline, BodyBudget bodies) {
+               RequestDeadline deadline, BodyBudget bodies, RelayEndpoint relay) {
         this.publish = publish;
         this.query = query;
         this.status = status;
@@ -74,10 +76,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.queries = queries;
         this.deadline = deadline;
         this.bodies = bodies;
+        this.relay = relay;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (RelayEndpoint.isUpgrade(request) && request.decoderResult().isSuccess()) {
+            if (busy) {
+                ctx.close(); // an upgrade pipelined behind a request in work: not something a client does
+                return;
+            }
+            bodies.answered();
+            relay.upgrade(ctx, request, RequestDeadline.class, BodyBudget.class, ApiHandler.class);
+            return;
+        }
         if (waiting.size() >= MAX_WAITING) {
             ctx.close();
             return;
@@ -161,10 +173,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             String path = uri.path();
             log.atDebug().addKeyValue("method", method).addKeyValue("path", path).log("request");
             if (method.equals(HttpMethod.OPTIONS)) return response(request.headers(), HttpResponseStatus.NO_CONTENT, null, new byte[0]);
+            if (RelayEndpoint.isInformationRequest(request)) {
+                return response(request.headers(), HttpResponseStatus.OK, "application/nostr+json", relay.information());
+            }
             boolean read = path.equals("/node") || path.equals("/presence");
             if (!read && !path.equals("/publish") && !path.equals("/req")) {
                 return error(request.headers(), HttpResponseStatus.NOT_FOUND,
-                        "No such endpoint " + path + ": use POST /publish, POST /req, GET /node or GET /presence");
+                        "No such endpoint " + path + ": use POST /publish, POST /req, GET /node or GET /presence,"
+                                + " or connect a Nostr app to this address over WebSocket (the node is its owner's relay)");
             }
             HttpMethod expected = read ? HttpMethod.GET : HttpMethod.POST;
             if (!method.equals(expected)) {

@@ -26,6 +26,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.nostrp2p.node.NodeStatus;
 import org.nostrp2p.node.PublishService;
 import org.nostrp2p.node.QueryService;
+import org.nostrp2p.relay.RelayEndpoint;
+import org.nostrp2p.relay.RelayLimits;
+import org.nostrp2p.store.EventStore;
+import org.nostrp2p.util.AppVersion;
 import org.nostrp2p.util.ConnectionGate;
 
 import javax.net.ssl.SSLContext;
@@ -38,8 +42,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client REST API (CLIENT-API.md): POST /publish and POST /req, CORS on everything, TLS
- * when configured. Reachable by whatever can reach its address, so everything a connection can
+ * The client API (docs/client-api.md): POST /publish and POST /req, CORS on everything, TLS
+ * when configured; and on the same port, the node's Nostr relay endpoint (docs/relay.md). Reachable by whatever can reach its address, so everything a connection can
  * make the node hold is bounded before any of our code runs (docs/security.md): connections in
  * all and per source address, a deadline for each whole request, the size of the request line,
  * headers and body, the requests in work at once, and the time an answer may take to be read.
@@ -84,15 +88,19 @@ public final class ApiServer implements AutoCloseable {
     private final PublishService publish;
     private final QueryService query;
     private final NodeStatus status;
+    private final RelayEndpoint relay;
     private Channel server;
 
+    /** The relay endpoint shares this server's work and query bounds with the REST API. */
     public ApiServer(InetSocketAddress address, SSLContext tlsOrNull, PublishService publish, QueryService query,
-                     NodeStatus status) {
+                     NodeStatus status, EventStore store, RelayLimits relayLimits) {
         this.requested = address;
         this.tls = tlsOrNull;
         this.publish = publish;
         this.query = query;
         this.status = status;
+        this.relay = new RelayEndpoint(status.self().owner(), publish, store, relayLimits, work, inWork, queries,
+                AppVersion.current(), tlsOrNull != null);
     }
 
     /** Binds and serves; throws the bind failure (port in use) as an IOException. */
@@ -122,8 +130,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void pipeline(ChannelPipeline p) {
-        RequestDeadline deadline = new RequestDeadline(REQUEST_DEADLINE_MS, IDLE_TIMEOUT_MS);
-        p.addLast(new SourceLimit(gate));
+        SourceLimit source = new SourceLimit(gate);
+        RequestDeadline deadline = new RequestDeadline(REQUEST_DEADLINE_MS, IDLE_TIMEOUT_MS, source::idle);
+        p.addLast(source);
         p.addLast(deadline);
         if (tls != null) {
             SSLEngine engine = tls.createSSLEngine();
@@ -135,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
         BodyBudget bodies = new BodyBudget(bodyBytes);
         p.addLast(bodies);
         p.addLast(new BoundedAggregator());
-        p.addLast(new ApiHandler(publish, query, status, work, inWork, queries, deadline, bodies));
+        p.addLast(new ApiHandler(publish, query, status, work, inWork, queries, deadline, bodies, relay));
     }
 
     /** Collects a request's body up to MAX_BODY_BYTES; a larger one gets our 413 answer, then the connection closes. */

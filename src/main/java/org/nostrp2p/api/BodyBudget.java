@@ -65,7 +65,17 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        for (int[] bytes; (bytes = held.pollFirst()) != null; ) if (bytes[0] > 0) budget.release(bytes[0]);
+        releaseAll();
         super.channelInactive(ctx);
+    }
+
+    /** Removed when the connection becomes a relay WebSocket (whose messages have a budget of their own). */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseAll();
+    }
+
+    private void releaseAll() {
+        for (int[] bytes; (bytes = held.pollFirst()) != null; ) if (bytes[0] > 0) budget.release(bytes[0]);
     }
 }

@@ -30,7 +30,11 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     /** No request under way: the next byte read starts one. False from that byte until the answer is sent. */
     private boolean idle = true;
 
-    RequestDeadline(long requestMillis, long idleMillis) {
+    /** Told when the connection turns idle or busy (SourceLimit: idle connections are evicted first). */
+    private final java.util.function.Consumer<Boolean> idleness;
+
+    RequestDeadline(long requestMillis, long idleMillis, java.util.function.Consumer<Boolean> idleness) {
+        this.idleness = idleness;
         this.requestNanos = TimeUnit.MILLISECONDS.toNanos(requestMillis);
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
     }
@@ -43,17 +47,27 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        // a closed connection must not stay reachable from the event loop's timer queue
+        stop(); // a closed connection must not stay reachable from the event loop's timer queue
+        super.channelInactive(ctx);
+    }
+
+    /** Removed when the connection becomes a relay WebSocket, which keeps time its own way. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
+    }
+
+    private void stop() {
         if (timer != null) timer.cancel(false);
         timer = null;
         deadline = 0;
-        super.channelInactive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (idle) {
             idle = false;
+            idleness.accept(false);
             arm(ctx, requestNanos);
         }
         super.channelRead(ctx, msg);
@@ -67,6 +81,7 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     /** The answer is sent and nothing waits: the connection is idle again. */
     void answered(ChannelHandlerContext ctx) {
         idle = true;
+        idleness.accept(true);
         arm(ctx, idleNanos);
     }
 

@@ -28,6 +28,11 @@ final class SourceLimit extends ChannelInboundHandlerAdapter {
         super.channelActive(ctx);
     }
 
+    /** Idle keep-alive connections are the first evicted (a relay WebSocket is never idle). Event loop. */
+    void idle(boolean idle) {
+        if (slot != null) slot.idle(idle);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (slot != null) slot.release();

@@ -56,8 +56,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[]{"nostrp2p " + (v == null ? "development build" : v)};
+            return new String[]{"nostrp2p " + org.nostrp2p.util.AppVersion.current()};
         }
     }
 }

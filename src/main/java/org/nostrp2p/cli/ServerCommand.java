@@ -67,6 +67,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "First retry delay for sends that could not be delivered; doubles each try up to 30 min (default: ${DEFAULT-VALUE}).")
     long retryBaseSeconds;
 
+    @Option(names = "--relay-auth-reads",
+            description = "The relay endpoint serves reads (REQ, COUNT) only after NIP-42 AUTH as the owner; by default reads are open, as /req is.")
+    boolean relayAuthForReads;
+
     @Override
     public Integer call() throws Exception {
         if (debug) Logging.debug();
@@ -97,7 +101,7 @@ final class ServerCommand implements Callable<Integer> {
         Duration max = base.compareTo(Duration.ofMinutes(30)) > 0 ? base : Duration.ofMinutes(30);
         return new NodeConfig(listen, bootPeer, publicKey, writable,
                 dataDir != null ? dataDir : NodeConfig.defaultDataDir(listen),
-                maxEvents, tls, new RetryPolicy(base, max, Duration.ofDays(7)), Duration.ofSeconds(1));
+                maxEvents, tls, new RetryPolicy(base, max, Duration.ofDays(7)), Duration.ofSeconds(1), relayAuthForReads);
     }
 
     private static Node startNode(NodeConfig config) {

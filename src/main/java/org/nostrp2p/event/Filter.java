@@ -20,7 +20,11 @@ public record Filter(List<String> ids, List<String> authors, List<Integer> kinds
     }
 
     public static Filter parse(byte[] json) {
-        JsonNode node = EventJson.parseTree(json);
+        return of(EventJson.parseTree(json));
+    }
+
+    /** A filter from its parsed JSON (e.g. one of a relay REQ's). */
+    public static Filter of(JsonNode node) {
         if (!node.isObject()) throw new EventFormatException("a filter must be a JSON object");
         Map<Character, List<String>> tags = new LinkedHashMap<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -41,6 +45,11 @@ public record Filter(List<String> ids, List<String> authors, List<Integer> kinds
     public String firstId() { return ids == null || ids.isEmpty() ? null : ids.get(0); }
 
     public String firstAuthor() { return authors == null || authors.isEmpty() ? null : authors.get(0); }
+
+    /** NIP-01 matching: every condition given holds (a relay's live subscriptions). */
+    public boolean matches(Event e) {
+        return (kinds == null || kinds.contains(e.kind())) && matchesIgnoringKinds(e);
+    }
 
     /** NIP-01 matching on everything but kinds (NostrP2P reads kinds as a request type). */
     public boolean matchesIgnoringKinds(Event e) {

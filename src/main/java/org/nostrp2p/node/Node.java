@@ -1,6 +1,7 @@
 package org.nostrp2p.node;
 
 import org.nostrp2p.api.ApiServer;
+import org.nostrp2p.relay.RelayLimits;
 import org.nostrp2p.api.PemTls;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.NodeBinding;
@@ -88,7 +89,8 @@ public final class Node implements AutoCloseable {
             PublishService publish = new PublishService(config.ownerPubkey(), config.writable(), db, events, outbox,
                     clock, delivery::nudge, this::bindingStored);
             QueryService query = new QueryService(config.ownerPubkey(), events, network, clock);
-            this.api = new ApiServer(config.apiAddress().toSocketAddress(), tls, publish, query, status);
+            this.api = new ApiServer(config.apiAddress().toSocketAddress(), tls, publish, query, status, events,
+                    RelayLimits.defaults(config.relayAuthForReads()));
         } catch (RuntimeException e) {
             if (opened != null) opened.close();
             lock.close();

@@ -11,7 +11,8 @@ import java.time.Duration;
  * original did and as existing clients expect.
  */
 public record NodeConfig(HostPort listen, HostPort bootPeer, String ownerPubkey, boolean writable,
-                         Path dataDir, long maxEvents, TlsFiles tls, RetryPolicy retry, Duration deliveryTick) {
+                         Path dataDir, long maxEvents, TlsFiles tls, RetryPolicy retry, Duration deliveryTick,
+                         boolean relayAuthForReads) {
 
     /** Original server's store limit (100 × 1024 events). */
     public static final long DEFAULT_MAX_EVENTS = 100L * 1024;

@@ -81,6 +81,7 @@ public final class PublishService {
             }
             return stored;
         });
+        if (put.stored()) store.live().stored(e);
         if (put.stored() && route.delivery() != null) sendsQueued.run();
         if (put.stored()) NodeBinding.of(e).ifPresent(bindingStored);
         return put.result();

@@ -47,6 +47,7 @@ public final class EventStore {
     private final byte[] ownerPubkey;
     private final String ownerHex;
     private final AtomicLong count = new AtomicLong();
+    private final LiveEvents live = new LiveEvents();
 
     public EventStore(Database db, long maxEvents, String ownerPubkeyHex) {
         if (maxEvents < 1) throw new IllegalArgumentException("the event cap must be at least 1");
@@ -69,12 +70,18 @@ public final class EventStore {
         }
     }
 
+    /** Stores the event in a transaction of its own; live listeners hear of it once committed. */
     public PutResult put(Event e) {
         EventRow row = EventRow.of(e);
-        return db.write(s -> put(s, row)).result();
+        PutResult result = db.write(s -> put(s, row)).result();
+        if (result == PutResult.STORED) live.stored(e);
+        return result;
     }
 
-    /** Stores the event inside the caller's write transaction. */
+    /** Who hears of newly stored events. */
+    public LiveEvents live() { return live; }
+
+    /** Stores the event inside the caller's write transaction; the caller tells {@link #live()} once it commits. */
     public Put put(Session s, EventRow row) throws SQLException {
         Event e = row.event();
         if (Kinds.isReplaceable(e.kind()) || Kinds.isAddressable(e.kind())) {
@@ -349,6 +356,31 @@ public final class EventStore {
     }
 
     public long count() { return count.get(); }
+
+    /**
+     * How many events match any of the queries, each counted once (NIP-45); each query counts at
+     * most its limit, so the answer is exact up to the smallest limit and the work is bounded.
+     */
+    public long count(List<EventQuery> anyOf) {
+        if (anyOf.isEmpty()) return 0;
+        return db.read(s -> {
+            StringBuilder text = new StringBuilder("SELECT count(*) FROM (");
+            List<Object> params = new ArrayList<>();
+            for (int i = 0; i < anyOf.size(); i++) {
+                EventQuery.Sql sql = anyOf.get(i).toSql("id");
+                if (i > 0) text.append(" UNION ");
+                text.append("SELECT id FROM (").append(sql.text()).append(')');
+                params.addAll(sql.params());
+            }
+            try (PreparedStatement ps = s.prepareOnce(text.append(')').toString())) {
+                for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
 
     private static Optional<Event> first(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {

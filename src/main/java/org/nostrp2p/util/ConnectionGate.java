@@ -11,8 +11,9 @@ import java.util.Map;
  * Admission of connections: at most {@code perSource} from one source and {@code total} in all.
  * A source is an IPv4 address or an IPv6 /64 (one home connection gets a whole /64). A new
  * connection is never refused; room is made instead. From a source at its share, that source's
- * own oldest connection goes (a client that leaks idle connections keeps working, an attacker
- * from one address only displaces itself). When the total is reached, the oldest connection of
+ * own oldest connection goes, its oldest idle one if it has any (a client that leaks idle
+ * connections keeps working, and keeps its long-lived ones in use; an attacker from one address
+ * only displaces itself). When the total is reached, the oldest connection of
  * the source holding the most goes, so an attacker filling the table from many addresses cannot
  * lock out a newcomer: it must keep reopening connections faster than honest ones finish.
  */
@@ -26,11 +27,16 @@ public final class ConnectionGate {
         private final String source;
         private final Evictable connection;
         private boolean held = true;
+        /** A keep-alive connection with nothing under way: the first to go when room is made. */
+        private volatile boolean idle;
 
         private Slot(String source, Evictable connection) {
             this.source = source;
             this.connection = connection;
         }
+
+        /** Marks the connection idle (nothing under way) or busy; idle ones are evicted before busy ones. */
+        public void idle(boolean idle) { this.idle = idle; }
 
         public void release() {
             synchronized (ConnectionGate.this) {
@@ -66,9 +72,9 @@ public final class ConnectionGate {
             ArrayDeque<Slot> evictFrom = mine != null && mine.size() >= perSource ? mine
                     : count >= total ? busiestSource() : null;
             if (evictFrom != null) {
-                Slot oldest = evictFrom.peekFirst();
-                oldest.release();
-                victim = oldest.connection;
+                Slot chosen = victimIn(evictFrom);
+                chosen.release();
+                victim = chosen.connection;
                 evicted++;
             }
             slot = new Slot(source, connection);
@@ -77,6 +83,12 @@ public final class ConnectionGate {
         }
         if (victim != null) victim.evict("evicted to make room for a newer connection");
         return slot;
+    }
+
+    /** The oldest idle connection of the source, else its oldest: a churn of short requests never pushes out a long-lived one in use. */
+    private static Slot victimIn(ArrayDeque<Slot> source) {
+        for (Slot s : source) if (s.idle) return s;
+        return source.peekFirst();
     }
 
     private ArrayDeque<Slot> busiestSource() {

@@ -30,6 +30,25 @@ class ConnectionGateTest {
     }
 
     @Test
+    void anIdleConnectionGoesBeforeAnOlderOneInUse() throws Exception {
+        ConnectionGate gate = new ConnectionGate(10, 3);
+        List<String> evicted = new ArrayList<>();
+        gate.admit(ip("10.0.0.1"), why -> evicted.add("websocket")); // the oldest, in use
+        ConnectionGate.Slot rest1 = gate.admit(ip("10.0.0.1"), why -> evicted.add("rest1"));
+        ConnectionGate.Slot rest2 = gate.admit(ip("10.0.0.1"), why -> evicted.add("rest2"));
+        rest1.idle(true);
+        rest2.idle(true);
+        gate.admit(ip("10.0.0.1"), why -> evicted.add("rest3")).idle(true);
+        gate.admit(ip("10.0.0.1"), why -> evicted.add("rest4"));
+        assertEquals(List.of("rest1", "rest2"), evicted, "the idle ones, oldest first; the one in use stays");
+        rest1.idle(false); // released already: harmless
+        gate.admit(ip("10.0.0.1"), why -> { });
+        assertEquals(List.of("rest1", "rest2", "rest3"), evicted);
+        gate.admit(ip("10.0.0.1"), why -> { });
+        assertEquals("websocket", evicted.get(3), "with none idle, the oldest goes after all");
+    }
+
+    @Test
     void aReleasedSlotIsFreeAgainAndReleasingTwiceIsHarmless() throws Exception {
         ConnectionGate gate = new ConnectionGate(2, 1);
         ConnectionGate.Slot s = gate.admit(ip("10.0.0.1"), why -> { });

@@ -1,0 +1,212 @@
+package org.nostrp2p.relay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.store.LiveEvents;
+import org.nostrp2p.util.Fatal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client's WebSocket to the relay. Messages are handled one at a time, in order, on a
+ * virtual thread ({@link RelayMessages}); live events are matched on the thread that stored
+ * them and written at once. Bounds: {@link #MAX_QUEUED} messages waiting (then the socket is
+ * not read until they are handled), the shared queued-bytes budget (beyond it a message is
+ * refused with a "rate-limited" answer), and {@link RelayLimits#maxPendingBytes()} written but
+ * not yet taken by the client (beyond it the client is too slow and is disconnected).
+ */
+final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> implements LiveEvents.Listener {
+    private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Messages a connection may have waiting before we stop reading from it. */
+    static final int MAX_QUEUED = 64;
+
+    private final RelayEndpoint relay;
+    private final WebSocketServerHandshaker handshaker;
+    final String challenge = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+    final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final RelayMessages messages;
+    private volatile Channel channel;
+    private boolean pinged;
+
+    RelaySession(RelayEndpoint relay, WebSocketServerHandshaker handshaker) {
+        this.relay = relay;
+        this.handshaker = handshaker;
+        this.messages = new RelayMessages(relay, this);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        relay.store.live().listen(this);
+        send("[\"AUTH\"," + json(challenge) + "]"); // NIP-42: the challenge comes first
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        relay.store.live().stopListening(this);
+        subscriptions.forEach(this::drop);
+        String m;
+        while ((m = queue.poll()) != null) relay.queuedBytes.release(m.length());
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        pinged = false;
+        switch (frame) {
+            case TextWebSocketFrame text -> accept(text.text());
+            case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            case CloseWebSocketFrame close -> handshaker.close(ctx.channel(), close.retain());
+            case PongWebSocketFrame ignored -> { }
+            default -> send(notice("binary frames are not Nostr messages: send text"));
+        }
+    }
+
+    /** Event loop: queues a message for the worker, within the shared budget; reading pauses while many wait. */
+    private void accept(String text) {
+        if (!relay.queuedBytes.tryAcquire(text.length())) {
+            send(messages.busy(text));
+            return;
+        }
+        queue.add(text);
+        if (queued.incrementAndGet() >= MAX_QUEUED) channel.config().setAutoRead(false);
+        if (draining.compareAndSet(false, true)) relay.work.execute(this::drain);
+    }
+
+    /** Virtual thread: handles waiting messages in order until none is left. */
+    private void drain() {
+        while (true) {
+            String m = queue.poll();
+            if (m == null) {
+                draining.set(false);
+                if (queue.isEmpty() || !draining.compareAndSet(false, true)) return;
+                continue;
+            }
+            if (queued.decrementAndGet() <= MAX_QUEUED / 2 && !channel.config().isAutoRead()) channel.config().setAutoRead(true);
+            try {
+                relay.inWork.acquireUninterruptibly();
+                try {
+                    messages.handle(m);
+                } finally {
+                    relay.inWork.release();
+                }
+            } catch (Error e) {
+                Fatal.die("relay endpoint", e);
+                throw e;
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).log("internal error handling a relay message");
+                send(notice("error: internal error (" + e.getClass().getSimpleName() + ")"));
+            } finally {
+                relay.queuedBytes.release(m.length());
+            }
+        }
+    }
+
+    /** Nothing heard for a while: ping; nothing heard since the ping either (not even a pong): close. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            if (pinged) {
+                ctx.close();
+            } else {
+                pinged = true;
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /** Ends a subscription (once, whoever gets there first: the client's CLOSE, a refusal, or the connection's end). */
+    void drop(String id, Subscription sub) {
+        if (subscriptions.remove(id, sub)) relay.subscriptionsInAll.decrementAndGet();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Error e) Fatal.die("relay endpoint", e);
+        log.atDebug().addKeyValue("error", cause.toString()).log("relay connection failed");
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException || cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, cause.getMessage())).addListener(f -> ctx.close());
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** Any thread: an event just stored goes to every live subscription it matches. */
+    @Override
+    public void stored(Event e) {
+        for (Subscription s : subscriptions.values()) {
+            if (s.matches(e) && !s.holdWhileLoading(e)) send(eventMessage(s.id(), e));
+        }
+    }
+
+    /** Any thread: writes one message; a client that lets {@code maxPendingBytes} pile up is disconnected. */
+    void send(String message) {
+        Channel c = channel;
+        if (c == null || !c.isActive()) return;
+        if (!c.isWritable()) {
+            log.atDebug().addKeyValue("remote", c.remoteAddress()).log("relay client too slow: disconnected");
+            c.close();
+            return;
+        }
+        c.writeAndFlush(new TextWebSocketFrame(message));
+    }
+
+    /** Writes and waits until the client took it (or the write timeout closed the connection). */
+    void sendAndWait(String message) {
+        Channel c = channel;
+        if (c == null || !c.isActive()) return;
+        c.writeAndFlush(new TextWebSocketFrame(message)).awaitUninterruptibly();
+    }
+
+    /** Writes without flushing (the first load of a subscription, flushed with its EOSE). */
+    void write(String message) {
+        Channel c = channel;
+        if (c != null && c.isActive()) c.write(new TextWebSocketFrame(message));
+    }
+
+    boolean open() {
+        Channel c = channel;
+        return c != null && c.isActive();
+    }
+
+    static String eventMessage(String subscription, Event e) {
+        return "[\"EVENT\"," + json(subscription) + "," + EventJson.toJson(e) + "]";
+    }
+
+    static String notice(String text) { return "[\"NOTICE\"," + json(text) + "]"; }
+
+    static String json(String s) {
+        try {
+            return EventJson.MAPPER.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a String always serialises
+        }
+    }
+}

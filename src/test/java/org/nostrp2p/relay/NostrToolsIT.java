@@ -1,0 +1,145 @@
+package org.nostrp2p.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventJson;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Kinds;
+import org.nostrp2p.testutil.Eventually;
+import org.nostrp2p.testutil.NodeProcess;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Real nodes and a real Nostr client library: nostr-tools (src/test/js, pinned by its lock file)
+ * in Node.js, speaking to the nodes' relay endpoints as any nostr-tools app would. Skipped, and
+ * counted as skipped, where Node.js or npm is missing or the npm registry cannot be reached.
+ */
+class NostrToolsIT {
+    @TempDir static Path tmp;
+    static final EventSigner alice = new EventSigner(KeyPair.generate()), bob = new EventSigner(KeyPair.generate());
+    static NodeProcess a, b;
+    static Path scripts;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        scripts = installNostrTools();
+        a = NodeProcess.start(tmp.resolve("a"), alice.keys().npub(), "--retry-base-seconds", "1");
+        b = NodeProcess.start(tmp.resolve("b"), bob.keys().npub(), "--retry-base-seconds", "1", "-b", "127.0.0.1:" + a.overlayPort());
+        Event hello = alice.sign(Kinds.POST, List.of(), "linking the two nodes");
+        assertEquals(200, a.api().publish(hello).status());
+        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> b.holds(hello)), "the two nodes are linked");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (b != null) b.close();
+        if (a != null) a.close();
+    }
+
+    /** Copies src/test/js to target/nostr-tools and runs `npm ci` there (once per build). */
+    private static Path installNostrTools() throws Exception {
+        Assumptions.assumeTrue(runs("node", "--version"), "Node.js is not installed (apt-get install nodejs)");
+        Assumptions.assumeTrue(runs("npm", "--version"), "npm is not installed (apt-get install npm)");
+        Path dir = Path.of("target", "nostr-tools");
+        Files.createDirectories(dir);
+        for (String f : List.of("package.json", "package-lock.json", "relay-scenario.mjs")) {
+            Files.copy(Path.of("src", "test", "js", f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(dir.resolve("node_modules/nostr-tools"))) {
+            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            boolean done = p.waitFor(180, TimeUnit.SECONDS) && p.exitValue() == 0;
+            Assumptions.assumeTrue(done, "npm ci could not install nostr-tools (is the npm registry reachable?):\n" + out);
+        }
+        return dir;
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Runs one step of relay-scenario.mjs; its output, one JSON object per line. */
+    private static List<JsonNode> scenario(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", "relay-scenario.mjs"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(scripts.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the scenario finished: " + out);
+        assertEquals(0, p.exitValue(), out);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.lines().toList()) if (line.startsWith("{")) lines.add(EventJson.MAPPER.readTree(line));
+        return lines;
+    }
+
+    private static String ws(NodeProcess n) { return "ws://127.0.0.1:" + (n.overlayPort() + 1) + "/"; }
+
+    @Test
+    void nip11DocumentAsNostrToolsReadsIt() throws Exception {
+        JsonNode info = scenario("info", "http://127.0.0.1:" + (a.overlayPort() + 1) + "/").getFirst();
+        assertEquals(alice.keys().publicKeyHex(), info.get("pubkey").asText());
+        assertEquals("[1,11,42,45]", info.get("nips").toString());
+        assertEquals(20, info.get("limitation").get("max_subscriptions").asInt());
+    }
+
+    @Test
+    void aPostPublishedOnOneNodeReachesASubscriptionOnTheOtherLive() throws Exception {
+        JsonNode r = scenario("live", ws(a), ws(b), alice.keys().secretKeyHex()).getFirst();
+        assertTrue(r.get("published").get("ok").asBoolean(), r.toString());
+        assertEquals(r.get("id").asText(), r.get("receivedId").asText(), r.toString());
+        assertTrue(r.get("receivedSig").asBoolean(), "the event arrived as signed");
+        long ms = r.get("ms").asLong();
+        System.out.printf("nostr-tools: a post published on node A reached a subscription on node B in %d ms%n", ms);
+        assertTrue(ms < 1_000, "live within a second: " + ms + " ms");
+    }
+
+    @Test
+    void onlyTheSignedInOwnerWrites() throws Exception {
+        List<JsonNode> steps = scenario("writes", ws(a), alice.keys().secretKeyHex());
+        assertEquals(3, steps.size(), steps.toString());
+        assertFalse(steps.get(0).get("ok").asBoolean());
+        assertTrue(steps.get(0).get("reason").asText().startsWith("auth-required:"), steps.get(0).toString());
+        assertFalse(steps.get(1).get("ok").asBoolean());
+        assertTrue(steps.get(1).get("reason").asText().startsWith("restricted:"), steps.get(1).toString());
+        assertTrue(steps.get(2).get("ok").asBoolean(), steps.get(2).toString());
+    }
+
+    @Test
+    void limitSinceUntilAndCount() throws Exception {
+        EventSigner carol = new EventSigner(KeyPair.generate());
+        try (NodeProcess c = NodeProcess.start(tmp.resolve("c"), carol.keys().npub())) {
+            JsonNode r = scenario("reads", ws(c), carol.keys().secretKeyHex()).getFirst();
+            List<String> ids = new ArrayList<>();
+            r.get("ids").forEach(n -> ids.add(n.asText()));
+            assertEquals(List.of(ids.get(11), ids.get(10), ids.get(9), ids.get(8)), strings(r.get("newest")), "the 4 newest, newest first");
+            assertEquals(List.of(ids.get(6), ids.get(5), ids.get(4), ids.get(3)), strings(r.get("window")), "since..until, both inclusive");
+            assertEquals(12, r.get("count").asInt());
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

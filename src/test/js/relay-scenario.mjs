@@ -5,6 +5,7 @@ import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { fetchRelayInformation, useFetchImplementation } from 'nostr-tools/nip11'
 import { hexToBytes } from 'nostr-tools/utils'
+import { wrapManyEvents, unwrapEvent } from 'nostr-tools/nip17'
 
 useWebSocketImplementation(WebSocket)
 useFetchImplementation(fetch)
@@ -101,6 +102,34 @@ if (step === 'info') {
   const window = await collect(app, [{ authors: [me], since: base + 3, until: base + 6 }])
   const count = await app.count([{ authors: [me], kinds: [1], since: base }], {})
   say({ step, ids, newest: newest.map((e) => e.id), window: window.map((e) => e.id), count })
+  app.close()
+} else if (step === 'delete') {
+  // NIP-09: the owner deletes one of its posts
+  const [url, aliceHex, postId] = args
+  const alice = hexToBytes(aliceHex)
+  const app = await signedIn(url, alice)
+  const deletion = finalizeEvent({ kind: 5, created_at: now(), tags: [['e', postId], ['k', '1']], content: 'posted by mistake' }, alice)
+  say({ step, id: deletion.id, ...(await publish(app, deletion)) })
+  app.close()
+} else if (step === 'dm') {
+  // NIP-17: Alice's app gift-wraps a message for Bob (and a copy for herself) and sends both to her node
+  const [url, aliceHex, bobPub, text] = args
+  const alice = hexToBytes(aliceHex)
+  const app = await signedIn(url, alice)
+  const [forAlice, forBob] = wrapManyEvents(alice, [{ publicKey: bobPub }], text) // the sender's own copy comes first
+  say({ step, toBob: forBob.id, toSelf: forAlice.id, bob: await publish(app, forBob), self: await publish(app, forAlice) })
+  app.close()
+} else if (step === 'dms') {
+  // Bob's app reads his direct messages on his node: signed in, then without signing in
+  const [url, bobHex] = args
+  const bob = hexToBytes(bobHex)
+  const anonymous = await Relay.connect(url)
+  const seenAnonymously = await collect(anonymous, [{ kinds: [1059], '#p': [getPublicKey(bob)] }])
+  anonymous.close()
+  const app = await signedIn(url, bob)
+  const wraps = await collect(app, [{ kinds: [1059], '#p': [getPublicKey(bob)] }])
+  const messages = wraps.map((w) => { const m = unwrapEvent(w, bob); return { from: m.pubkey, text: m.content } })
+  say({ step, anonymous: seenAnonymously.length, messages })
   app.close()
 } else {
   console.error('unknown step: ' + step)

@@ -7,6 +7,15 @@ public final class Kinds {
     public static final int FOLLOW_LIST = 3;
     public static final int REPOST = 6;
     public static final int REACTION = 7;
+    /** NIP-09: a deletion request for the author's own events. */
+    public static final int DELETION = 5;
+    /** NIP-59 gift wrap (NIP-17 direct messages): signed by a one-time key, addressed by its p tag. */
+    public static final int GIFT_WRAP = 1059;
+    /**
+     * What the REST API's time line serves: the kinds the node took before it became a relay
+     * (CLIENT-API.md), so that the Flutter client sees exactly what it always saw.
+     */
+    public static final java.util.List<Integer> REST_KINDS = java.util.List.of(PROFILE, POST, FOLLOW_LIST, REPOST, REACTION, 30078);
     /** NostrP2P-specific request kind: "the events this node holds" (the time line). */
     public static final int TIMELINE_REQUEST = 40000;
 
@@ -23,6 +32,11 @@ public final class Kinds {
      */
     public static boolean supersedes(long createdAt, String id, long otherCreatedAt, String otherId) {
         return createdAt > otherCreatedAt || (createdAt == otherCreatedAt && id.compareTo(otherId) < 0);
+    }
+
+    /** NIP-01 ephemeral: passed to whoever listens, never stored. */
+    public static boolean isEphemeral(int kind) {
+        return kind >= 20000 && kind < 30000;
     }
 
     /** NIP-01 addressable: only the newest per (pubkey, kind, d-tag) is kept. */

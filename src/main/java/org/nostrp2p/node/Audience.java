@@ -15,7 +15,7 @@ final class Audience {
 
     static boolean isEveryone(Event e) {
         return switch (e.kind()) {
-            case Kinds.PROFILE, Kinds.REPOST -> true;
+            case Kinds.PROFILE, Kinds.REPOST, Kinds.DELETION -> true;
             case Kinds.POST -> e.hasTag("q") || recipients(e).isEmpty();
             default -> false;
         };

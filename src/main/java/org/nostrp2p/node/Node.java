@@ -68,7 +68,7 @@ public final class Node implements AutoCloseable {
             SchnorrNodeSigner nodeSigner = new SchnorrNodeSigner(nodeKey);
             this.transport = new TcpTransport(config.listen().toSocketAddress(), nodeSigner);
             DeliveryWorker[] worker = new DeliveryWorker[1];
-            this.network = new OverlayNetwork(transport, events, users -> {
+            this.network = new OverlayNetwork(transport, events, config.ownerPubkey(), users -> {
                 long now = clock.millis();
                 int due = 0;
                 for (String u : users) due += outbox.retryNow(u, now);

@@ -55,6 +55,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
 
     private final TcpTransport transport;
     private final EventStore store;
+    private final String owner;
     private final Consumer<List<String>> usersReachable;
     /**
      * Work handed off the overlay thread (storing, answering requests) waiting or running at
@@ -68,8 +69,10 @@ public final class OverlayNetwork implements Network, OverlayApp {
     private final Semaphore backgroundKib = new Semaphore(MAX_BACKGROUND_KIB);
     private volatile OverlayNode core;
 
-    public OverlayNetwork(TcpTransport transport, EventStore store, Consumer<List<String>> usersReachable) {
+    /** owner: the user this node serves (its direct messages are the only ones it takes). */
+    public OverlayNetwork(TcpTransport transport, EventStore store, String owner, Consumer<List<String>> usersReachable) {
         this.transport = transport;
+        this.owner = owner;
         this.store = store;
         this.usersReachable = usersReachable;
     }
@@ -151,6 +154,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
             case EVENT -> {
                 Optional<Event> e = checked(payload);
                 if (e.isEmpty() || !withinBudget(e.get())) return false; // over budget: the sender retries later
+                if (e.get().kind() == Kinds.GIFT_WRAP && !e.get().tagValues("p").contains(owner)) return false; // not for our user
                 store(e.get()); // acknowledged only once stored
                 return true;
             }
@@ -245,7 +249,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
         }
     }
 
-    private static final List<Integer> BROADCAST_KINDS = List.of(Kinds.POST, Kinds.REPOST, Kinds.PROFILE);
+    private static final List<Integer> BROADCAST_KINDS = List.of(Kinds.POST, Kinds.REPOST, Kinds.PROFILE, Kinds.DELETION);
 
     /** A payload checked: the event when ACCEPTED, else why not (INVALID: forged or malformed). */
     private record Checked(Verdict verdict, Event event) {
@@ -265,7 +269,8 @@ public final class OverlayNetwork implements Network, OverlayApp {
             // clocks differ, and a newer node may take kinds we do not: no fault of the sender
             if (EventTime.tooFarAhead(e.createdAt(), System.currentTimeMillis())) return Checked.IGNORED;
             return switch (e.kind()) {
-                case Kinds.PROFILE, Kinds.POST, Kinds.FOLLOW_LIST, Kinds.REPOST, Kinds.REACTION -> new Checked(Verdict.ACCEPTED, e);
+                case Kinds.PROFILE, Kinds.POST, Kinds.FOLLOW_LIST, Kinds.REPOST, Kinds.REACTION, Kinds.DELETION, Kinds.GIFT_WRAP ->
+                        new Checked(Verdict.ACCEPTED, e);
                 default -> Checked.IGNORED;
             };
         } catch (EventFormatException ex) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,8 +62,18 @@ public final class PublishService {
      * stranger, or a web page the owner visits, must not make it publish someone else's posts).
      */
     public EventStore.PutResult publish(Event e) {
+        return publish(e, false);
+    }
+
+    /**
+     * As {@link #publish(Event)}; ownerSignedIn: the owner proved itself on this connection
+     * (the relay endpoint's NIP-42 AUTH), which also lets through the gift wraps of its direct
+     * messages, signed by one-time keys (NIP-59). Over REST, where a web page may be the caller,
+     * only events signed by the owner's key count.
+     */
+    public EventStore.PutResult publish(Event e, boolean ownerSignedIn) {
         if (!writable) throw new Rejected(406, "Write is denied");
-        if (!e.pubkey().equals(owner)) {
+        if (!e.pubkey().equals(owner) && !(ownerSignedIn && e.kind() == Kinds.GIFT_WRAP)) {
             throw new Rejected(403, "This node publishes only its owner's events: pubkey " + e.pubkey()
                     + " is not the owner " + owner);
         }
@@ -72,6 +83,10 @@ public final class PublishService {
         }
         EventVerifier.Result check = EventVerifier.verify(e);
         if (check != EventVerifier.Result.VALID) throw Rejected.badRequest(check.reason);
+        if (Kinds.isEphemeral(e.kind())) { // NIP-01: to whoever listens now, never kept
+            store.live().stored(e);
+            return EventStore.PutResult.STORED;
+        }
         Route route = route(e);
         EventRow row = EventRow.of(e);
         EventStore.Put put = db.write(s -> {
@@ -110,9 +125,35 @@ public final class PublishService {
                 }
                 yield Route.LOCAL_ONLY; // it travels in this node's presence record
             }
-            default -> throw Rejected.badRequest("Unsupported kind " + e.kind()
-                    + ": this node accepts kinds 0, 1, 3, 6, 7 and " + NodeBinding.KIND + " (node binding)");
+            case Kinds.DELETION -> routeDeletion(e);
+            case Kinds.GIFT_WRAP -> routeGiftWrap(e);
+            default -> Route.LOCAL_ONLY; // relay lists (NIP-65), other replaceable, addressable or any kind: kept, served
         };
+    }
+
+    /**
+     * A deletion goes where the deleted events went: to everyone if any of them was broadcast
+     * (or is not held, so where it went is unknown), else to the users they were sent to.
+     */
+    private Route routeDeletion(Event e) {
+        List<String> ids = e.tagValues("e");
+        if (ids.isEmpty()) throw Rejected.badRequest("a deletion needs e tags naming the events to delete");
+        Set<String> recipients = new LinkedHashSet<>();
+        for (String id : ids) {
+            if (!Hex.isHex32(id)) throw Rejected.badRequest("e tags must hold 64 lowercase hex characters");
+            Optional<Event> deleted = store.byId(id).filter(d -> d.pubkey().equals(owner));
+            if (deleted.isEmpty() || Audience.isEveryone(deleted.get())) return Route.broadcast();
+            Route went = route(deleted.get());
+            if (went.delivery() == Outbox.Delivery.UNICAST) recipients.addAll(went.targets());
+        }
+        return recipients.isEmpty() ? Route.LOCAL_ONLY : Route.unicast(List.copyOf(recipients));
+    }
+
+    /** A gift wrap (NIP-17 direct message) goes to its one recipient's node only; never broadcast. */
+    private Route routeGiftWrap(Event e) {
+        List<String> to = pubkeysIn(e);
+        if (to.size() != 1) throw Rejected.badRequest("a gift wrap names exactly one recipient in a p tag");
+        return to.get(0).equals(owner) ? Route.LOCAL_ONLY : Route.unicast(to);
     }
 
     private Route routePost(Event e) {

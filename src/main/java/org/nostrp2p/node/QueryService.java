@@ -57,7 +57,7 @@ public final class QueryService {
         if (positive(f.limit())) limit = (int) Math.min(f.limit(), MAX_EVENTS);
         else if (since > 0 || until != Long.MAX_VALUE) limit = MAX_EVENTS;
         else limit = DEFAULT_EVENTS;
-        return store.query(new EventQuery(f.ids(), f.authors(), null, f.tags(), since, until, limit));
+        return store.query(new EventQuery(f.ids(), f.authors(), Kinds.REST_KINDS, f.tags(), since, until, limit));
     }
 
     private List<Event> post(Filter f) {

@@ -4,6 +4,7 @@ import org.nostrp2p.event.Event;
 
 import org.nostrp2p.event.EventVerifier;
 import org.nostrp2p.event.Filter;
+import org.nostrp2p.event.Kinds;
 import org.nostrp2p.node.Rejected;
 import org.nostrp2p.store.EventQuery;
 import org.nostrp2p.store.StoreException;
@@ -84,11 +85,12 @@ final class RelayMessages {
         }
         if (!who.equals(relay.owner)) return ok(e.id(), false, "restricted: only this node's owner may publish here");
         try {
-            return switch (relay.publish.publish(e)) {
+            return switch (relay.publish.publish(e, true)) {
                 case STORED -> ok(e.id(), true, "");
                 case DUPLICATE -> ok(e.id(), true, "duplicate: already have this event");
                 case STALE -> ok(e.id(), true, "duplicate: a newer version of this replaceable event is held");
                 case TOO_OLD -> ok(e.id(), false, "error: the store is at its cap and this event is older than all it holds");
+                case DELETED -> ok(e.id(), false, "blocked: its author deleted this event");
             };
         } catch (Rejected r) {
             String prefix = switch (r.status()) {
@@ -114,6 +116,16 @@ final class RelayMessages {
         }
         authenticated = e.pubkey();
         return ok(e.id(), true, "");
+    }
+
+    /**
+     * Gift wraps (NIP-17 direct messages) only to the user they are addressed to, once signed in
+     * as that user; everything else to whoever may read.
+     */
+    boolean visible(Event e) {
+        if (e.kind() != Kinds.GIFT_WRAP) return true;
+        String who = authenticated;
+        return who != null && e.tagValues("p").contains(who);
     }
 
     private boolean mayRead() {
@@ -177,7 +189,7 @@ final class RelayMessages {
         try {
             for (Filter f : filters) {
                 if (f.limit() != null && f.limit() == 0) continue; // limit 0: live events only
-                for (Event e : relay.store.query(query(f))) byId.putIfAbsent(e.id(), e);
+                for (Event e : relay.store.query(query(f))) if (visible(e)) byId.putIfAbsent(e.id(), e);
             }
         } finally {
             relay.queries.release();

@@ -162,7 +162,7 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     @Override
     public void stored(Event e) {
         for (Subscription s : subscriptions.values()) {
-            if (s.matches(e) && !s.holdWhileLoading(e)) send(eventMessage(s.id(), e));
+            if (s.matches(e) && messages.visible(e) && !s.holdWhileLoading(e)) send(eventMessage(s.id(), e));
         }
     }
 

@@ -25,14 +25,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * room; an event that would itself be the first to go is not kept ({@link PutResult#TOO_OLD}).
  */
 public final class EventStore {
-    /** TOO_OLD: the store is at its cap and this event was the oldest it could let go (it is not kept). */
-    public enum PutResult { STORED, DUPLICATE, STALE, TOO_OLD }
+    /**
+     * TOO_OLD: the store is at its cap and this event was the oldest it could let go (it is not
+     * kept). DELETED: its author has deleted it (NIP-09), so it is not kept again.
+     */
+    public enum PutResult { STORED, DUPLICATE, STALE, TOO_OLD, DELETED }
 
     /** How a put went; seq is the new row's key when STORED (what the outbox refers to). */
     public record Put(PutResult result, long seq) {
         static final Put DUPLICATE = new Put(PutResult.DUPLICATE, -1);
         static final Put STALE = new Put(PutResult.STALE, -1);
         static final Put TOO_OLD = new Put(PutResult.TOO_OLD, -1);
+        static final Put DELETED = new Put(PutResult.DELETED, -1);
 
         public boolean stored() { return result == PutResult.STORED; }
     }
@@ -84,6 +88,8 @@ public final class EventStore {
     /** Stores the event inside the caller's write transaction; the caller tells {@link #live()} once it commits. */
     public Put put(Session s, EventRow row) throws SQLException {
         Event e = row.event();
+        if (e.kind() == Kinds.DELETION) deleteReferenced(s, e);
+        else if (deletedByAuthor(s, row)) return Put.DELETED;
         if (Kinds.isReplaceable(e.kind()) || Kinds.isAddressable(e.kind())) {
             PutResult verdict = replaceOlder(s, row);
             if (verdict == PutResult.DUPLICATE) return Put.DUPLICATE;
@@ -95,6 +101,31 @@ public final class EventStore {
         count.incrementAndGet();
         if (evictOverCap(s, seq)) return Put.TOO_OLD;
         return new Put(PutResult.STORED, seq);
+    }
+
+    /**
+     * NIP-09: the events the deletion names by id (e tags) that are its author's own, and not
+     * deletions themselves, are deleted, with their tags and pending sends. Others' events stay.
+     */
+    private void deleteReferenced(Session s, Event deletion) throws SQLException {
+        PreparedStatement del = s.prepare("DELETE FROM events WHERE id = ? AND pubkey = ? AND kind <> " + Kinds.DELETION);
+        for (String id : deletion.tagValues("e")) {
+            if (!Hex.isHex32(id)) continue;
+            del.setBytes(1, Hex.decode(id));
+            del.setBytes(2, Hex.decode(deletion.pubkey()));
+            count.addAndGet(-del.executeUpdate());
+        }
+    }
+
+    /** Whether a deletion of this event by its own author is held: then it is not stored again. */
+    private static boolean deletedByAuthor(Session s, EventRow row) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT 1 FROM tags t JOIN events d ON d.seq = t.event_seq"
+                + " WHERE t.name = 'e' AND t.value = ? AND d.kind = " + Kinds.DELETION + " AND d.pubkey = ? LIMIT 1");
+        ps.setString(1, row.event().id());
+        ps.setBytes(2, row.pubkey());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
     }
 
     /**

@@ -137,6 +137,47 @@ class NostrToolsIT {
         }
     }
 
+    /** NIP-09 from nostr-tools: the post goes from both nodes, and a late copy is not taken again. */
+    @Test
+    void aDeletionRemovesThePostOnBothNodes() throws Exception {
+        Event post = alice.sign(Kinds.POST, List.of(), "a post to delete");
+        assertEquals(200, a.api().publish(post).status());
+        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> b.stores(post.id())), "B got the post first");
+        JsonNode r = scenario("delete", ws(a), alice.keys().secretKeyHex(), post.id()).getFirst();
+        assertTrue(r.get("ok").asBoolean(), r.toString());
+        String deletion = r.get("id").asText();
+        assertFalse(a.stores(post.id()), "gone from Alice's node at once");
+        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> b.stores(deletion)), "the deletion reached B");
+        assertFalse(b.stores(post.id()), "and B deleted the post");
+        assertEquals(200, a.api().publish(post).status(), "sent again, it is accepted and not kept");
+        assertFalse(a.stores(post.id()));
+    }
+
+    /** NIP-17 from nostr-tools: the message reaches Bob's node and no other, and only Bob reads it. */
+    @Test
+    void aDirectMessageReachesTheRecipientsNodeOnly() throws Exception {
+        EventSigner carol = new EventSigner(KeyPair.generate());
+        try (NodeProcess c = NodeProcess.start(tmp.resolve("dm-c"), carol.keys().npub(), "-b", "127.0.0.1:" + a.overlayPort())) {
+            JsonNode sent = scenario("dm", ws(a), alice.keys().secretKeyHex(), bob.keys().publicKeyHex(), "meet at noon?").getFirst();
+            assertTrue(sent.get("bob").get("ok").asBoolean(), sent.toString());
+            assertTrue(sent.get("self").get("ok").asBoolean(), sent.toString());
+            String toBob = sent.get("toBob").asText();
+            assertTrue(Eventually.within(Duration.ofSeconds(30), () -> b.stores(toBob)), "the gift wrap reached Bob's node");
+            assertTrue(a.stores(sent.get("toSelf").asText()), "Alice's own copy stays on her node");
+            // a broadcast sent after the message reaches Carol's node: by then the message would have too
+            Event later = alice.sign(Kinds.POST, List.of(), "a public post after the DM");
+            assertEquals(200, a.api().publish(later).status());
+            assertTrue(Eventually.within(Duration.ofSeconds(30), () -> c.stores(later.id())), "C got the later broadcast");
+            assertFalse(c.stores(toBob), "the direct message never went to Carol's node");
+
+            JsonNode read = scenario("dms", ws(b), bob.keys().secretKeyHex()).getFirst();
+            assertEquals(0, read.get("anonymous").asInt(), "not shown to a client that has not signed in as Bob");
+            assertEquals(1, read.get("messages").size(), read.toString());
+            assertEquals(alice.keys().publicKeyHex(), read.get("messages").get(0).get("from").asText());
+            assertEquals("meet at noon?", read.get("messages").get(0).get("text").asText());
+        }
+    }
+
     private static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));

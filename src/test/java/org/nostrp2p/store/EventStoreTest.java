@@ -45,6 +45,24 @@ class EventStoreTest {
     }
 
     @Test
+    void aDeletionRemovesOnlyItsAuthorsOwnEventsAndKeepsThemOut() {
+        Event mine = alice.sign(1, List.of(), "alice's post", 100);
+        Event theirs = owner.sign(1, List.of(), "someone else's post", 101);
+        assertEquals(STORED, store.put(mine));
+        assertEquals(STORED, store.put(theirs));
+        Event deletion = alice.sign(Kinds.DELETION, List.of(List.of("e", mine.id()), List.of("e", theirs.id())), "oops", 102);
+        assertEquals(STORED, store.put(deletion));
+        assertTrue(store.byId(mine.id()).isEmpty(), "the author's own event is gone");
+        assertTrue(store.byId(theirs.id()).isPresent(), "a deletion does not reach others' events");
+        assertEquals(2, store.count(), "the other post and the deletion");
+        assertEquals(EventStore.PutResult.DELETED, store.put(mine), "arriving again (a late copy), it is not kept");
+        assertEquals(STORED, store.put(alice.sign(1, List.of(), "alice's next post", 103)));
+        // a deletion of a deletion does nothing (NIP-09)
+        assertEquals(STORED, store.put(alice.sign(Kinds.DELETION, List.of(List.of("e", deletion.id())), "", 104)));
+        assertTrue(store.byId(deletion.id()).isPresent());
+    }
+
+    @Test
     void replaceableNewestWinsAndStaleNeverReplaces() {
         Event v1 = alice.sign(Kinds.PROFILE, List.of(), "{\"name\":\"a1\"}", 100);
         Event v2 = alice.sign(Kinds.PROFILE, List.of(), "{\"name\":\"a2\"}", 200);

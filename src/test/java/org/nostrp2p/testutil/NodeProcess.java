@@ -28,6 +28,7 @@ public final class NodeProcess implements AutoCloseable {
     private final List<String> prefix;
     private final String apiHost;
     private List<String> jvmArgs = List.of();
+    private Path dataDir;
     private Process process;
 
     private NodeProcess(List<String> args, Path log, int overlayPort, SSLContext tls, List<String> prefix, String apiHost) {
@@ -73,6 +74,7 @@ public final class NodeProcess implements AutoCloseable {
         args.addAll(List.of(extra));
         NodeProcess node = new NodeProcess(args, dataDir.resolveSibling(dataDir.getFileName() + ".log"), port, tls, List.of(), "127.0.0.1");
         node.jvmArgs = List.copyOf(jvmArgs);
+        node.dataDir = dataDir;
         node.launch();
         return node;
     }
@@ -139,6 +141,19 @@ public final class NodeProcess implements AutoCloseable {
             return api().timeline(300).stream().anyMatch(x -> x.id().equals(e.id()));
         } catch (Exception notNow) {
             return false;
+        }
+    }
+
+    /** Whether the node's store holds an event with this id, any kind (read from its SQLite file). */
+    public boolean stores(String eventId) {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("nostrp2p.db"));
+             var ps = c.prepareStatement("SELECT 1 FROM events WHERE id = ?")) {
+            ps.setBytes(1, java.util.HexFormat.of().parseHex(eventId));
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not read the node's store", e); // never an absence by mistake
         }
     }
 

@@ -14,8 +14,9 @@ import java.io.PrintWriter;
         subcommands = {GenkeyCommand.class, ServerCommand.class, DevnetCommand.class,
                 InitCommand.class, BindCommand.class, PublishCommands.Post.class, PublishCommands.Reply.class, PublishCommands.Mention.class,
                 PublishCommands.Quote.class, PublishCommands.Repost.class, PublishCommands.React.class,
-                PublishCommands.Follow.class, PublishCommands.Unfollow.class, ProfileCommand.class,
-                ReadCommands.Timeline.class, ReadCommands.Thread.class, ReadCommands.Notifications.class, WatchCommand.class,
+                PublishCommands.Follow.class, PublishCommands.Unfollow.class, PublishCommands.Delete.class, ProfileCommand.class,
+                ReadCommands.Timeline.class, ReadCommands.Thread.class, ReadCommands.Notifications.class,
+                ReadCommands.Following.class, ReadCommands.Followers.class, WatchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -5,6 +5,7 @@ import org.nostrp2p.client.Ids;
 import org.nostrp2p.event.Event;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
@@ -32,13 +33,25 @@ final class PublishCommands {
 
     static String text(List<String> words) { return String.join(" ", words); }
 
-    @Command(name = "post", mixinStandardHelpOptions = true, description = "Post to everyone.")
+    @Command(name = "post", mixinStandardHelpOptions = true,
+            description = "Post to everyone. TEXT \"-\" reads the post from standard input; --file reads it from a file.")
     static final class Post extends Publish {
-        @Parameters(arity = "1..*", paramLabel = "TEXT") List<String> text;
+        @Parameters(arity = "0..*", paramLabel = "TEXT") List<String> text;
 
-        @Override Event publish(ClientSession s) { return s.post(text(text)); }
+        @Option(names = "--file", paramLabel = "FILE", description = "Post the text of this file (UTF-8).")
+        java.nio.file.Path file;
+
+        @Override Event publish(ClientSession s) { return s.post(LongText.of(text, file)); }
 
         @Override String what() { return "Posted"; }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete one of your posts (NIP-09): your node deletes it and tells the nodes it went to.")
+    static final class Delete extends OnPost {
+        @Override Event publish(ClientSession s) { return on(s::delete); }
+
+        @Override String what() { return "Deleted " + id + "; deletion"; }
     }
 
     /** Commands that act on one post with a text of their own. */

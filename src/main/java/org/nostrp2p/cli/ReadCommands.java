@@ -63,10 +63,17 @@ final class ReadCommands {
         @Option(names = "--following", description = "Only posts by people you follow (and yours).")
         boolean following;
 
+        @Option(names = "--until", paramLabel = "DATE|POST_ID",
+                description = "Page back: only posts older than this post (note1… or hex), or up to this time "
+                        + "(2026-11-30, 2026-11-30T18:00 in UTC, or Unix seconds).")
+        String until;
+
         @Override
         void read() {
             if (limit < 1) throw new UserError("--limit must be at least 1", 2);
-            List<Event> events = node.timeline(Math.max(FIRST_LOAD, limit));
+            Paging page = until == null ? null : Paging.parse(until, node);
+            List<Event> events = page == null ? node.timeline(Math.max(FIRST_LOAD, limit))
+                    : page.older(node.timelineUntil(Math.max(FIRST_LOAD, limit), page.until()));
             Set<String> authors = new HashSet<>();
             if (following) {
                 node.replaceable(Kinds.FOLLOW_LIST, me).ifPresent(f -> authors.addAll(ClientTags.followed(f.tags())));
@@ -81,6 +88,33 @@ final class ReadCommands {
             List<Event> ordered = oldestFirst ? shown.reversed() : shown;
             ordered.forEach(e -> printer.printPost(e, 0));
         }
+    }
+
+    @Command(name = "following", mixinStandardHelpOptions = true, description = "Who you follow.")
+    static final class Following extends Reader {
+        @Override
+        void read() {
+            List<String> followed = node.replaceable(Kinds.FOLLOW_LIST, me).map(f -> ClientTags.followed(f.tags())).orElse(List.of());
+            list(followed, "You follow nobody yet.", printer);
+        }
+    }
+
+    @Command(name = "followers", mixinStandardHelpOptions = true,
+            description = "Who follows you, from the follow lists your node has seen (it does not ask the whole network).")
+    static final class Followers extends Reader {
+        @Override
+        void read() {
+            list(new org.nostrp2p.client.ClientSession(client.config().user(), node).followers(),
+                    "No followers that your node knows of.", printer);
+        }
+    }
+
+    private static void list(List<String> users, String none, FeedPrinter printer) {
+        if (users.isEmpty()) {
+            System.out.println(none);
+            return;
+        }
+        for (String u : users) System.out.println(printer.names().of(u) + "  " + Ids.npub(u));
     }
 
     @Command(name = "thread", mixinStandardHelpOptions = true, description = "Show a post's thread: the first post and every reply.")

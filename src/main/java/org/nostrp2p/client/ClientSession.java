@@ -48,6 +48,24 @@ public final class ClientSession {
 
     public Event react(String id) { return publish(Kinds.REACTION, ClientTags.reaction(find(id)), "+"); }
 
+    /** Deletes one of your own events (NIP-09): your node deletes it and tells the nodes it went to. */
+    public Event delete(String id) {
+        Event target = find(id);
+        if (!target.pubkey().equals(me())) {
+            throw new ClientException("you can delete only your own posts: " + Ids.note(id) + " is by " + Ids.npub(target.pubkey()));
+        }
+        return publish(Kinds.DELETION, List.of(List.of("e", id), List.of("k", String.valueOf(target.kind()))), "");
+    }
+
+    /** Who follows you, as far as your node knows: the newest follow list it holds of each user, if it names you. */
+    public List<String> followers() {
+        java.util.Map<String, Event> newest = new java.util.HashMap<>();
+        for (Event e : node.timeline(org.nostrp2p.client.NodeClient.MAX_TIMELINE, "#p", List.of(me()))) {
+            if (e.kind() == Kinds.FOLLOW_LIST && !e.pubkey().equals(me())) newest.merge(e.pubkey(), e, (x, y) -> x.createdAt() >= y.createdAt() ? x : y);
+        }
+        return newest.values().stream().filter(e -> ClientTags.followed(e.tags()).contains(me())).map(Event::pubkey).sorted().toList();
+    }
+
     /** Follows (or unfollows) a user: the current follow list with the change, as a new kind 3. */
     public Event follow(String pubkey, boolean follow) {
         if (follow && pubkey.equals(me())) throw new ClientException("you cannot follow yourself");

@@ -26,6 +26,8 @@ public final class FeedPrinter {
 
     private final PrintStream out;
     private final Names names;
+
+    public Names names() { return names; }
     private final NodeClient node;
     private final Map<String, Event> known = new HashMap<>();
     private final Map<String, Integer> reactions = new HashMap<>();

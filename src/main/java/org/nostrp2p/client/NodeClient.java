@@ -39,9 +39,20 @@ public final class NodeClient {
 
     public URI base() { return base; }
 
+    /** The most the node's time line answers at once (QueryService.MAX_EVENTS). */
+    public static final int MAX_TIMELINE = 5_000;
+    /** The largest event a node takes (ApiServer.MAX_BODY_BYTES): checked here, before anything is sent. */
+    public static final int MAX_EVENT_BYTES = 128 * 1024;
+
     /** Publishes a signed event; the node's reason when it refuses. */
     public void publish(Event e) {
-        HttpResponse<byte[]> r = send("/publish", EventJson.toJson(e));
+        String json = EventJson.toJson(e);
+        int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_EVENT_BYTES) {
+            throw new ClientException("too long: the event would be " + bytes + " bytes, and a node takes at most "
+                    + MAX_EVENT_BYTES + " (128 KiB); nothing was sent");
+        }
+        HttpResponse<byte[]> r = send("/publish", json);
         if (r.statusCode() != 200) {
             throw new ClientException("your node refused the event (HTTP " + r.statusCode() + "): " + errorReason(r.body()));
         }
@@ -56,6 +67,13 @@ public final class NodeClient {
     }
 
     public List<Event> timeline(int limit) { return timeline(limit, null, List.of()); }
+
+    /** The newest {@code limit} events the node holds with created_at at most {@code until} (paging back), oldest first. */
+    public List<Event> timelineUntil(int limit, long until) {
+        ObjectNode f = timelineFilter();
+        f.put("since", -1).put("until", until).put("limit", limit);
+        return req(f);
+    }
 
     /** The events held with since ≤ created_at ≤ until: the Flutter client's poll. */
     public List<Event> timelineBetween(long since, long until) {

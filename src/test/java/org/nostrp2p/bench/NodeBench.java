@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Issue 3's node benchmark, against a real node process on loopback:
- * raw BIP-340 verifications/s, sustained /publish events/s (8 keep-alive clients), /req
- * first-load latency with 100,000 events stored, and the node's RSS idle and loaded.
+ * raw BIP-340 verifications/s, sustained ingest over /publish and over the relay endpoint's
+ * WebSocket side by side (8 clients each), /req and REQ first-load latency with 100,000 events
+ * stored, and the node's RSS idle and loaded.
  * Run: scripts/bench.sh node [events]
  */
 public final class NodeBench {
@@ -43,10 +44,11 @@ public final class NodeBench {
 
             System.out.printf("signing %,d events for the load (not timed)...%n", events);
             List<byte[]> bodies = signedBodies(owner, events);
-            publishRate(node, bodies);
+            publishRates(node, owner, bodies);
             Thread.sleep(2_000);
             System.out.printf("node RSS with %,d events: %d MB%n", events, MachineInfo.rssMb(node.process().pid()));
             firstLoadLatency(node);
+            reqFirstLoadLatency(node, owner);
         }
     }
 
@@ -95,42 +97,63 @@ public final class NodeBench {
         return Arrays.asList(out);
     }
 
-    private static void publishRate(NodeProcess node, List<byte[]> bodies) throws Exception {
-        AtomicInteger next = new AtomicInteger();
+    /** How events reach the node: REST /publish, or EVENT over the relay endpoint. */
+    private enum Ingest { REST, WEBSOCKET }
+
+    /**
+     * Warm-up through both paths (untimed, so the JIT is done), then four timed rounds of equal
+     * size alternating REST and WebSocket: the two side by side in one run, on one node.
+     */
+    private static void publishRates(NodeProcess node, EventSigner owner, List<byte[]> bodies) throws Exception {
+        int warm = bodies.size() / 10;
+        round(node, owner, Ingest.REST, bodies, 0, warm, false);
+        round(node, owner, Ingest.WEBSOCKET, bodies, warm, 2 * warm, false);
+        int size = (bodies.size() - 2 * warm) / 4;
+        Ingest[] order = {Ingest.REST, Ingest.WEBSOCKET, Ingest.REST, Ingest.WEBSOCKET};
+        for (int r = 0; r < 4; r++) {
+            int from = 2 * warm + r * size;
+            round(node, owner, order[r], bodies, from, from + size, true);
+        }
+    }
+
+    private static void round(NodeProcess node, EventSigner owner, Ingest path, List<byte[]> bodies, int from, int to, boolean report)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger(from);
         AtomicInteger failures = new AtomicInteger();
-        int warmup = Math.min(20_000, bodies.size() / 5); // lets the JIT finish before the clock starts
         int apiPort = node.overlayPort() + 1;
         Callable<Void> client = () -> {
-            try (RawHttpClient http = new RawHttpClient("127.0.0.1", apiPort)) { // one keep-alive connection
-                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                    if (http.exchange(http.postRequest("/publish", bodies.get(i), false)) != 200) failures.incrementAndGet();
-                    if (i == warmup) markStart();
+            if (path == Ingest.REST) {
+                try (RawHttpClient http = new RawHttpClient("127.0.0.1", apiPort)) { // one keep-alive connection
+                    for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
+                        if (http.exchange(http.postRequest("/publish", bodies.get(i), false)) != 200) failures.incrementAndGet();
+                    }
+                }
+            } else {
+                try (RelayLoad ws = new RelayLoad(apiPort, owner)) { // one WebSocket, signed in, EVENTs pipelined
+                    ws.publish(bodies, to, next);
+                    failures.addAndGet(ws.refused());
                 }
             }
             return null;
         };
         long pid = node.process().pid();
+        double nodeCpu0 = MachineInfo.cpuSeconds(pid);
+        double benchCpu0 = MachineInfo.cpuSeconds(ProcessHandle.current().pid());
+        long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         List<Future<Void>> fs = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) fs.add(pool.submit(client));
-        while (startNanos == 0) Thread.onSpinWait();
-        double nodeCpu0 = MachineInfo.cpuSeconds(pid);
-        double benchCpu0 = MachineInfo.cpuSeconds(ProcessHandle.current().pid());
         for (Future<Void> f : fs) f.get();
-        long elapsed = System.nanoTime() - startNanos;
+        long elapsed = System.nanoTime() - t0;
+        pool.shutdown();
+        if (!report) return;
         double nodeCpu = MachineInfo.cpuSeconds(pid) - nodeCpu0;
         double benchCpu = MachineInfo.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
-        pool.shutdown();
-        int measured = bodies.size() - warmup;
-        System.out.printf("/publish sustained: %,.0f events/s (%d keep-alive clients, %,d events after %,d warm-up, %d failures)%n",
-                measured / (elapsed / 1e9), CLIENTS, measured, warmup, failures.get());
-        System.out.printf("  CPU per event: node %.0f µs, load generator %.0f µs (both share this machine's cores)%n",
-                nodeCpu * 1e6 / measured, benchCpu * 1e6 / measured);
+        int n = to - from;
+        System.out.printf("%-9s ingest: %,7.0f events/s (%d clients, %,d events, %d refused) | CPU per event: node %.0f µs, load generator %.0f µs%n",
+                path == Ingest.REST ? "/publish" : "WebSocket", n / (elapsed / 1e9), CLIENTS, n, failures.get(),
+                nodeCpu * 1e6 / n, benchCpu * 1e6 / n);
     }
-
-    private static volatile long startNanos;
-
-    private static void markStart() { startNanos = System.nanoTime(); }
 
     private static void firstLoadLatency(NodeProcess node) throws Exception {
         try (RawHttpClient http = new RawHttpClient("127.0.0.1", node.overlayPort() + 1)) {
@@ -147,6 +170,22 @@ public final class NodeBench {
             Arrays.sort(micros);
             System.out.printf("/req first load (300 events, gzip %,d bytes): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %,d requests%n",
                     http.lastBodyLength(), micros[n / 2] / 1000.0, micros[n * 99 / 100] / 1000.0, micros[n - 1] / 1000.0, n);
+        }
+    }
+
+    /** The relay endpoint's first load: REQ for the newest 300 posts, timed to its EOSE. */
+    private static void reqFirstLoadLatency(NodeProcess node, EventSigner owner) throws Exception {
+        try (RelayLoad ws = new RelayLoad(node.overlayPort() + 1, owner)) {
+            String filter = "{\"kinds\":[1],\"limit\":300}";
+            AtomicInteger events = new AtomicInteger();
+            for (int i = 0; i < 500; i++) ws.reqToEose(filter, events); // warm-up
+            int n = 2_000;
+            long[] micros = new long[n];
+            events.set(0);
+            for (int i = 0; i < n; i++) micros[i] = ws.reqToEose(filter, events);
+            Arrays.sort(micros);
+            System.out.printf("REQ first load (%d events to EOSE, WebSocket): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %,d REQs%n",
+                    events.get() / n, micros[n / 2] / 1000.0, micros[n * 99 / 100] / 1000.0, micros[n - 1] / 1000.0, n);
         }
     }
 }

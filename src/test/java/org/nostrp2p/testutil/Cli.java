@@ -41,6 +41,8 @@ public final class Cli {
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), THREADS);
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException stoppedReading) {
+            // the program read what it wanted (e.g. refused an over-long input) and closed its end
         }
         if (!p.waitFor(90, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -6,6 +6,7 @@
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 #   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep
 #   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep
+#   scripts/bench.sh cli                      issue 14: a client command's time through ./nostrp2p, AOT cache on/off
 #   scripts/bench.sh links                    issue 13: CPU and bytes of an encrypted link (handshake, frames)
 #   scripts/bench.sh links-overlay [REV] [NODES] [POSTS]
 #                                             issue 13: the overlay benchmark on REV's jar (default: the last
@@ -23,8 +24,9 @@ case "$which" in
   attacks) main=org.nostrp2p.bench.MachineInfo ;;
   sweep) main=org.nostrp2p.bench.SweepBench ;;
   links) main=org.nostrp2p.bench.LinkBench ;;
+  cli) main=org.nostrp2p.bench.CliBench ;;
   links-overlay) main=org.nostrp2p.bench.OverlayBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks, sweep, links, links-overlay)" >&2; exit 2 ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \

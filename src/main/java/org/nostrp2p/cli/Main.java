@@ -16,7 +16,7 @@ import java.io.PrintWriter;
                 PublishCommands.Quote.class, PublishCommands.Repost.class, PublishCommands.React.class,
                 PublishCommands.Follow.class, PublishCommands.Unfollow.class, PublishCommands.Delete.class, ProfileCommand.class,
                 ReadCommands.Timeline.class, ReadCommands.Thread.class, ReadCommands.Notifications.class,
-                ReadCommands.Following.class, ReadCommands.Followers.class, WatchCommand.class,
+                ReadCommands.Following.class, ReadCommands.Followers.class, WatchCommand.class, AotTrainingCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -14,9 +14,9 @@ import java.io.PrintWriter;
         subcommands = {GenkeyCommand.class, ServerCommand.class, DevnetCommand.class,
                 InitCommand.class, BindCommand.class, PublishCommands.Post.class, PublishCommands.Reply.class, PublishCommands.Mention.class,
                 PublishCommands.Quote.class, PublishCommands.Repost.class, PublishCommands.React.class,
-                PublishCommands.Follow.class, PublishCommands.Unfollow.class, PublishCommands.Delete.class, ProfileCommand.class,
+                PublishCommands.Follow.class, PublishCommands.Unfollow.class, PublishCommands.Delete.class, PublishCommands.DirectMessage.class, ProfileCommand.class,
                 ReadCommands.Timeline.class, ReadCommands.Thread.class, ReadCommands.Notifications.class,
-                ReadCommands.Following.class, ReadCommands.Followers.class, WatchCommand.class, AotTrainingCommand.class,
+                ReadCommands.Following.class, ReadCommands.Followers.class, ReadCommands.DirectMessages.class, WatchCommand.class, AotTrainingCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

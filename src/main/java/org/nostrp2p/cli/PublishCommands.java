@@ -46,6 +46,18 @@ final class PublishCommands {
         @Override String what() { return "Posted"; }
     }
 
+    @Command(name = "dm", mixinStandardHelpOptions = true,
+            description = "Send a direct message (NIP-17): only USER's node gets it, and only USER can read it.")
+    static final class DirectMessage extends Publish {
+        @Parameters(index = "0", paramLabel = "USER", description = "npub1… or hex") String user;
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "TEXT", description = "the message; \"-\" reads it from standard input")
+        List<String> text;
+
+        @Override Event publish(ClientSession s) { return s.dm(Ids.pubkey(user), LongText.of(text, null)); }
+
+        @Override String what() { return "Sent to " + user + "; gift wrap"; }
+    }
+
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete one of your posts (NIP-09): your node deletes it and tells the nodes it went to.")
     static final class Delete extends OnPost {

@@ -90,6 +90,28 @@ final class ReadCommands {
         }
     }
 
+    @Command(name = "dms", mixinStandardHelpOptions = true, description = "Your direct messages, sent and received, oldest first.")
+    static final class DirectMessages extends Reader {
+        @Option(names = {"-n", "--limit"}, defaultValue = "20", paramLabel = "N", description = "How many, the newest (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        void read() {
+            if (limit < 1) throw new UserError("--limit must be at least 1", 2);
+            var messages = new org.nostrp2p.client.ClientSession(client.config().user(), node).dms(limit);
+            if (messages.isEmpty()) {
+                System.out.println("No direct messages.");
+                return;
+            }
+            for (var m : messages) {
+                String from = printer.names().of(m.from()), to = printer.names().of(m.to());
+                System.out.println(FeedPrinter.time(m.createdAt()) + "  " + from + " → " + to);
+                m.text().lines().forEach(l -> System.out.println("  " + l));
+                System.out.println();
+            }
+        }
+    }
+
     @Command(name = "following", mixinStandardHelpOptions = true, description = "Who you follow.")
     static final class Following extends Reader {
         @Override

@@ -57,6 +57,44 @@ public final class ClientSession {
         return publish(Kinds.DELETION, List.of(List.of("e", id), List.of("k", String.valueOf(target.kind()))), "");
     }
 
+    /**
+     * A direct message (NIP-17): gift-wrapped for the recipient and for yourself (your copy is
+     * how `dms` shows what you sent), sent over your node's relay endpoint, signed in. Your
+     * node passes the recipient's wrap to their node only.
+     */
+    public Event dm(String recipient, String text) {
+        if (recipient.equals(me())) throw new ClientException("a direct message to yourself: name someone else");
+        Event toThem, toMe;
+        try {
+            toThem = org.nostrp2p.dm.GiftWrap.wrap(signer.keys(), recipient, recipient, text(text));
+            toMe = org.nostrp2p.dm.GiftWrap.wrap(signer.keys(), me(), recipient, text);
+        } catch (IllegalArgumentException e) {
+            throw new ClientException("too long for a direct message: " + e.getMessage());
+        }
+        try (RelayConnection relay = RelayConnection.signedIn(node.base(), signer.keys())) {
+            relay.publish(toThem);
+            relay.publish(toMe);
+        }
+        return toThem;
+    }
+
+    /** Your direct messages, sent and received, oldest first (the newest {@code limit}). */
+    public List<org.nostrp2p.dm.GiftWrap.Message> dms(int limit) {
+        List<org.nostrp2p.dm.GiftWrap.Message> out = new java.util.ArrayList<>();
+        try (RelayConnection relay = RelayConnection.signedIn(node.base(), signer.keys())) {
+            for (Event wrap : relay.query("{\"kinds\":[" + Kinds.GIFT_WRAP + "],\"#p\":[\"" + me() + "\"],\"limit\":500}")) {
+                try {
+                    out.add(org.nostrp2p.dm.GiftWrap.unwrap(wrap, signer.keys()));
+                } catch (RuntimeException notForMe) {
+                    // not a message to me, or forged: not shown
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(org.nostrp2p.dm.GiftWrap.Message::createdAt)
+                .thenComparing(org.nostrp2p.dm.GiftWrap.Message::wrapId));
+        return out.size() <= limit ? out : out.subList(out.size() - limit, out.size());
+    }
+
     /** Who follows you, as far as your node knows: the newest follow list it holds of each user, if it names you. */
     public List<String> followers() {
         java.util.Map<String, Event> newest = new java.util.HashMap<>();

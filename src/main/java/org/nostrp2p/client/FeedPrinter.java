@@ -28,6 +28,9 @@ public final class FeedPrinter {
     private final Names names;
 
     public Names names() { return names; }
+
+    /** A time as the feed shows it (local time, to the second). */
+    public static String time(long epochSeconds) { return TIME.format(Instant.ofEpochSecond(epochSeconds)); }
     private final NodeClient node;
     private final Map<String, Event> known = new HashMap<>();
     private final Map<String, Integer> reactions = new HashMap<>();

@@ -172,10 +172,38 @@ class NostrToolsIT {
 
             JsonNode read = scenario("dms", ws(b), bob.keys().secretKeyHex()).getFirst();
             assertEquals(0, read.get("anonymous").asInt(), "not shown to a client that has not signed in as Bob");
-            assertEquals(1, read.get("messages").size(), read.toString());
-            assertEquals(alice.keys().publicKeyHex(), read.get("messages").get(0).get("from").asText());
-            assertEquals("meet at noon?", read.get("messages").get(0).get("text").asText());
+            assertTrue(hasMessage(read, alice.keys().publicKeyHex(), "meet at noon?"), read.toString());
         }
+    }
+
+    private static boolean hasMessage(JsonNode dms, String from, String text) {
+        for (JsonNode m : dms.get("messages")) if (m.get("from").asText().equals(from) && m.get("text").asText().equals(text)) return true;
+        return false;
+    }
+
+    /** Our CLI and nostr-tools write and read each other's direct messages (NIP-17, NIP-44, NIP-59). */
+    @Test
+    void theCliAndNostrToolsExchangeDirectMessages() throws Exception {
+        JsonNode sent = scenario("dm", ws(a), alice.keys().secretKeyHex(), bob.keys().publicKeyHex(), "written with nostr-tools").getFirst();
+        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> b.stores(sent.get("toBob").asText())), "reached Bob's node");
+        var bobCli = java.util.Map.of("NOSTRP2P_NSEC", bob.keys().nsec(), "NOSTRP2P_NODE", "127.0.0.1:" + (b.overlayPort() + 1));
+        org.nostrp2p.testutil.Cli.Run reply = org.nostrp2p.testutil.Cli.run(bobCli, "",
+                List.of("dm", alice.keys().npub(), "written", "with", "the", "CLI", "-c", tmp.resolve("bob-cli").toString()));
+        assertEquals(0, reply.exit(), reply.toString());
+        assertTrue(reply.out().startsWith("Sent to " + alice.keys().npub()), reply.out());
+
+        org.nostrp2p.testutil.Cli.Run read = org.nostrp2p.testutil.Cli.run(bobCli, "", List.of("dms", "-c", tmp.resolve("bob-cli").toString()));
+        assertEquals(0, read.exit(), read.toString());
+        assertTrue(read.out().contains("→ ") && read.out().contains("  written with nostr-tools"), read.out());
+        assertTrue(read.out().contains("  written with the CLI"), "Bob's own copy of what he sent: " + read.out());
+
+        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> {
+            try {
+                return hasMessage(scenario("dms", ws(a), alice.keys().secretKeyHex()).getFirst(), bob.keys().publicKeyHex(), "written with the CLI");
+            } catch (Exception e) {
+                return false;
+            }
+        }), "nostr-tools, as Alice on her node, reads the CLI's message");
     }
 
     private static List<String> strings(JsonNode array) {

@@ -40,7 +40,8 @@ final class ReadCommands {
         @Override
         public void run() {
             node = client.nodeClient();
-            me = client.config().user().publicKeyHex();
+            // reading needs no secret: without a key, "you" is the user the node serves
+            me = client.config().hasUser() ? client.config().user().publicKeyHex() : node.self().owner();
             printer = new FeedPrinter(System.out, new Names(node, me), node);
             read();
         }
@@ -126,8 +127,7 @@ final class ReadCommands {
     static final class Followers extends Reader {
         @Override
         void read() {
-            list(new org.nostrp2p.client.ClientSession(client.config().user(), node).followers(),
-                    "No followers that your node knows of.", printer);
+            list(node.followersOf(me), "No followers that your node knows of.", printer);
         }
     }
 

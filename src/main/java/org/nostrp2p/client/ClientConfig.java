@@ -47,6 +47,11 @@ public final class ClientConfig {
     public Path keyFile() { return dir.resolve(KEY_FILE); }
 
     /** The user's key: $NOSTRP2P_NSEC if set, else the key file. */
+    /** Whether a key is configured (a reader can do without one). */
+    public boolean hasUser() {
+        return notBlank(env.get(NSEC_ENV)) || Files.exists(keyFile());
+    }
+
     public KeyPair user() {
         if (notBlank(env.get(NSEC_ENV))) return parseNsec(env.get(NSEC_ENV), "$" + NSEC_ENV);
         Path file = keyFile();

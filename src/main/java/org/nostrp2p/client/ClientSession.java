@@ -95,14 +95,7 @@ public final class ClientSession {
         return out.size() <= limit ? out : out.subList(out.size() - limit, out.size());
     }
 
-    /** Who follows you, as far as your node knows: the newest follow list it holds of each user, if it names you. */
-    public List<String> followers() {
-        java.util.Map<String, Event> newest = new java.util.HashMap<>();
-        for (Event e : node.timeline(org.nostrp2p.client.NodeClient.MAX_TIMELINE, "#p", List.of(me()))) {
-            if (e.kind() == Kinds.FOLLOW_LIST && !e.pubkey().equals(me())) newest.merge(e.pubkey(), e, (x, y) -> x.createdAt() >= y.createdAt() ? x : y);
-        }
-        return newest.values().stream().filter(e -> ClientTags.followed(e.tags()).contains(me())).map(Event::pubkey).sorted().toList();
-    }
+
 
     /** Follows (or unfollows) a user: the current follow list with the change, as a new kind 3. */
     public Event follow(String pubkey, boolean follow) {

@@ -68,6 +68,15 @@ public final class NodeClient {
 
     public List<Event> timeline(int limit) { return timeline(limit, null, List.of()); }
 
+    /** Who follows this user, as far as the node knows: the newest follow list it holds of each user, if it names them. */
+    public List<String> followersOf(String user) {
+        java.util.Map<String, Event> newest = new java.util.HashMap<>();
+        for (Event e : timeline(MAX_TIMELINE, "#p", List.of(user))) {
+            if (e.kind() == Kinds.FOLLOW_LIST && !e.pubkey().equals(user)) newest.merge(e.pubkey(), e, (x, y) -> x.createdAt() >= y.createdAt() ? x : y);
+        }
+        return newest.values().stream().filter(e -> ClientTags.followed(e.tags()).contains(user)).map(Event::pubkey).sorted().toList();
+    }
+
     /** The newest {@code limit} events the node holds with created_at at most {@code until} (paging back), oldest first. */
     public List<Event> timelineUntil(int limit, long until) {
         ObjectNode f = timelineFilter();

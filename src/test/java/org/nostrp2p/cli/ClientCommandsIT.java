@@ -131,6 +131,16 @@ class ClientCommandsIT {
         assertTrue(ok(as(bob, b, "", "followers")).out().contains("No followers that your node knows of."));
     }
 
+    /** Reading needs no secret key: without one, "you" is the user the node serves. */
+    @Test
+    void timelineWithoutAKey() throws Exception {
+        ok(as(alice, a, "", "post", "readable without a key"));
+        Cli.Run r = Cli.run(Map.of("NOSTRP2P_NODE", "127.0.0.1:" + (a.overlayPort() + 1)), "",
+                List.of("timeline", "-n", "5", "-c", tmp.resolve("no-key").toString()));
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("readable without a key") && r.out().contains("(you)"), r.out());
+    }
+
     @Test
     void versionNamesTheVersion() throws Exception {
         Cli.Run v = Cli.run("--version");

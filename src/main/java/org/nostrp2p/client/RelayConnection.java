@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +32,7 @@ public final class RelayConnection implements AutoCloseable {
         this.uri = uri;
         try {
             socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+                    .buildAsync(uri, new WholeMessages(this::received, () -> { })).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new ClientException("cannot reach your node's relay endpoint at " + uri + ": " + rootMessage(e));
         }
@@ -114,23 +113,12 @@ public final class RelayConnection implements AutoCloseable {
         socket.abort();
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    JsonNode m = EventJson.parseTree(partial.toString().getBytes(StandardCharsets.UTF_8));
-                    if (m.isArray() && m.size() >= 2) inbox.add(m);
-                } catch (RuntimeException ignored) {
-                    // not a relay message: nothing to wait for
-                }
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
+    private void received(String text) {
+        try {
+            JsonNode m = EventJson.parseTree(text.getBytes(StandardCharsets.UTF_8));
+            if (m.isArray() && m.size() >= 2) inbox.add(m);
+        } catch (RuntimeException ignored) {
+            // not a relay message: nothing to wait for
         }
     }
 }

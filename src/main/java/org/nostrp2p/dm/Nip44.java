@@ -4,7 +4,6 @@ import fr.acinq.secp256k1.Secp256k1;
 import org.nostrp2p.event.Hex;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -123,14 +122,5 @@ public final class Nip44 {
         }
     }
 
-    private static byte[] hmac(byte[] key, byte[]... parts) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            for (byte[] p : parts) mac.update(p);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static byte[] hmac(byte[] key, byte[]... parts) { return org.nostrp2p.util.HmacSha256.of(key, parts); }
 }

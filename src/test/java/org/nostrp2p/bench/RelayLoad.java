@@ -2,6 +2,7 @@ package org.nostrp2p.bench;
 
 import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventJson;
+import org.nostrp2p.client.WholeMessages;
 import org.nostrp2p.event.EventSigner;
 
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +31,8 @@ final class RelayLoad implements AutoCloseable {
 
     RelayLoad(int apiPort, EventSigner owner) throws Exception {
         socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + apiPort + "/"), new Listener()).get(10, TimeUnit.SECONDS);
+                .buildAsync(URI.create("ws://127.0.0.1:" + apiPort + "/"), new WholeMessages(this::received, () -> { }))
+                .get(10, TimeUnit.SECONDS);
         String c = challenge.get(10, TimeUnit.SECONDS);
         Event auth = owner.sign(22242, List.of(List.of("relay", "ws://127.0.0.1/"), List.of("challenge", c)), "");
         CompletableFuture<Void> ok = new CompletableFuture<>();
@@ -78,20 +79,8 @@ final class RelayLoad implements AutoCloseable {
         socket.abort();
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String m = partial.toString();
-                partial.setLength(0);
-                if (!challenge.isDone() && m.startsWith("[\"AUTH\"")) challenge.complete(m.substring(9, m.length() - 2));
-                else onMessage.accept(m);
-            }
-            ws.request(1);
-            return null;
-        }
+    private void received(String m) {
+        if (!challenge.isDone() && m.startsWith("[\"AUTH\"")) challenge.complete(m.substring(9, m.length() - 2));
+        else onMessage.accept(m);
     }
 }

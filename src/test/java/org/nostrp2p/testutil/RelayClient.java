@@ -1,6 +1,7 @@
 package org.nostrp2p.testutil;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.nostrp2p.client.WholeMessages;
 import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventJson;
 import org.nostrp2p.event.EventSigner;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -30,12 +30,13 @@ public final class RelayClient implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
     private volatile boolean closed;
-    private volatile String closedWhy = "";
     private final String challenge;
 
     private RelayClient(URI uri) throws Exception {
         socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+                .buildAsync(uri, new WholeMessages(
+                        text -> inbox.add(new Received(EventJson.parseTree(text.getBytes(StandardCharsets.UTF_8)), System.nanoTime())),
+                        () -> closed = true)).get(10, TimeUnit.SECONDS);
         Received auth = next(m -> m.type().equals("AUTH"), Duration.ofSeconds(5));
         challenge = auth.message().get(1).asText();
     }
@@ -77,7 +78,7 @@ public final class RelayClient implements AutoCloseable {
         while (true) {
             long left = until - System.nanoTime();
             Received r = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
-            if (r == null) throw new AssertionError("no such message from the relay within " + timeout + (closed ? " (closed: " + closedWhy + ")" : ""));
+            if (r == null) throw new AssertionError("no such message from the relay within " + timeout + (closed ? " (the connection closed)" : ""));
             if (wanted.test(r)) return r;
         }
     }
@@ -97,33 +98,5 @@ public final class RelayClient implements AutoCloseable {
     @Override
     public void close() {
         socket.abort();
-    }
-
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                inbox.add(new Received(EventJson.parseTree(partial.toString().getBytes(StandardCharsets.UTF_8)), System.nanoTime()));
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            closedWhy = "status " + statusCode + " " + reason;
-            closed = true;
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            closedWhy = error.toString();
-            closed = true;
-        }
     }
 }

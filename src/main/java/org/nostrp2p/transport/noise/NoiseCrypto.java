@@ -5,7 +5,6 @@ import org.nostrp2p.util.Bytes;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.math.BigInteger;
@@ -72,16 +71,7 @@ final class NoiseCrypto {
 
     static byte[] hash(byte[]... parts) { return Nip01Serializer.sha256(Bytes.concat(parts)); }
 
-    static byte[] hmac(byte[] key, byte[]... parts) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            for (byte[] p : parts) mac.update(p);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static byte[] hmac(byte[] key, byte[]... parts) { return org.nostrp2p.util.HmacSha256.of(key, parts); }
 
     /** Noise's HKDF with two outputs. */
     static byte[][] hkdf2(byte[] chainingKey, byte[] inputKeyMaterial) {

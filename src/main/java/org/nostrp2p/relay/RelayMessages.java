@@ -172,7 +172,7 @@ final class RelayMessages {
             session.write(eventMessage(id, e));
             sent.add(e.id());
         }
-        session.sendAndWait("[\"EOSE\"," + json(id) + "]");
+        session.sendEndOfLoad("[\"EOSE\"," + json(id) + "]");
         List<Event> meanwhile = sub.goLive();
         if (meanwhile == null) {
             session.drop(id, sub);

@@ -52,6 +52,8 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     private final RelayMessages messages;
     private volatile Channel channel;
     private boolean pinged;
+    /** Worker only: the end of the last first load, waited for before the next message (not while holding a work permit). */
+    private io.netty.channel.ChannelFuture lastLoad;
 
     RelaySession(RelayEndpoint relay, WebSocketServerHandshaker handshaker) {
         this.relay = relay;
@@ -114,6 +116,12 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
                     messages.handle(m);
                 } finally {
                     relay.inWork.release();
+                }
+                // a client that does not take its first loads holds up its own connection only (for at
+                // most the 30 s write timeout), never the node's work permits
+                if (lastLoad != null) {
+                    lastLoad.awaitUninterruptibly();
+                    lastLoad = null;
                 }
             } catch (Error e) {
                 Fatal.die("relay endpoint", e);
@@ -178,11 +186,15 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
         c.writeAndFlush(new TextWebSocketFrame(message));
     }
 
-    /** Writes and waits until the client took it (or the write timeout closed the connection). */
-    void sendAndWait(String message) {
+    /**
+     * Worker only: writes the end of a first load; the next message of this connection waits
+     * until the socket has taken it (or the write timeout closed the connection), so that a
+     * client that does not read cannot pile up answers.
+     */
+    void sendEndOfLoad(String message) {
         Channel c = channel;
         if (c == null || !c.isActive()) return;
-        c.writeAndFlush(new TextWebSocketFrame(message)).awaitUninterruptibly();
+        lastLoad = c.writeAndFlush(new TextWebSocketFrame(message));
     }
 
     /** Writes without flushing (the first load of a subscription, flushed with its EOSE). */

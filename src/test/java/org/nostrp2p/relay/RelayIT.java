@@ -282,6 +282,53 @@ class RelayIT {
         }
     }
 
+    /**
+     * Clients that ask for large first loads and never read them: each holds up its own
+     * connection only. The node's work permits are not held while an answer waits for its
+     * reader, so the owner's REST calls go on being served.
+     */
+    @Test
+    void clientsThatNeverReadDoNotHoldUpTheOwner() throws Exception {
+        EventSigner fay = new EventSigner(KeyPair.generate());
+        try (NodeProcess f = NodeProcess.start(tmp.resolve("f"), fay.keys().npub())) {
+            String filler = "y".repeat(1_000);
+            for (int i = 0; i < 600; i++) assertEquals(200, f.api().publish(fay.sign(Kinds.POST, List.of(), i + filler)).status());
+            List<Socket> readers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 80; i++) { // 16 sources × 5: within the gate, more than the 64 work permits
+                    Socket s = new Socket();
+                    s.setReceiveBufferSize(4096);
+                    s.bind(new InetSocketAddress(org.nostrp2p.testutil.Flood.source(i % 16), 0));
+                    s.connect(new InetSocketAddress("127.0.0.1", api(f)), 5_000);
+                    s.setSoTimeout(10_000);
+                    OutputStream out = s.getOutputStream();
+                    out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    readUntil(s.getInputStream(), "\r\n\r\n");
+                    for (int r = 0; r < 5; r++) out.write(maskedTextFrame("[\"REQ\",\"r" + r + "\",{\"kinds\":[1]}]"));
+                    out.flush();
+                    readers.add(s);
+                }
+                Thread.sleep(2_000); // their first loads are written and stuck in full socket buffers
+                List<Long> millis = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    long t0 = System.nanoTime();
+                    var r = f.api().publish(fay.sign(Kinds.POST, List.of(), "the owner, while 80 clients do not read " + i));
+                    millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    assertEquals(200, r.status(), r.text());
+                }
+                millis.sort(null);
+                System.out.printf("relay: 80 clients not reading 400 first loads; the owner's /publish p50 %d ms, max %d ms%n",
+                        millis.get(5), millis.get(9));
+                assertTrue(millis.get(9) < 5_000, "the owner was held up: " + millis);
+            } finally {
+                for (Socket s : readers) s.close();
+            }
+        }
+    }
+
     /** A masked (client-to-server) WebSocket text frame. */
     private static byte[] maskedTextFrame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);

@@ -39,10 +39,10 @@ public final class NodeClient {
 
     public URI base() { return base; }
 
-    /** The most the node's time line answers at once (QueryService.MAX_EVENTS). */
-    public static final int MAX_TIMELINE = 5_000;
-    /** The largest event a node takes (ApiServer.MAX_BODY_BYTES): checked here, before anything is sent. */
-    public static final int MAX_EVENT_BYTES = 128 * 1024;
+    /** The most the node's time line answers at once. */
+    public static final int MAX_TIMELINE = org.nostrp2p.node.QueryService.MAX_EVENTS;
+    /** The largest event a node takes: checked here, before anything is sent. */
+    public static final int MAX_EVENT_BYTES = org.nostrp2p.api.ApiServer.MAX_BODY_BYTES;
 
     /** Publishes a signed event; the node's reason when it refuses. */
     public void publish(Event e) {

@@ -5,6 +5,7 @@ import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventJson;
 import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Kinds;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +45,7 @@ public final class RelayConnection implements AutoCloseable {
         RelayConnection c = new RelayConnection(URI.create(scheme + "://" + nodeBase.getAuthority() + "/"));
         try {
             String challenge = c.next("AUTH", null).get(1).asText();
-            Event auth = new EventSigner(user).sign(22242, List.of(List.of("relay", c.uri.toString()), List.of("challenge", challenge)), "");
+            Event auth = authEvent(new EventSigner(user), c.uri.toString(), challenge);
             c.send("[\"AUTH\"," + EventJson.toJson(auth) + "]");
             JsonNode ok = c.next("OK", auth.id());
             if (!ok.get(2).asBoolean()) throw new ClientException("your node refused the sign-in: " + ok.get(3).asText());
@@ -53,6 +54,11 @@ public final class RelayConnection implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    /** NIP-42: the signed answer to a relay's challenge. */
+    public static Event authEvent(EventSigner signer, String relayUrl, String challenge) {
+        return signer.sign(Kinds.AUTH, List.of(List.of("relay", relayUrl), List.of("challenge", challenge)), "");
     }
 
     /** Publishes; the node's reason when it refuses. */

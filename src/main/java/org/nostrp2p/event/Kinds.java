@@ -11,11 +11,14 @@ public final class Kinds {
     public static final int DELETION = 5;
     /** NIP-59 gift wrap (NIP-17 direct messages): signed by a one-time key, addressed by its p tag. */
     public static final int GIFT_WRAP = 1059;
+    /** NIP-42: the event a client signs to answer a relay's challenge (never stored). */
+    public static final int AUTH = 22242;
     /**
      * What the REST API's time line serves: the kinds the node took before it became a relay
      * (CLIENT-API.md), so that the Flutter client sees exactly what it always saw.
      */
-    public static final java.util.List<Integer> REST_KINDS = java.util.List.of(PROFILE, POST, FOLLOW_LIST, REPOST, REACTION, 30078);
+    public static final java.util.List<Integer> REST_KINDS = java.util.List.of(PROFILE, POST, FOLLOW_LIST, REPOST, REACTION,
+            NodeBinding.KIND);
     /** NostrP2P-specific request kind: "the events this node holds" (the time line). */
     public static final int TIMELINE_REQUEST = 40000;
 

@@ -28,8 +28,7 @@ import static org.nostrp2p.relay.RelaySession.notice;
  * Reads are open unless the node requires AUTH for them too.
  */
 final class RelayMessages {
-    /** Kind of a NIP-42 authentication event, and how far its created_at may be from our clock. */
-    static final int AUTH_KIND = 22242;
+    /** How far a NIP-42 authentication event's created_at may be from our clock. */
     static final long AUTH_WINDOW_SECONDS = 10 * 60;
 
     private final RelayEndpoint relay;
@@ -105,7 +104,7 @@ final class RelayMessages {
     }
 
     private String authenticate(Event e) {
-        if (e.kind() != AUTH_KIND) return ok(e.id(), false, "invalid: an AUTH event has kind " + AUTH_KIND);
+        if (e.kind() != Kinds.AUTH) return ok(e.id(), false, "invalid: an AUTH event has kind " + Kinds.AUTH);
         EventVerifier.Result check = EventVerifier.verify(e);
         if (check != EventVerifier.Result.VALID) return ok(e.id(), false, "invalid: " + check.reason);
         if (!e.tagValues("challenge").contains(session.challenge)) return ok(e.id(), false, "invalid: not this connection's challenge");

@@ -34,7 +34,7 @@ final class RelayLoad implements AutoCloseable {
                 .buildAsync(URI.create("ws://127.0.0.1:" + apiPort + "/"), new WholeMessages(this::received, () -> { }))
                 .get(10, TimeUnit.SECONDS);
         String c = challenge.get(10, TimeUnit.SECONDS);
-        Event auth = owner.sign(22242, List.of(List.of("relay", "ws://127.0.0.1/"), List.of("challenge", c)), "");
+        Event auth = org.nostrp2p.client.RelayConnection.authEvent(owner, "ws://127.0.0.1/", c);
         CompletableFuture<Void> ok = new CompletableFuture<>();
         onMessage = m -> { if (m.startsWith("[\"OK\"")) ok.complete(null); };
         socket.sendText("[\"AUTH\"," + EventJson.toJson(auth) + "]", true).join();

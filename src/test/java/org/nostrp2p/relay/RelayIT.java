@@ -94,7 +94,7 @@ class RelayIT {
             assertRefused(stranger.ok(byAlice.id()), "restricted:");
         }
         try (RelayClient owner = RelayClient.connect(api(a))) {
-            Event wrongChallenge = alice.sign(22242, List.of(List.of("relay", "ws://127.0.0.1/"), List.of("challenge", "not-it")), "");
+            Event wrongChallenge = alice.sign(Kinds.AUTH, List.of(List.of("relay", "ws://127.0.0.1/"), List.of("challenge", "not-it")), "");
             owner.publish(wrongChallenge); // an AUTH event sent as EVENT is still not from an authenticated owner
             assertRefused(owner.ok(wrongChallenge.id()), "auth-required:");
             owner.send("[\"AUTH\"," + EventJson.toJson(wrongChallenge) + "]");

@@ -62,7 +62,7 @@ public final class RelayClient implements AutoCloseable {
 
     /** Answers the challenge as this signer (NIP-42) and returns the relay's OK. */
     public Received authenticate(EventSigner signer) throws InterruptedException {
-        Event auth = signer.sign(22242, List.of(List.of("relay", "ws://127.0.0.1/"), List.of("challenge", challenge)), "");
+        Event auth = org.nostrp2p.client.RelayConnection.authEvent(signer, "ws://127.0.0.1/", challenge);
         send("[\"AUTH\"," + EventJson.toJson(auth) + "]");
         return ok(auth.id());
     }

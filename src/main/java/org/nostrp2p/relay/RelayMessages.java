@@ -200,13 +200,20 @@ final class RelayMessages {
 
     private EventQuery query(Filter f) {
         int max = relay.limits.maxLimit();
-        int limit = f.limit() != null && f.limit() > 0 ? (int) Math.min(f.limit(), max) : max;
+        return query(f, f.limit() != null && f.limit() > 0 ? (int) Math.min(f.limit(), max) : max);
+    }
+
+    private static EventQuery query(Filter f, int limit) {
         long since = f.since() != null && f.since() > 0 ? f.since() : 0;
         long until = f.until() != null && f.until() > 0 ? f.until() : Long.MAX_VALUE;
         return new EventQuery(f.ids(), f.authors(), f.kinds(), f.tags(), since, until, limit);
     }
 
-    /** NIP-45: exact up to {@link #COUNT_CAP} per filter. */
+    /**
+     * NIP-45: exact up to {@link #COUNT_CAP} per filter. Gift wraps count only as far as the
+     * client may see them: a filter that could match them and is not pinned by #p to the user
+     * signed in has its gift wraps taken off (so a count may fall short, never tell more).
+     */
     static final int COUNT_CAP = 100_000;
 
     private void count(ClientMessage.Count c) {
@@ -214,15 +221,18 @@ final class RelayMessages {
             session.send(closed(c.subscription(), READ_AUTH));
             return;
         }
-        List<EventQuery> queries = new ArrayList<>();
+        List<EventQuery> queries = new ArrayList<>(), unseen = new ArrayList<>();
         for (Filter f : c.filters()) {
-            EventQuery q = query(f);
-            queries.add(new EventQuery(q.ids(), q.authors(), q.kinds(), q.tags(), q.since(), q.until(), COUNT_CAP));
+            EventQuery q = query(f, COUNT_CAP);
+            queries.add(q);
+            if (mayHoldUnseenGiftWraps(q)) {
+                unseen.add(new EventQuery(q.ids(), q.authors(), List.of(Kinds.GIFT_WRAP), q.tags(), q.since(), q.until(), COUNT_CAP));
+            }
         }
         long n;
         relay.queries.acquireUninterruptibly();
         try {
-            n = relay.store.count(queries);
+            n = Math.max(0, relay.store.count(queries) - relay.store.count(unseen));
         } catch (StoreException e) {
             session.send(closed(c.subscription(), "error: the node's store failed"));
             return;
@@ -230,6 +240,12 @@ final class RelayMessages {
             relay.queries.release();
         }
         session.send("[\"COUNT\"," + json(c.subscription()) + ",{\"count\":" + n + "}]");
+    }
+
+    private boolean mayHoldUnseenGiftWraps(EventQuery q) {
+        if (q.kinds() != null && !q.kinds().contains(Kinds.GIFT_WRAP)) return false;
+        String who = authenticated;
+        return who == null || !List.of(who).equals(q.tags().get('p'));
     }
 
     private void unsubscribe(String id) {

@@ -183,6 +183,28 @@ class RelayIT {
         }
     }
 
+    /** Gift wraps are shown only to their signed-in recipient: in COUNT as in REQ. */
+    @Test
+    void countTellsNothingOfOthersDirectMessages() throws Exception {
+        EventSigner gus = new EventSigner(KeyPair.generate());
+        try (NodeProcess g = NodeProcess.start(tmp.resolve("g"), gus.keys().npub());
+             RelayClient owner = RelayClient.connect(api(g)); RelayClient stranger = RelayClient.connect(api(g))) {
+            owner.authenticate(gus);
+            String other = KeyPair.generate().publicKeyHex();
+            for (Event wrap : List.of(org.nostrp2p.dm.GiftWrap.wrap(gus.keys(), gus.keys().publicKeyHex(), other, "my copy"),
+                    org.nostrp2p.dm.GiftWrap.wrap(gus.keys(), other, other, "theirs"))) {
+                owner.publish(wrap);
+                assertTrue(owner.ok(wrap.id()).message().get(2).asBoolean());
+            }
+            stranger.send("COUNT", "all", java.util.Map.of("kinds", List.of(Kinds.GIFT_WRAP)));
+            assertEquals(0, stranger.next(m -> m.type().equals("COUNT"), Duration.ofSeconds(5)).message().get(2).get("count").asInt());
+            stranger.send("COUNT", "any", java.util.Map.of("#p", List.of(gus.keys().publicKeyHex())));
+            assertEquals(0, stranger.next(m -> m.type().equals("COUNT"), Duration.ofSeconds(5)).message().get(2).get("count").asInt());
+            owner.send("COUNT", "mine", java.util.Map.of("kinds", List.of(Kinds.GIFT_WRAP), "#p", List.of(gus.keys().publicKeyHex())));
+            assertEquals(1, owner.next(m -> m.type().equals("COUNT"), Duration.ofSeconds(5)).message().get(2).get("count").asInt());
+        }
+    }
+
     private static List<String> ids(List<Event> events) { return events.stream().map(Event::id).toList(); }
 
     private static List<String> eventIds(List<RelayClient.Received> messages) {

@@ -87,7 +87,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
             bodies.answered();
-            relay.upgrade(ctx, request, RequestDeadline.class, BodyBudget.class, ApiHandler.class);
+            relay.upgrade(ctx, request, List.of(RequestDeadline.class, BodyBudget.class, ApiHandler.class));
             return;
         }
         if (waiting.size() >= MAX_WAITING) {

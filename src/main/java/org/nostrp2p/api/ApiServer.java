@@ -43,8 +43,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client API (docs/client-api.md): POST /publish and POST /req, CORS on everything, TLS
- * when configured; and on the same port, the node's Nostr relay endpoint (docs/relay.md). Reachable by whatever can reach its address, so everything a connection can
- * make the node hold is bounded before any of our code runs (docs/security.md): connections in
+ * when configured; and on the same port, the node's Nostr relay endpoint (docs/relay.md).
+ * Reachable by whatever can reach its address, so everything a connection can make the node hold is bounded before any of our code runs (docs/security.md): connections in
  * all and per source address, a deadline for each whole request, the size of the request line,
  * headers and body, the requests in work at once, and the time an answer may take to be read.
  */

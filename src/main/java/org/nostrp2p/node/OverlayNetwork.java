@@ -153,8 +153,9 @@ public final class OverlayNetwork implements Network, OverlayApp {
         switch (type) {
             case EVENT -> {
                 Optional<Event> e = checked(payload);
-                if (e.isEmpty() || !withinBudget(e.get())) return false; // over budget: the sender retries later
+                if (e.isEmpty()) return false;
                 if (e.get().kind() == Kinds.GIFT_WRAP && !e.get().tagValues("p").contains(owner)) return false; // not for our user
+                if (!withinBudget(e.get())) return false; // over budget: the sender retries later
                 store(e.get()); // acknowledged only once stored
                 return true;
             }

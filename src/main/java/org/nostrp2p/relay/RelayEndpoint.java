@@ -1,6 +1,7 @@
 package org.nostrp2p.relay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
@@ -18,6 +19,7 @@ import org.nostrp2p.node.PublishService;
 import org.nostrp2p.store.EventStore;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +78,7 @@ public final class RelayEndpoint {
      * Event loop: answers the upgrade and turns the connection into a relay session. The HTTP
      * handlers named leave the pipeline (the handshake removes the codec and aggregator itself).
      */
-    public void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Class<?>... httpOnlyHandlers) {
+    public void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, List<Class<? extends ChannelHandler>> httpOnlyHandlers) {
         String url = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + "/";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, true, limits.maxMessageBytes())
                 .newHandshaker(request);
@@ -85,10 +87,7 @@ public final class RelayEndpoint {
             return;
         }
         ChannelPipeline p = ctx.pipeline();
-        for (Class<?> c : httpOnlyHandlers) {
-            @SuppressWarnings("unchecked") Class<? extends io.netty.channel.ChannelHandler> h = (Class<? extends io.netty.channel.ChannelHandler>) c;
-            if (p.get(h) != null) p.remove(h);
-        }
+        for (Class<? extends ChannelHandler> h : httpOnlyHandlers) if (p.get(h) != null) p.remove(h);
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 (int) limits.maxPendingBytes() / 2, (int) limits.maxPendingBytes()));
         handshaker.handshake(ctx.channel(), request).addListener(f -> {

@@ -169,8 +169,12 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     /** Any thread: an event just stored goes to every live subscription it matches. */
     @Override
     public void stored(Event e) {
+        if (subscriptions.isEmpty() || !messages.visible(e)) return;
+        String json = null; // serialised once, however many subscriptions match
         for (Subscription s : subscriptions.values()) {
-            if (s.matches(e) && messages.visible(e) && !s.holdWhileLoading(e)) send(eventMessage(s.id(), e));
+            if (!s.matches(e) || s.holdWhileLoading(e)) continue;
+            if (json == null) json = EventJson.toJson(e);
+            send(eventMessage(s.id(), json));
         }
     }
 
@@ -208,8 +212,10 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
         return c != null && c.isActive();
     }
 
-    static String eventMessage(String subscription, Event e) {
-        return "[\"EVENT\"," + json(subscription) + "," + EventJson.toJson(e) + "]";
+    static String eventMessage(String subscription, Event e) { return eventMessage(subscription, EventJson.toJson(e)); }
+
+    private static String eventMessage(String subscription, String eventJson) {
+        return "[\"EVENT\"," + json(subscription) + "," + eventJson + "]";
     }
 
     static String notice(String text) { return "[\"NOTICE\"," + json(text) + "]"; }

@@ -88,7 +88,7 @@ public final class EventStore {
     /** Stores the event inside the caller's write transaction; the caller tells {@link #live()} once it commits. */
     public Put put(Session s, EventRow row) throws SQLException {
         Event e = row.event();
-        if (e.kind() == Kinds.DELETION) deleteReferenced(s, e);
+        if (e.kind() == Kinds.DELETION) deleteReferenced(s, row);
         else if (deletedByAuthor(s, row)) return Put.DELETED;
         if (Kinds.isReplaceable(e.kind()) || Kinds.isAddressable(e.kind())) {
             PutResult verdict = replaceOlder(s, row);
@@ -107,12 +107,12 @@ public final class EventStore {
      * NIP-09: the events the deletion names by id (e tags) that are its author's own, and not
      * deletions themselves, are deleted, with their tags and pending sends. Others' events stay.
      */
-    private void deleteReferenced(Session s, Event deletion) throws SQLException {
+    private void deleteReferenced(Session s, EventRow deletion) throws SQLException {
         PreparedStatement del = s.prepare("DELETE FROM events WHERE id = ? AND pubkey = ? AND kind <> " + Kinds.DELETION);
-        for (String id : deletion.tagValues("e")) {
+        del.setBytes(2, deletion.pubkey());
+        for (String id : deletion.event().tagValues("e")) {
             if (!Hex.isHex32(id)) continue;
             del.setBytes(1, Hex.decode(id));
-            del.setBytes(2, Hex.decode(deletion.pubkey()));
             count.addAndGet(-del.executeUpdate());
         }
     }

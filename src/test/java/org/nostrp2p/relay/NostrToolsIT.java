@@ -12,6 +12,7 @@ import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
 import org.nostrp2p.testutil.Eventually;
+import org.nostrp2p.testutil.LinkedPair;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.nio.file.Files;
@@ -32,23 +33,21 @@ import static org.junit.jupiter.api.Assertions.*;
 class NostrToolsIT {
     @TempDir static Path tmp;
     static final EventSigner alice = new EventSigner(KeyPair.generate()), bob = new EventSigner(KeyPair.generate());
+    static LinkedPair nodes;
     static NodeProcess a, b;
     static Path scripts;
 
     @BeforeAll
     static void setUp() throws Exception {
         scripts = installNostrTools();
-        a = NodeProcess.start(tmp.resolve("a"), alice.keys().npub(), "--retry-base-seconds", "1");
-        b = NodeProcess.start(tmp.resolve("b"), bob.keys().npub(), "--retry-base-seconds", "1", "-b", "127.0.0.1:" + a.overlayPort());
-        Event hello = alice.sign(Kinds.POST, List.of(), "linking the two nodes");
-        assertEquals(200, a.api().publish(hello).status());
-        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> b.holds(hello)), "the two nodes are linked");
+        nodes = LinkedPair.start(tmp, alice, bob);
+        a = nodes.a();
+        b = nodes.b();
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (b != null) b.close();
-        if (a != null) a.close();
+        if (nodes != null) nodes.close();
     }
 
     /** Copies src/test/js to target/nostr-tools and runs `npm ci` there (once per build). */

@@ -11,6 +11,7 @@ import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
 import org.nostrp2p.testutil.Eventually;
+import org.nostrp2p.testutil.LinkedPair;
 import org.nostrp2p.testutil.NodeProcess;
 import org.nostrp2p.testutil.RelayClient;
 
@@ -41,21 +42,19 @@ import static org.junit.jupiter.api.Assertions.*;
 class RelayIT {
     @TempDir static Path tmp;
     static final EventSigner alice = new EventSigner(KeyPair.generate()), bob = new EventSigner(KeyPair.generate());
+    static LinkedPair nodes;
     static NodeProcess a, b;
 
     @BeforeAll
     static void start() throws Exception {
-        a = NodeProcess.start(tmp.resolve("a"), alice.keys().npub(), "--retry-base-seconds", "1");
-        b = NodeProcess.start(tmp.resolve("b"), bob.keys().npub(), "--retry-base-seconds", "1", "-b", "127.0.0.1:" + a.overlayPort());
-        Event hello = alice.sign(Kinds.POST, List.of(), "hello, before the tests");
-        assertEquals(200, a.api().publish(hello).status());
-        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> b.holds(hello)), "the two nodes are linked");
+        nodes = LinkedPair.start(tmp, alice, bob);
+        a = nodes.a();
+        b = nodes.b();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (b != null) b.close();
-        if (a != null) a.close();
+        if (nodes != null) nodes.close();
     }
 
     private static int api(NodeProcess n) { return n.overlayPort() + 1; }

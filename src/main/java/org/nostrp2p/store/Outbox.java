@@ -29,6 +29,8 @@ public final class Outbox {
      * wait for days; without a bound they would pile up without end.
      */
     public static final long MAX_PENDING = 50_000;
+    /** How often the bound is enforced: the count stays between MAX_PENDING - TRIM_EVERY and MAX_PENDING. */
+    public static final long TRIM_EVERY = 64;
 
     private final Database db;
     private final RetryPolicy policy;
@@ -42,17 +44,24 @@ public final class Outbox {
     public void enqueue(Session s, Delivery delivery, String target, long eventSeq, long nowMillis) throws SQLException {
         PreparedStatement ps = s.prepare("""
                 INSERT OR IGNORE INTO outbox(event_seq, delivery, target, next_attempt, created)
-                VALUES (?,?,?,?,?)""");
+                VALUES (?,?,?,?,?) RETURNING seq""");
         ps.setLong(1, eventSeq);
         ps.setString(2, delivery.name());
         ps.setString(3, target);
         ps.setLong(4, nowMillis);
         ps.setLong(5, nowMillis);
-        ps.executeUpdate();
-        // seq grows by one per entry: the newest MAX_PENDING seqs bound the count, and the range is an index walk
-        PreparedStatement trim = s.prepare("DELETE FROM outbox WHERE seq <= (SELECT max(seq) FROM outbox) - ?");
-        trim.setLong(1, MAX_PENDING);
-        trim.executeUpdate();
+        Long seq = null;
+        try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) seq = rs.getLong(1);
+        }
+        // seq grows by one per entry, so the newest seqs bound the count and the range is an index walk;
+        // trimmed once every TRIM_EVERY entries (to TRIM_EVERY below the bound), not on every insert
+        if (seq != null && seq % TRIM_EVERY == 0) {
+            PreparedStatement trim = s.prepare("DELETE FROM outbox WHERE seq <= ? - ?");
+            trim.setLong(1, seq);
+            trim.setLong(2, MAX_PENDING - TRIM_EVERY);
+            trim.executeUpdate();
+        }
     }
 
     /** Entries whose next attempt is due, oldest first. */

@@ -53,7 +53,9 @@ class StoreNeverPinsItselfTest {
             for (int j = 0; j < 500; j++) tags.add(List.of("p", KeyPair.generate().publicKeyHex()));
             assertEquals(EventStore.PutResult.STORED, publish.publish(owner.sign(Kinds.POST, tags, "hello all " + i, now - 1000 + i)));
         }
-        assertEquals(Outbox.MAX_PENDING, outbox.size(), "the oldest pending sends were given up");
+        long pending = outbox.size();
+        assertTrue(pending <= Outbox.MAX_PENDING && pending > Outbox.MAX_PENDING - Outbox.TRIM_EVERY,
+                "the oldest pending sends were given up: " + pending + " left");
 
         // the network keeps filling the store past its cap: posts and profiles of 1,500 strangers
         for (int i = 0; i < 1_500; i++) {

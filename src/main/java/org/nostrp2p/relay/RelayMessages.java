@@ -41,16 +41,19 @@ final class RelayMessages {
         this.session = session;
     }
 
-    void handle(String text) {
-        ClientMessage m;
+    /** The message, or null when it is malformed (the client has been told why). */
+    ClientMessage parse(String text) {
         try {
-            m = ClientMessage.parse(text, relay.limits);
+            return ClientMessage.parse(text, relay.limits);
         } catch (ClientMessage.RelayProtocolException e) {
             if (e.eventId() != null) session.send(ok(e.eventId(), false, e.getMessage()));
             else if (e.subscription() != null) session.send(closed(e.subscription(), e.getMessage()));
             else session.send(notice(e.getMessage()));
-            return;
+            return null;
         }
+    }
+
+    void handle(ClientMessage m) {
         switch (m) {
             case ClientMessage.Publish p -> session.send(publish(p.event()));
             case ClientMessage.Auth a -> session.send(authenticate(a.event()));

@@ -25,12 +25,13 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One client's WebSocket to the relay. Messages are handled one at a time, in order, on a
- * virtual thread ({@link RelayMessages}); live events are matched on the thread that stored
+ * One client's WebSocket to the relay. Messages are handled in order on a virtual thread
+ * ({@link RelayMessages}), EVENTs a few at once (see {@link #drain()}); live events are matched on the thread that stored
  * them and written at once. Bounds: {@link #MAX_QUEUED} messages waiting (then the socket is
  * not read until they are handled), the shared queued-bytes budget (beyond it a message is
  * refused with a "rate-limited" answer), and {@link RelayLimits#maxPendingBytes()} written but
@@ -41,6 +42,8 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Messages a connection may have waiting before we stop reading from it. */
     static final int MAX_QUEUED = 64;
+    /** EVENTs of one connection being checked and stored at once. */
+    static final int MAX_PUBLISHING = 16;
 
     private final RelayEndpoint relay;
     private final WebSocketServerHandshaker handshaker;
@@ -49,6 +52,7 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final Semaphore publishing = new Semaphore(MAX_PUBLISHING);
     private final RelayMessages messages;
     private volatile Channel channel;
     private boolean pinged;
@@ -100,7 +104,14 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
         if (draining.compareAndSet(false, true)) relay.work.execute(this::drain);
     }
 
-    /** Virtual thread: handles waiting messages in order until none is left. */
+    /**
+     * Virtual thread: handles waiting messages in order until none is left. EVENTs are the
+     * exception: up to {@link #MAX_PUBLISHING} of them are checked and stored at once, each on a
+     * virtual thread of its own, so that one connection's events share the store's commits (a
+     * client importing its history does not wait a commit per event). Their OKs may come out of
+     * order (each names its event). Any other message first waits for the EVENTs before it, so
+     * a REQ sees what the same connection published.
+     */
     private void drain() {
         while (true) {
             String m = queue.poll();
@@ -110,28 +121,51 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
                 continue;
             }
             if (queued.decrementAndGet() <= MAX_QUEUED / 2 && !channel.config().isAutoRead()) channel.config().setAutoRead(true);
-            try {
-                relay.inWork.acquireUninterruptibly();
-                try {
-                    messages.handle(m);
-                } finally {
-                    relay.inWork.release();
-                }
-                // a client that does not take its first loads holds up its own connection only (for at
-                // most the 30 s write timeout), never the node's work permits
-                if (lastLoad != null) {
-                    lastLoad.awaitUninterruptibly();
-                    lastLoad = null;
-                }
-            } catch (Error e) {
-                Fatal.die("relay endpoint", e);
-                throw e;
-            } catch (RuntimeException e) {
-                log.atWarn().setCause(e).log("internal error handling a relay message");
-                send(notice("error: internal error (" + e.getClass().getSimpleName() + ")"));
-            } finally {
-                relay.queuedBytes.release(m.length());
+            ClientMessage message = messages.parse(m);
+            if (message instanceof ClientMessage.Publish) {
+                publishing.acquireUninterruptibly();
+                relay.work.execute(() -> {
+                    try {
+                        handle(message, m);
+                    } finally {
+                        publishing.release();
+                    }
+                });
+                continue;
             }
+            publishing.acquireUninterruptibly(MAX_PUBLISHING);
+            publishing.release(MAX_PUBLISHING);
+            if (message == null) {
+                relay.queuedBytes.release(m.length());
+                continue;
+            }
+            handle(message, m);
+            // a client that does not take its first loads holds up its own connection only (for at
+            // most the 30 s write timeout), never the node's work permits
+            if (lastLoad != null) {
+                lastLoad.awaitUninterruptibly();
+                lastLoad = null;
+            }
+        }
+    }
+
+    /** Handles one message within the node's work permits; gives back its share of the queued-bytes budget. */
+    private void handle(ClientMessage message, String text) {
+        try {
+            relay.inWork.acquireUninterruptibly();
+            try {
+                messages.handle(message);
+            } finally {
+                relay.inWork.release();
+            }
+        } catch (Error e) {
+            Fatal.die("relay endpoint", e);
+            throw e;
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("internal error handling a relay message");
+            send(notice("error: internal error (" + e.getClass().getSimpleName() + ")"));
+        } finally {
+            relay.queuedBytes.release(text.length());
         }
     }
 

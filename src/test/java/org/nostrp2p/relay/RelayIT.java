@@ -182,6 +182,41 @@ class RelayIT {
         }
     }
 
+    /**
+     * A client may send many EVENTs without waiting (an app importing its history): each gets
+     * its OK, and a REQ sent after them on the same connection sees every one of them.
+     */
+    @Test
+    void pipelinedEventsAreAllAnsweredAndTheNextReqSeesThem() throws Exception {
+        try (RelayClient app = RelayClient.connect(api(a))) {
+            app.authenticate(alice);
+            String tag = "import-" + System.nanoTime();
+            Set<String> sent = new java.util.HashSet<>();
+            for (int i = 0; i < 100; i++) {
+                Event e = alice.sign(Kinds.POST, List.of(List.of("t", tag)), "imported post " + i,
+                        System.currentTimeMillis() / 1000 - 5_000 + i);
+                sent.add(e.id());
+                app.publish(e);
+            }
+            app.send("REQ", "after", java.util.Map.of("#t", List.of(tag), "limit", 500));
+            Set<String> accepted = new java.util.HashSet<>();
+            Set<String> served = new java.util.HashSet<>();
+            while (true) {
+                RelayClient.Received m = app.next(r -> true, Duration.ofSeconds(20));
+                if (m.type().equals("OK")) {
+                    assertTrue(m.message().get(2).asBoolean(), m.message().toString());
+                    accepted.add(m.message().get(1).asText());
+                } else if (m.type().equals("EVENT")) {
+                    served.add(m.message().get(2).get("id").asText());
+                } else if (m.type().equals("EOSE")) {
+                    break;
+                }
+            }
+            assertEquals(sent, accepted, "every EVENT answered OK before the REQ's EOSE");
+            assertEquals(sent, served, "the REQ saw every event published before it on this connection");
+        }
+    }
+
     /** Gift wraps are shown only to their signed-in recipient: in COUNT as in REQ. */
     @Test
     void countTellsNothingOfOthersDirectMessages() throws Exception {

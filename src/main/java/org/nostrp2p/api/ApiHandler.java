@@ -63,11 +63,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RequestDeadline deadline;
     private final BodyBudget bodies;
     private final RelayEndpoint relay;
+    private final WebClient web;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
     ApiHandler(PublishService publish, QueryService query, NodeStatus status, Executor work, Semaphore inWork, Semaphore queries,
-               RequestDeadline deadline, BodyBudget bodies, RelayEndpoint relay) {
+               RequestDeadline deadline, BodyBudget bodies, RelayEndpoint relay, WebClient web) {
         this.publish = publish;
         this.query = query;
         this.status = status;
@@ -77,6 +78,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.deadline = deadline;
         this.bodies = bodies;
         this.relay = relay;
+        this.web = web;
     }
 
     @Override
@@ -176,10 +178,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (RelayEndpoint.isInformationRequest(request)) {
                 return response(request.headers(), HttpResponseStatus.OK, "application/nostr+json", relay.information());
             }
+            if (web.serves(path) && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) return web.answer(request, path);
             boolean read = path.equals("/node") || path.equals("/presence");
             if (!read && !path.equals("/publish") && !path.equals("/req")) {
                 return error(request.headers(), HttpResponseStatus.NOT_FOUND,
                         "No such endpoint " + path + ": use POST /publish, POST /req, GET /node or GET /presence,"
+                                + " open / in a browser for the web client,"
                                 + " or connect a Nostr app to this address over WebSocket (the node is its owner's relay)");
             }
             HttpMethod expected = read ? HttpMethod.GET : HttpMethod.POST;
@@ -278,7 +282,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return false;
     }
 
-    private static byte[] gzip(byte[] data) {
+    static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);

@@ -81,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
     private final Semaphore inWork = new Semaphore(MAX_REQUESTS_IN_WORK);
     private final Semaphore queries = new Semaphore(MAX_QUERIES_IN_WORK);
+    private final WebClient web = WebClient.load();
     private final Semaphore bodyBytes = new Semaphore(MAX_BODIES_BYTES);
     private final ConnectionGate gate = new ConnectionGate(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE);
     private final InetSocketAddress requested;
@@ -144,7 +145,7 @@ public final class ApiServer implements AutoCloseable {
         BodyBudget bodies = new BodyBudget(bodyBytes);
         p.addLast(bodies);
         p.addLast(new BoundedAggregator());
-        p.addLast(new ApiHandler(publish, query, status, work, inWork, queries, deadline, bodies, relay));
+        p.addLast(new ApiHandler(publish, query, status, work, inWork, queries, deadline, bodies, relay, web));
     }
 
     /** Collects a request's body up to MAX_BODY_BYTES; a larger one gets our 413 answer, then the connection closes. */

@@ -154,6 +154,8 @@ final class DevnetCommand implements Callable<Integer> {
         sb.append("\nUse our client as node A's user:  ./nostrp2p timeline -c ").append(first)
                 .append("\n                                 ./nostrp2p post -c ").append(first).append(" \"Hello!\"\n")
                 .append("The Flutter client: server address = a client API above, key = the nsec in that node's user.nsec.\n")
+                .append("\nOpen http://127.0.0.1:").append(port(0) + 1).append("/ in your browser: node A's web client.\n")
+                .append("To post as node A's user there, paste the nsec in ").append(first.resolve("user.nsec")).append(" on its Key page.\n")
                 .append("Ctrl-C stops every node.\n");
         System.out.print(sb);
         System.out.flush();

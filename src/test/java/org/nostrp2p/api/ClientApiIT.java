@@ -45,6 +45,50 @@ class ClientApiIT {
 
     private static long now() { return Instant.now().getEpochSecond(); }
 
+    /** The web client at the root: the packaged files, typed, gzipped when asked, revalidated by ETag, under a strict CSP. */
+    @Test
+    void theWebClientIsServedWithStrictHeaders() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + (node.overlayPort() + 1);
+        java.util.function.BiFunction<String, String[], java.net.http.HttpResponse<byte[]>> get = (path, headers) -> {
+            try {
+                var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path));
+                if (headers.length > 0) b.headers(headers);
+                return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        byte[] packaged;
+        try (var in = ClientApiIT.class.getResourceAsStream("/web/index.html")) {
+            packaged = in.readAllBytes();
+        }
+        var index = get.apply("/", new String[0]);
+        assertEquals(200, index.statusCode());
+        assertEquals("text/html; charset=utf-8", index.headers().firstValue("Content-Type").orElseThrow());
+        assertArrayEquals(packaged, index.body(), "GET / is the packaged index.html");
+        String csp = index.headers().firstValue("Content-Security-Policy").orElseThrow();
+        for (String rule : List.of("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")) {
+            assertTrue(csp.contains(rule), csp);
+        }
+        assertFalse(csp.contains("unsafe-inline") || csp.contains("unsafe-eval"), csp);
+        assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertEquals("no-cache", index.headers().firstValue("Cache-Control").orElseThrow());
+
+        var js = get.apply("/app.js", new String[]{"Accept-Encoding", "gzip"});
+        assertEquals(200, js.statusCode());
+        assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("gzip", js.headers().firstValue("Content-Encoding").orElseThrow());
+        byte[] script = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(js.body())).readAllBytes();
+        assertTrue(js.body().length < script.length / 2, "gzip at least halves the script: " + js.body().length + " of " + script.length);
+        String etag = js.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, get.apply("/app.js", new String[]{"If-None-Match", etag}).statusCode(), "revalidation costs no body");
+        assertEquals("text/css; charset=utf-8", get.apply("/app.css", new String[0]).headers().firstValue("Content-Type").orElseThrow());
+        var missing = get.apply("/no-such-file.js", new String[0]);
+        assertEquals(404, missing.statusCode());
+        assertTrue(new String(missing.body()).contains("web client"), "the 404 says where the web client is");
+    }
+
     @Test
     void timelineIsOldestFirstDedupedAndTypedAsTheFlutterClientExpects() throws Exception {
         EventSigner author = owner; // the node publishes only its owner's events

@@ -2,7 +2,6 @@ package org.nostrp2p.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,12 +11,12 @@ import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
 import org.nostrp2p.testutil.Eventually;
+import org.nostrp2p.testutil.JsTools;
 import org.nostrp2p.testutil.LinkedPair;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ class NostrToolsIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        scripts = installNostrTools();
+        scripts = JsTools.install();
         nodes = LinkedPair.start(tmp, alice, bob);
         a = nodes.a();
         b = nodes.b();
@@ -50,33 +49,6 @@ class NostrToolsIT {
         if (nodes != null) nodes.close();
     }
 
-    /** Copies src/test/js to target/nostr-tools and runs `npm ci` there (once per build). */
-    private static Path installNostrTools() throws Exception {
-        Assumptions.assumeTrue(runs("node", "--version"), "Node.js is not installed (apt-get install nodejs)");
-        Assumptions.assumeTrue(runs("npm", "--version"), "npm is not installed (apt-get install npm)");
-        Path dir = Path.of("target", "nostr-tools");
-        Files.createDirectories(dir);
-        for (String f : List.of("package.json", "package-lock.json", "relay-scenario.mjs")) {
-            Files.copy(Path.of("src", "test", "js", f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(dir.resolve("node_modules/nostr-tools"))) {
-            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            boolean done = p.waitFor(180, TimeUnit.SECONDS) && p.exitValue() == 0;
-            Assumptions.assumeTrue(done, "npm ci could not install nostr-tools (is the npm registry reachable?):\n" + out);
-        }
-        return dir;
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     /** Runs one step of relay-scenario.mjs; its output, one JSON object per line. */
     private static List<JsonNode> scenario(String... args) throws Exception {

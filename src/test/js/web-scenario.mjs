@@ -1,0 +1,147 @@
+// Two people use the web client their nodes serve, in a real headless Chromium (WebClientIT).
+// Usage: node web-scenario.mjs URL_A URL_B NSEC_A NSEC_B SHOTS_DIR NONCE
+// Prints one JSON object per line: {"check": name, ...} results, {"wait": what} when the Java
+// side must act (it answers with a line on stdin), and {"done": true} at the end.
+import { chromium } from 'playwright-core'
+import { createInterface } from 'node:readline'
+
+const [urlA, urlB, nsecA, nsecB, shots, nonce] = process.argv.slice(2)
+const say = (o) => console.log(JSON.stringify(o))
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+const waitFor = async (what) => { say({ wait: what }); await lines.next() }
+const TIMEOUT = 20_000
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu'],
+})
+
+/** A person in a browser of their own: a page on their node, with its console errors collected. */
+async function person(url, viewport) {
+  const context = await browser.newContext({ viewport })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  const errors = []
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await page.goto(url)
+  return { page, errors }
+}
+
+async function signIn(page, nsec) {
+  await page.click('nav >> text=Key')
+  await page.fill('input[type=password]', nsec)
+  await page.click('button:has-text("Sign in")')
+  await page.waitForSelector('form.composer')
+}
+
+/** The card of the post whose own text has this (not a quote or reply that shows it inside). */
+const post = (page, text) =>
+  page.locator('article.post:not(.embedded) > .body > .content', { hasText: text }).first().locator('xpath=../..')
+
+try {
+  const alice = await person(urlA, { width: 1280, height: 900 })
+  const bob = await person(urlB, { width: 390, height: 844 }) // a phone-sized window
+
+  // a bad key is refused with a reason, and nothing is stored
+  await alice.page.click('nav >> text=Key')
+  await alice.page.fill('input[type=password]', 'nsec1notavalidkeyatall')
+  await alice.page.click('button:has-text("Sign in")')
+  say({ check: 'badKey', error: await alice.page.locator('.error').innerText() })
+  await alice.page.fill('input[type=password]', 'npub1' + 'q'.repeat(58))
+  await alice.page.click('button:has-text("Sign in")')
+  say({ check: 'npubAsKey', error: await alice.page.locator('.error').innerText() })
+
+  await signIn(alice.page, nsecA)
+  await signIn(bob.page, nsecB)
+
+  // Alice names herself; her profile reaches Bob's node
+  await alice.page.click('nav >> text=Profile')
+  await alice.page.fill('form.edit input[name=name]', 'Alice ' + nonce)
+  await alice.page.fill('form.edit textarea[name=about]', 'Testing the web client')
+  await alice.page.click('form.edit button:has-text("Save")')
+  await alice.page.waitForSelector(`h2:has-text("Alice ${nonce}")`)
+
+  await bob.page.click('nav >> text=Profile')
+  await bob.page.fill('form.edit input[name=name]', 'Bob')
+  await bob.page.click('form.edit button:has-text("Save")')
+  await bob.page.waitForSelector('h2:has-text("Bob")')
+
+  // Alice posts; Bob, on his own node, sees it live with her name
+  await bob.page.click('nav >> text=Home')
+  await bob.page.waitForSelector('.feed')
+  await alice.page.click('nav >> text=Home')
+  const text = 'Hello from Alice ' + nonce
+  await alice.page.fill('form.composer textarea', text)
+  await alice.page.click('form.composer button:has-text("Post")')
+  const t0 = Date.now()
+  const seen = post(bob.page, text)
+  await seen.waitFor()
+  const ms = Date.now() - t0
+  // her profile reached Bob's node too (broadcast); the name fills in when it is stored there
+  await seen.locator('.name', { hasText: 'Alice ' + nonce }).first().waitFor()
+  say({ check: 'liveAtB', ms, name: await seen.locator('.name').first().innerText() })
+  await bob.page.screenshot({ path: `${shots}/timeline-phone.png` })
+
+  // Bob replies, likes and quotes
+  await seen.locator('button:has-text("Reply")').click()
+  await bob.page.fill('form.composer >> nth=1 >> textarea', 'Hi Alice, welcome ' + nonce)
+  await bob.page.locator('form.composer >> nth=1 >> button:has-text("Reply")').click()
+  await seen.locator('button[aria-label=Like]').click()
+  await seen.locator('button[aria-label=Like]:has-text("♥ 1")').waitFor()
+  await seen.locator('button:has-text("Quote")').click()
+  await bob.page.fill('form.composer >> nth=1 >> textarea', 'Look at this ' + nonce)
+  await bob.page.locator('form.composer >> nth=1 >> button:has-text("Post")').click()
+  await post(bob.page, 'Look at this ' + nonce).locator('.quote article.post').waitFor()
+
+  // Alice's notifications show each of them
+  await alice.page.click('nav >> text=Notifications')
+  const note = (what) => alice.page.locator('.notification', { hasText: what }).first().waitFor()
+  await note('replied')
+  await note('reacted')
+  await note('quoted you')
+  await alice.page.locator('.notification .name', { hasText: 'Bob' }).first().waitFor()
+  say({ check: 'notifications', texts: await alice.page.locator('.notification .context').allInnerTexts() })
+
+  // the thread: Alice's post with Bob's reply under it
+  await alice.page.click('nav >> text=Home')
+  await post(alice.page, text).locator('xpath=./div/header/a[@class="time"]').click()
+  await alice.page.locator('.feed article.post', { hasText: 'Hi Alice, welcome ' + nonce }).waitFor()
+  say({ check: 'thread', replies: await alice.page.locator('.feed article.post').count() })
+  await alice.page.screenshot({ path: `${shots}/thread-desktop.png` })
+  await alice.page.click('nav >> text=Home')
+  await alice.page.screenshot({ path: `${shots}/timeline-desktop.png` })
+
+  // keyboard: the composer posts with Ctrl+Enter
+  await alice.page.focus('form.composer textarea')
+  await alice.page.keyboard.type('Typed and sent from the keyboard ' + nonce)
+  await alice.page.keyboard.press('Control+Enter')
+  await post(alice.page, 'Typed and sent from the keyboard ' + nonce).waitFor()
+  await post(bob.page, 'Typed and sent from the keyboard ' + nonce).waitFor()
+  say({ check: 'keyboard' })
+
+  // Alice deletes her first post: it goes from Bob's page, live
+  alice.page.once('dialog', (d) => d.accept())
+  await post(alice.page, text).locator('button:has-text("Delete")').click()
+  await post(bob.page, text).waitFor({ state: 'detached' })
+  await bob.page.reload()
+  await post(bob.page, 'Typed and sent from the keyboard ' + nonce).waitFor()
+  say({ check: 'deleted', stillShownAfterReload: await post(bob.page, text).count() })
+
+  say({ check: 'consoleErrors', alice: alice.errors, bob: bob.errors })
+
+  // Bob's node stops: his page says so, and a post fails with a reason
+  await waitFor('stop-b')
+  await bob.page.locator('#status.unreachable').waitFor()
+  await bob.page.fill('form.composer textarea', 'while my node is down')
+  await bob.page.click('form.composer button:has-text("Post")')
+  await bob.page.locator('#banner').waitFor({ state: 'visible' })
+  say({ check: 'unreachable', status: await bob.page.locator('#status').innerText(), banner: await bob.page.locator('#banner span').innerText() })
+  say({ done: true })
+} catch (e) {
+  say({ failed: String(e && e.stack || e) })
+} finally {
+  await browser.close()
+  process.exit(0)
+}

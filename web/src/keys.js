@@ -1,6 +1,6 @@
 // Who signs: a NIP-07 browser extension when the user chooses it, else an nsec pasted into this
 // page and kept in this browser's localStorage only. The node never sees a secret key.
-import { getPublicKey, finalizeEvent, nip19 } from 'nostr-tools';
+import { getPublicKey, finalizeEvent, nip19, nip44 } from 'nostr-tools';
 
 const NSEC_KEY = 'nostrp2p.nsec';
 const MODE_KEY = 'nostrp2p.signer';
@@ -40,6 +40,12 @@ class LocalSigner {
   async sign(template) {
     return finalizeEvent({ ...template }, this.secretKey);
   }
+  async encrypt(pubkey, text) {
+    return nip44.encrypt(text, nip44.getConversationKey(this.secretKey, pubkey));
+  }
+  async decrypt(pubkey, payload) {
+    return nip44.decrypt(payload, nip44.getConversationKey(this.secretKey, pubkey));
+  }
 }
 
 /** Signs through window.nostr (NIP-07); the extension holds the key. */
@@ -53,6 +59,12 @@ class ExtensionSigner {
     if (!signed || signed.pubkey !== this.pubkey) throw new Error('The browser extension did not sign as ' + this.pubkey);
     return signed;
   }
+  nip44() {
+    if (!window.nostr.nip44) throw new Error('Your browser extension cannot encrypt (NIP-44), which direct messages need.');
+    return window.nostr.nip44;
+  }
+  async encrypt(pubkey, text) { return this.nip44().encrypt(pubkey, text); }
+  async decrypt(pubkey, payload) { return this.nip44().decrypt(pubkey, payload); }
 }
 
 export function hasExtension() {

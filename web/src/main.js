@@ -5,6 +5,7 @@ import { Relay } from './relay.js';
 import * as keys from './keys.js';
 import { h, replace, ago, safeUrl } from './dom.js';
 import { KIND, Profiles, replyTarget, repostedEvent, repostedId, quotedIds, mentions } from './nostr.js';
+import { KIND_GIFT_WRAP, wrapMessage, openWrap, peerOf } from './dm.js';
 
 const PAGE = 50;
 const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
@@ -380,7 +381,8 @@ function profileView(pubkey) {
       h('div', { class: 'row' },
         h('a', { href: '#/follows/' + keys.npub(pubkey) }, 'Following and followers'),
         me || !signer ? null : h('button', { 'data-follow': pubkey, onclick: () => setFollowing(pubkey, !follows.has(pubkey)) },
-          follows.has(pubkey) ? 'Unfollow' : 'Follow')),
+          follows.has(pubkey) ? 'Unfollow' : 'Follow'),
+        me || !signer ? null : h('a', { href: '#/dms/' + keys.npub(pubkey) }, 'Message')),
       me ? editProfile(m) : null);
   }
   draw();
@@ -418,6 +420,74 @@ function followsView(pubkey) {
     replace(followers, pks.length ? pks.map(person) : h('li', {}, 'No followers your node has seen.'));
   });
   return { el: h('div', {}, h('h2', {}, nameLink(pubkey)), h('h3', {}, 'Following'), following, h('h3', {}, 'Followers'), followers), close() {} };
+}
+
+// ---- direct messages (NIP-17) -------------------------------------------------------------
+
+/** Conversations, or the one with peer: messages oldest first, and a composer. */
+function messagesView(peer) {
+  if (!signer) return { el: keyPrompt(), close() {} };
+  const me = signer;
+  const byId = new Map();
+  const box = h('div', { class: 'messages' }, h('p', { class: 'empty' }, 'Opening your messages…'));
+  let loaded = false;
+  const draw = () => {
+    const all = [...byId.values()];
+    if (peer) {
+      const mine = all.filter(m => peerOf(me, m) === peer).sort((a, b) => a.created_at - b.created_at);
+      replace(box, mine.length ? mine.map(m => h('div', { class: m.from === me.pubkey ? 'message mine' : 'message', 'data-id': m.id },
+        h('div', { class: 'content' }, m.content), h('div', { class: 'time' }, ago(m.created_at))))
+        : h('p', { class: 'empty' }, loaded ? 'No messages yet: write the first.' : 'Opening your messages…'));
+      return;
+    }
+    const latest = new Map();
+    for (const m of all) {
+      const p = peerOf(me, m);
+      if (!latest.has(p) || latest.get(p).created_at < m.created_at) latest.set(p, m);
+    }
+    const list = [...latest.entries()].sort((a, b) => b[1].created_at - a[1].created_at);
+    replace(box, list.length ? h('ul', { class: 'people' }, list.map(([p, m]) => h('li', {}, avatar(p),
+      h('a', { href: '#/dms/' + keys.npub(p) }, h('span', { 'data-name-of': p }, nameOf(p))),
+      h('span', { class: 'context' }, ' ' + m.content.slice(0, 60) + ' · ' + ago(m.created_at)))))
+      : h('p', { class: 'empty' }, loaded ? 'No conversations yet.' : 'Opening your messages…'));
+  };
+  const close = relay.subscribe([{ kinds: [KIND_GIFT_WRAP], '#p': [me.pubkey], limit: 500 }], async wrap => {
+    const m = await openWrap(me, wrap);
+    if (m && !byId.has(m.id)) {
+      byId.set(m.id, m);
+      draw();
+    }
+  }, reason => {
+    loaded = true;
+    if (typeof reason === 'string') showError('Your messages could not be opened: ' + reason);
+    draw();
+  }, { auth: true });
+
+  const to = h('input', { name: 'to', placeholder: 'npub1…', 'aria-label': 'To (npub)', autocomplete: 'off' });
+  const text = h('textarea', { rows: 2, maxlength: 10000, 'aria-label': 'Message', placeholder: 'Message' });
+  const send = h('button', { class: 'primary', type: 'submit' }, 'Send');
+  const form = h('form', { class: 'composer', onsubmit: async ev => {
+    ev.preventDefault();
+    const recipient = peer || keys.pubkeyFrom(to.value);
+    if (!recipient) { showError('Write the recipient as an npub1… key.'); return; }
+    if (!text.value.trim()) return;
+    send.disabled = true;
+    const sent = await act('Sending the message', async () => {
+      for (const wrap of await wrapMessage(me, recipient, text.value.trim())) await relay.publishSigned(wrap);
+      return true;
+    });
+    send.disabled = false;
+    if (!sent) return;
+    text.value = '';
+    if (!peer) location.hash = '#/dms/' + keys.npub(recipient);
+  } }, peer ? null : h('label', {}, 'To', to), text, h('div', { class: 'row' }, send));
+  text.addEventListener('keydown', ev => {
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) form.requestSubmit();
+  });
+  draw();
+  const title = peer ? h('h2', {}, 'Messages with ', nameLink(peer)) : h('h2', {}, 'Messages');
+  const note = h('p', { class: 'hint' }, 'Direct messages are end-to-end encrypted (NIP-17) and go to the recipient\'s node only.');
+  return { el: h('div', {}, title, note, peer ? null : form, box, peer ? form : null), close, onProfile: () => draw() };
 }
 
 function keyView() {
@@ -463,6 +533,7 @@ function route() {
   const id = arg ? keys.eventIdFrom(decodeURIComponent(arg)) : null;
   if (what === 'key') view = keyView();
   else if (what === 'notifications') view = notificationsView();
+  else if (what === 'dms') view = messagesView(pubkey);
   else if (what === 'e' && id) view = threadView(id);
   else if (what === 'p' && pubkey) view = profileView(pubkey);
   else if (what === 'follows' && pubkey) view = followsView(pubkey);

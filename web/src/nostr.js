@@ -73,7 +73,11 @@ export class Profiles {
     const authors = [...this.waiting];
     this.waiting.clear();
     if (authors.length === 0) return;
-    this.relay.subscribe([{ kinds: [KIND.PROFILE], authors }], e => this.take(e));
+    // one live subscription for every profile changed from now on; past ones fetched in batches
+    this.live ??= this.relay.subscribe([{ kinds: [KIND.PROFILE], since: Math.floor(Date.now() / 1000) }], e => this.take(e));
+    for (let i = 0; i < authors.length; i += 100) {
+      this.relay.fetch([{ kinds: [KIND.PROFILE], authors: authors.slice(i, i + 100) }]).then(events => events.forEach(e => this.take(e)));
+    }
   }
   take(e) {
     const held = this.byPubkey.get(e.pubkey);

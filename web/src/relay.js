@@ -2,6 +2,8 @@
 // survive reconnects, publishing that waits for the node's OK, and NIP-42 AUTH as the signer.
 
 const OK_TIMEOUT_MS = 10_000;
+/** Open at once on one connection: the node allows 20 (docs/relay.md); the rest wait their turn. */
+const MAX_SUBSCRIPTIONS = 16;
 const UNREACHABLE = 'your node is unreachable (is it running?); try again once it is back';
 
 export class Relay {
@@ -25,8 +27,9 @@ export class Relay {
     this.ws.onopen = () => {
       this.retryMs = 500;
       this.onStatus('connected');
-      for (const [id, s] of this.subs) this.raw(['REQ', id, ...s.filters]);
       for (const m of this.queue.splice(0)) this.raw(m);
+      for (const sub of this.subs.values()) sub.sent = false;
+      this.pump();
     };
     this.ws.onmessage = m => this.receive(m.data);
     this.ws.onclose = () => {
@@ -66,14 +69,45 @@ export class Relay {
     }
   }
 
-  /** Subscribes; returns a function that closes the subscription. */
-  subscribe(filters, onEvent, onEose) {
+  /**
+   * Subscribes; returns a function that closes the subscription. With auth, the REQ waits
+   * for this connection's NIP-42 sign-in: the node shows direct messages to their recipient only.
+   */
+  subscribe(filters, onEvent, onEose, { auth = false } = {}) {
     const id = 's' + (this.nextSub++);
-    this.subs.set(id, { filters, onEvent, onEose });
-    this.raw(['REQ', id, ...filters]);
+    this.subs.set(id, { filters, onEvent, onEose, auth, sent: false });
+    this.pump();
     return () => {
-      if (this.subs.delete(id)) this.raw(['CLOSE', id]);
+      const sub = this.subs.get(id);
+      if (!sub) return;
+      this.subs.delete(id);
+      if (sub.sent && this.ws.readyState === WebSocket.OPEN) this.raw(['CLOSE', id]);
+      this.pump();
     };
+  }
+
+  /** Sends waiting REQs, oldest first, keeping within the node's subscriptions per connection. */
+  pump() {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    let open = 0;
+    for (const sub of this.subs.values()) if (sub.sent) open++;
+    for (const [id, sub] of this.subs) {
+      if (open >= MAX_SUBSCRIPTIONS) return;
+      if (sub.sent) continue;
+      sub.sent = true;
+      open++;
+      this.request(id, sub);
+    }
+  }
+
+  request(id, sub) {
+    if (!sub.auth) {
+      this.raw(['REQ', id, ...sub.filters]);
+      return;
+    }
+    this.authenticate().then(() => {
+      if (this.subs.get(id) === sub) this.raw(['REQ', id, ...sub.filters]);
+    }, e => sub.onEose?.('auth failed: ' + e.message));
   }
 
   /** Events matching the filters, up to EOSE, then the subscription is closed. */
@@ -122,7 +156,13 @@ export class Relay {
   async publish(template) {
     if (this.ws.readyState !== WebSocket.OPEN) throw new Error(UNREACHABLE);
     await this.authenticate();
-    const event = await this.signer.sign({ created_at: now(), tags: [], content: '', ...template });
+    return this.publishSigned(await this.signer.sign({ created_at: now(), tags: [], content: '', ...template }));
+  }
+
+  /** Publishes an event signed elsewhere (a gift wrap, signed by a one-time key). */
+  async publishSigned(event) {
+    if (this.ws.readyState !== WebSocket.OPEN) throw new Error(UNREACHABLE);
+    await this.authenticate();
     await this.send('EVENT', event);
     return event;
   }

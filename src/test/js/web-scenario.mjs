@@ -4,6 +4,7 @@
 // side must act (it answers with a line on stdin), and {"done": true} at the end.
 import { chromium } from 'playwright-core'
 import { createInterface } from 'node:readline'
+import { nip19, getPublicKey, generateSecretKey } from 'nostr-tools'
 
 const [urlA, urlB, nsecA, nsecB, shots, nonce] = process.argv.slice(2)
 const say = (o) => console.log(JSON.stringify(o))
@@ -104,6 +105,25 @@ try {
   await alice.page.locator('.notification .name', { hasText: 'Bob' }).first().waitFor()
   say({ check: 'notifications', texts: await alice.page.locator('.notification .context').allInnerTexts() })
 
+  // a direct message: Alice writes to Bob; he reads it on his node and answers; she sees the answer live
+  const npubB = nip19.npubEncode(getPublicKey(nip19.decode(nsecB).data))
+  await alice.page.click('nav >> text=Messages')
+  await alice.page.fill('form.composer input[name=to]', npubB)
+  await alice.page.fill('form.composer textarea', 'Secret hello ' + nonce)
+  await alice.page.click('form.composer button:has-text("Send")')
+  await alice.page.locator('.message.mine', { hasText: 'Secret hello ' + nonce }).waitFor()
+  await bob.page.click('nav >> text=Messages')
+  await bob.page.locator('.people a', { hasText: 'Alice ' + nonce }).click()
+  await bob.page.locator('.message:not(.mine)', { hasText: 'Secret hello ' + nonce }).waitFor()
+  await bob.page.fill('form.composer textarea', 'Secret reply ' + nonce)
+  await bob.page.click('form.composer button:has-text("Send")')
+  await bob.page.locator('.message.mine', { hasText: 'Secret reply ' + nonce }).waitFor()
+  await alice.page.locator('.message:not(.mine)', { hasText: 'Secret reply ' + nonce }).waitFor()
+  say({ check: 'directMessages', alice: await alice.page.locator('.message').allInnerTexts() })
+  await bob.page.screenshot({ path: `${shots}/messages-phone.png` })
+  await bob.page.click('nav >> text=Home')
+  await bob.page.waitForSelector('.feed')
+
   // the thread: Alice's post with Bob's reply under it
   await alice.page.click('nav >> text=Home')
   await post(alice.page, text).locator('xpath=./div/header/a[@class="time"]').click()
@@ -128,6 +148,15 @@ try {
   await bob.page.reload()
   await post(bob.page, 'Typed and sent from the keyboard ' + nonce).waitFor()
   say({ check: 'deleted', stillShownAfterReload: await post(bob.page, text).count() })
+
+  // someone else's key on Alice's node: reading works, a post is refused with the node's reason
+  const carol = await person(urlA, { width: 1024, height: 768 })
+  await signIn(carol.page, nip19.nsecEncode(generateSecretKey()))
+  await post(carol.page, 'Typed and sent from the keyboard ' + nonce).waitFor()
+  await carol.page.fill('form.composer textarea', 'not my node')
+  await carol.page.click('form.composer button:has-text("Post")')
+  await carol.page.locator('#banner').waitFor({ state: 'visible' })
+  say({ check: 'refused', banner: await carol.page.locator('#banner span').innerText() })
 
   say({ check: 'consoleErrors', alice: alice.errors, bob: bob.errors })
 

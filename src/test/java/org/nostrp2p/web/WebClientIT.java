@@ -88,13 +88,16 @@ class WebClientIT {
         String notifications = checks.get("notifications").get("texts").toString();
         for (String what : List.of("replied", "reacted", "quoted you")) assertTrue(notifications.contains(what), notifications);
         assertTrue(checks.get("thread").get("replies").asInt() >= 1, all);
+        String dms = checks.get("directMessages").get("alice").toString();
+        assertTrue(dms.contains("Secret hello " + nonce) && dms.contains("Secret reply " + nonce), "both messages on Alice's page: " + dms);
         assertTrue(checks.containsKey("keyboard"), all);
         assertEquals(0, checks.get("deleted").get("stillShownAfterReload").asInt(), "the deleted post is gone from Bob's node");
+        assertTrue(checks.get("refused").get("banner").asText().contains("restricted: only this node's owner may publish"), all);
         assertEquals("[]", checks.get("consoleErrors").get("alice").toString(), "no console errors on Alice's page");
         assertEquals("[]", checks.get("consoleErrors").get("bob").toString(), "no console errors on Bob's page");
         assertTrue(checks.get("unreachable").get("status").asText().contains("unreachable"), all);
         assertTrue(checks.get("unreachable").get("banner").asText().contains("unreachable"), all);
-        for (String shot : List.of("timeline-phone.png", "timeline-desktop.png", "thread-desktop.png")) {
+        for (String shot : List.of("timeline-phone.png", "timeline-desktop.png", "thread-desktop.png", "messages-phone.png")) {
             assertTrue(Files.size(shots.resolve(shot)) > 10_000, shot + " was saved");
         }
     }

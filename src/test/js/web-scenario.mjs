@@ -4,7 +4,7 @@
 // side must act (it answers with a line on stdin), and {"done": true} at the end.
 import { chromium } from 'playwright-core'
 import { createInterface } from 'node:readline'
-import { nip19, getPublicKey, generateSecretKey } from 'nostr-tools'
+import { nip19, nip44, getPublicKey, generateSecretKey, finalizeEvent } from 'nostr-tools'
 
 const [urlA, urlB, nsecA, nsecB, shots, nonce] = process.argv.slice(2)
 const say = (o) => console.log(JSON.stringify(o))
@@ -28,6 +28,26 @@ async function person(url, viewport) {
   page.on('pageerror', (e) => errors.push(String(e)))
   await page.goto(url)
   return { page, errors }
+}
+
+/**
+ * A NIP-07 browser extension holding this key, as Alby or nos2x provide one: window.nostr in
+ * the page, with the signing and NIP-44 done outside the page (here, in Node.js).
+ */
+async function withExtension(page, nsec) {
+  const sk = nip19.decode(nsec).data
+  await page.exposeFunction('extensionPublicKey', () => getPublicKey(sk))
+  await page.exposeFunction('extensionSign', (e) => finalizeEvent(e, sk))
+  await page.exposeFunction('extensionEncrypt', (pk, text) => nip44.encrypt(text, nip44.getConversationKey(sk, pk)))
+  await page.exposeFunction('extensionDecrypt', (pk, data) => nip44.decrypt(data, nip44.getConversationKey(sk, pk)))
+  await page.addInitScript(() => {
+    window.nostr = {
+      getPublicKey: () => window.extensionPublicKey(),
+      signEvent: (e) => window.extensionSign(e),
+      nip44: { encrypt: (pk, t) => window.extensionEncrypt(pk, t), decrypt: (pk, d) => window.extensionDecrypt(pk, d) },
+    }
+  })
+  await page.reload()
 }
 
 async function signIn(page, nsec) {
@@ -55,7 +75,12 @@ try {
   say({ check: 'npubAsKey', error: await alice.page.locator('.error').innerText() })
 
   await signIn(alice.page, nsecA)
-  await signIn(bob.page, nsecB)
+  // Bob signs in through his browser extension: the page never sees his key
+  await withExtension(bob.page, nsecB)
+  await bob.page.click('nav >> text=Key')
+  await bob.page.click('button:has-text("Use my browser extension")')
+  await bob.page.waitForSelector('form.composer')
+  say({ check: 'extension', nsecStored: await bob.page.evaluate(() => localStorage.getItem('nostrp2p.nsec')) })
 
   // Alice names herself; her profile reaches Bob's node
   await alice.page.click('nav >> text=Profile')
@@ -104,6 +129,15 @@ try {
   await note('quoted you')
   await alice.page.locator('.notification .name', { hasText: 'Bob' }).first().waitFor()
   say({ check: 'notifications', texts: await alice.page.locator('.notification .context').allInnerTexts() })
+
+  // Bob follows Alice from her profile; his follows page lists her
+  await post(bob.page, text).locator('a.name').first().click()
+  await bob.page.click('button:has-text("Follow")')
+  await bob.page.locator('button:has-text("Unfollow")').waitFor()
+  await bob.page.click('nav >> text=Profile')
+  await bob.page.click('text=Following and followers')
+  await bob.page.locator('.people >> nth=0').locator('a.name', { hasText: 'Alice ' + nonce }).waitFor()
+  say({ check: 'follows', following: await bob.page.locator('.people >> nth=0').innerText() })
 
   // a direct message: Alice writes to Bob; he reads it on his node and answers; she sees the answer live
   const npubB = nip19.npubEncode(getPublicKey(nip19.decode(nsecB).data))

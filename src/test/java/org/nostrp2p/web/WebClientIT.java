@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Two people use the web client their own nodes serve, in a real headless Chromium driven by
- * playwright-core (src/test/js/web-scenario.mjs): Alice on node A in a desktop-sized window, Bob
- * on node B in a phone-sized one. Skipped, and counted as skipped, where Chromium, Node.js or npm
+ * playwright-core (src/test/js/web-scenario.mjs): Alice on node A in a desktop-sized window with
+ * a pasted nsec, Bob on node B in a phone-sized one through a NIP-07 extension. Skipped, and counted as skipped, where Chromium, Node.js or npm
  * is missing. Screenshots go to target/web-screenshots.
  */
 class WebClientIT {
@@ -83,6 +83,8 @@ class WebClientIT {
 
         assertTrue(checks.get("badKey").get("error").asText().contains("nsec"), all);
         assertTrue(checks.get("npubAsKey").get("error").asText().contains("public key"), all);
+        assertTrue(checks.get("extension").get("nsecStored").isNull(), "with an extension no key is stored in the page: " + all);
+        assertTrue(checks.get("follows").get("following").asText().contains("Alice " + nonce), all);
         assertEquals("Alice " + nonce, checks.get("liveAtB").get("name").asText(), "Bob sees Alice's post with her name");
         assertTrue(checks.get("liveAtB").get("ms").asLong() < 5_000, "live on Bob's page within seconds: " + checks.get("liveAtB"));
         String notifications = checks.get("notifications").get("texts").toString();

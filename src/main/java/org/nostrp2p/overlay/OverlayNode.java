@@ -226,6 +226,13 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     public boolean hasLinks() { return links.values().stream().anyMatch(l -> l.active); }
 
+    /** The core's invariants, which the simulator checks after every step: null while they hold, else what broke. */
+    public String invariantViolation() {
+        NodeId stray = plumtree.peerOutside(this::isLinkedActive);
+        if (stray == null) return null;
+        return "broadcast tree peer " + stray + (links.containsKey(stray) ? " is not an active link" : " has no link");
+    }
+
     public Reachability reachability() { return reachability; }
 
     public List<NodeInfo> activePeers() {
@@ -726,6 +733,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
+
+    @Override public boolean inTree(NodeId peer) { return isLinkedActive(peer); }
 
     /** Presence is not latency-critical; posts are. */
     @Override public boolean batchAnnouncements(int type) { return type == PresenceExchange.TYPE; }

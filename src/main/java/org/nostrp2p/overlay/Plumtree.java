@@ -21,7 +21,8 @@ final class Plumtree {
         Env env();
         /** First sight of a payload: check and deliver it; false stops it here. */
         boolean deliver(NodeId from, int type, byte[] payload);
-        boolean isLinked(NodeId peer);
+        /** Whether this peer is an active link: only those are in the tree, eager or lazy. */
+        boolean inTree(NodeId peer);
         /** Whether announcements of this type may wait to be sent together (not latency-critical). */
         boolean batchAnnouncements(int type);
         /** Whether announcements of this type may re-shape the tree (path shortening). */
@@ -93,6 +94,13 @@ final class Plumtree {
         lazy.remove(peer);
     }
 
+    /** A peer in the tree, eager or lazy, that is not allowed there; null when there is none. */
+    NodeId peerOutside(java.util.function.Predicate<NodeId> allowed) {
+        for (NodeId p : eager) if (!allowed.test(p)) return p;
+        for (NodeId p : lazy) if (!allowed.test(p)) return p;
+        return null;
+    }
+
     /** Starts a broadcast from this node. */
     void broadcast(MessageId id, int type, byte[] payload) {
         if (known(id)) return;
@@ -110,8 +118,10 @@ final class Plumtree {
             return;
         }
         missing.remove(g.id());
-        eager.add(from);
-        lazy.remove(from);
+        if (host.inTree(from)) { // a payload over a link that is not (or no longer) active: used, but not a tree edge
+            eager.add(from);
+            lazy.remove(from);
+        }
         boolean delivered = host.deliver(from, g.type(), g.payload());
         remember(g.id(), new Recent(host.env().now(), g.round() + 1, from, g.type(), delivered ? g.payload() : null));
         if (delivered) push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload()), from);
@@ -139,7 +149,7 @@ final class Plumtree {
     /** The announcer is on a much shorter path from the source than our eager parent: swap them. */
     private void maybeShortenPath(MessageId id, NodeId announcer, int announcedRound, Recent s) {
         if (s.from() == null || !host.shapesTree(s.type()) || announcedRound + OPTIMIZATION_THRESHOLD > s.round()) return;
-        if (!eager.contains(s.from()) || !host.isLinked(announcer)) return;
+        if (!eager.contains(s.from()) || !host.inTree(announcer)) return;
         eager.add(announcer);
         lazy.remove(announcer);
         host.env().send(announcer, new Msg.Graft(id, false));
@@ -154,13 +164,13 @@ final class Plumtree {
         if (announcers == null || known(id)) return;
         while (!announcers.isEmpty()) {
             NodeId peer = announcers.remove(0);
-            if (!host.isLinked(peer)) continue;
+            if (!host.inTree(peer)) continue;
             eager.add(peer);
             lazy.remove(peer);
             host.env().send(peer, new Msg.Graft(id, true));
             long graftedAt = host.env().now();
             host.env().schedule(PROMISE_MILLIS, () -> {
-                if (known(id) || !host.isLinked(peer)) return;
+                if (known(id) || !host.inTree(peer)) return;
                 if (eager.remove(peer)) lazy.add(peer); // it does not forward: no longer a parent of ours
                 // only a peer that kept talking to us withheld it; a quiet link may just be slow or cut
                 if (host.lastHeardFrom(peer) > graftedAt) host.brokePromise(peer);
@@ -173,8 +183,10 @@ final class Plumtree {
     }
 
     void onGraft(NodeId from, Msg.Graft g) {
-        eager.add(from);
-        lazy.remove(from);
+        if (host.inTree(from)) {
+            eager.add(from);
+            lazy.remove(from);
+        }
         if (!g.resend()) return;
         Recent r = recent.get(g.id());
         if (r != null && r.payload() != null) host.env().send(from, new Msg.Gossip(g.id(), r.round(), r.type(), r.payload()));
@@ -209,7 +221,7 @@ final class Plumtree {
     private void flushAnnouncements() {
         flushScheduled = false;
         for (Map.Entry<NodeId, List<MessageId>> e : announceLater.entrySet()) {
-            if (!host.isLinked(e.getKey())) continue;
+            if (!host.inTree(e.getKey())) continue;
             List<MessageId> ids = e.getValue();
             for (int from = 0; from < ids.size(); from += MAX_IDS_PER_ANNOUNCEMENT) {
                 host.env().send(e.getKey(), new Msg.IHave(List.copyOf(ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_ANNOUNCEMENT))),

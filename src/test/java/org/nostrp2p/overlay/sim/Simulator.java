@@ -74,6 +74,11 @@ public final class Simulator {
     private boolean measureBytes;
     private double loss;
     private double duplication;
+    private LinkModel links;
+    private long uplinkBytesPerSecond;
+    private long cpuMicrosPerGossip;
+    private Tracer tracer;
+    private boolean checkInvariants = true;
 
     public Simulator(Settings settings, OverlayConfig config) {
         this.settings = settings;
@@ -82,6 +87,42 @@ public final class Simulator {
         this.measureBytes = settings.measureBytes();
         this.loss = settings.loss();
         this.duplication = settings.duplication();
+        this.links = LinkModel.uniform(settings.latencyMillis(), settings.jitterMillis());
+    }
+
+    /** Latency per pair from now on (the default: the settings' latency ± jitter for every pair). */
+    public void links(LinkModel model) { this.links = model; }
+
+    public LinkModel links() { return links; }
+
+    /**
+     * What sending and handling cost, so that fan-out is not free: each node's uplink sends one
+     * message at a time at this rate (0: no limit), and each broadcast payload (Gossip) takes
+     * this much of the receiving node's CPU, one at a time (0: none).
+     */
+    public void costs(long uplinkBytesPerSecond, long cpuMicrosPerGossip) {
+        this.uplinkBytesPerSecond = uplinkBytesPerSecond;
+        this.cpuMicrosPerGossip = cpuMicrosPerGossip;
+    }
+
+    public long cpuMicrosPerGossip() { return cpuMicrosPerGossip; }
+
+    /** Sees every message handed to a node, with its sender and the time. */
+    @FunctionalInterface
+    public interface Tracer { void delivered(SimNode from, SimNode to, Msg m); }
+
+    public void trace(Tracer t) { this.tracer = t; }
+
+    /**
+     * After every step a node takes (a message handled, a timer fired), checks that node's core
+     * invariants ({@link OverlayNode#invariantViolation()}); a violation fails the run at once.
+     */
+    public void checkInvariants(boolean on) { this.checkInvariants = on; }
+
+    private void afterStep(SimNode n) {
+        if (!checkInvariants || !n.alive) return;
+        String broken = n.core.invariantViolation();
+        if (broken != null) throw new IllegalStateException("at " + now + " ms, node " + n.index + ": " + broken);
     }
 
     /** Changes the links' loss and duplication from now on (a sweep calms the network before checking it). */
@@ -115,6 +156,8 @@ public final class Simulator {
         boolean alive = true;
         long bytesSent;
         long bytesReceived;
+        /** When this node's uplink and CPU are next free (µs of simulated time), with costs on. */
+        long uplinkFreeMicros, cpuFreeMicros;
 
         SimNode(int index, boolean reachable, Behaviour behaviour, List<String> users,
                 List<org.nostrp2p.event.NodeBinding> bindings, String network) {
@@ -166,7 +209,7 @@ public final class Simulator {
         @Override public RandomGenerator random() { return rnd; }
         @Override public void send(NodeId peer, Msg m) { transmit(this, peer, m); }
         @Override public void dial(PeerAddress address) { Simulator.this.dial(this, address); }
-        @Override public void dialBack(PeerAddress address, long nonce) { Simulator.this.dialBack(address, nonce); }
+        @Override public void dialBack(PeerAddress address, long nonce) { Simulator.this.dialBack(this, address, nonce); }
         @Override public void close(NodeId peer) { closeConnection(this, peer); }
 
         @Override public PresenceRecord decodePresence(byte[] bytes) { return sharedPresence(bytes); }
@@ -175,7 +218,10 @@ public final class Simulator {
         public void schedule(long delayMillis, Runnable task) {
             OverlayNode owner = core;
             at(now + Math.max(0, delayMillis), () -> {
-                if (alive && core == owner) task.run();
+                if (alive && core == owner) {
+                    task.run();
+                    afterStep(this);
+                }
             });
         }
     }
@@ -272,9 +318,8 @@ public final class Simulator {
 
     // ------------------------------------------------------------------ the network
 
-    private long latency() {
-        long j = settings.jitterMillis();
-        return settings.latencyMillis() + (j == 0 ? 0 : random.nextLong(-j, j + 1));
+    private long latency(SimNode from, SimNode to) {
+        return links.latency(from.index, to.index, random);
     }
 
     private static long linkKey(SimNode from, SimNode to) {
@@ -285,35 +330,53 @@ public final class Simulator {
         if (!from.alive || !from.connections.contains(toId)) return;
         if (from.behaviour.dropsPayloads() && m instanceof Msg.Gossip) return;
         SimNode to = nodes.get(toId);
+        int size = measureBytes || uplinkBytesPerSecond > 0 ? WireCodec.encode(m).length + 4 : 0; // + frame length prefix
         if (measureBytes) {
-            int size = WireCodec.encode(m).length + 4; // + frame length prefix
             from.bytesSent += size;
             to.bytesReceived += size;
         }
         if (loss > 0 && random.nextDouble() < loss) return;
         if (partitioned(from, to)) return;
         int times = duplication > 0 && random.nextDouble() < duplication ? 2 : 1;
-        for (int i = 0; i < times; i++) deliverLater(from, to, m);
+        for (int i = 0; i < times; i++) deliverLater(from, to, m, size);
     }
 
-    private void deliverLater(SimNode from, SimNode to, Msg m) {
+    private void deliverLater(SimNode from, SimNode to, Msg m, int size) {
+        long departs = now;
+        if (uplinkBytesPerSecond > 0) { // one message at a time on the sender's uplink
+            from.uplinkFreeMicros = Math.max(now * 1000, from.uplinkFreeMicros) + size * 1_000_000L / uplinkBytesPerSecond;
+            departs = (from.uplinkFreeMicros + 999) / 1000;
+        }
         long key = linkKey(from, to);
-        long deliverAt = Math.max(now + latency(), lastDelivery.getOrDefault(key, 0L));
+        long deliverAt = Math.max(departs + latency(from, to), lastDelivery.getOrDefault(key, 0L));
         lastDelivery.put(key, deliverAt);
         at(deliverAt, () -> {
-            if (to.alive && to.connections.contains(from.id)) {
-                messagesDelivered++;
-                deliveredByKind.merge(m.getClass(), 1L, Long::sum);
-                to.app.noteMessage(m);
-                if (observer != null) observer.accept(to, m);
-                if (to.behaviour == Behaviour.FAKE_ACKER && m instanceof Msg.Route r && !r.destination().equals(to.id)) {
-                    // "delivered", says the relay, and the message goes no further
-                    transmit(to, from.id, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), true, new byte[64]));
+            if (!to.alive || !to.connections.contains(from.id)) return;
+            if (cpuMicrosPerGossip > 0 && m instanceof Msg.Gossip) { // one payload at a time on the receiver's CPU
+                to.cpuFreeMicros = Math.max(now * 1000, to.cpuFreeMicros) + cpuMicrosPerGossip;
+                long handled = (to.cpuFreeMicros + 999) / 1000;
+                if (handled > now) {
+                    at(handled, () -> { if (to.alive && to.connections.contains(from.id)) handle(from, to, m); });
                     return;
                 }
-                to.core.onMessage(from.id, m);
             }
+            handle(from, to, m);
         });
+    }
+
+    private void handle(SimNode from, SimNode to, Msg m) {
+        messagesDelivered++;
+        deliveredByKind.merge(m.getClass(), 1L, Long::sum);
+        to.app.noteMessage(m);
+        if (observer != null) observer.accept(to, m);
+        if (tracer != null) tracer.delivered(from, to, m);
+        if (to.behaviour == Behaviour.FAKE_ACKER && m instanceof Msg.Route r && !r.destination().equals(to.id)) {
+            // "delivered", says the relay, and the message goes no further
+            transmit(to, from.id, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), true, new byte[64]));
+            return;
+        }
+        to.core.onMessage(from.id, m);
+        afterStep(to);
     }
 
     private void dial(SimNode from, PeerAddress address) {
@@ -323,7 +386,7 @@ public final class Simulator {
             at(now + 3_000, () -> { if (from.alive) from.core.onDialFailed(address); });
             return;
         }
-        long handshake = 3 * latency();
+        long handshake = 3 * latency(from, target);
         OverlayNode fromCore = from.core;
         at(now + handshake, () -> {
             if (!from.alive || from.core != fromCore) return;
@@ -358,17 +421,17 @@ public final class Simulator {
         return sideA != null && sideA.test(a.index) != sideA.test(b.index);
     }
 
-    private void dialBack(PeerAddress address, long nonce) {
+    private void dialBack(SimNode from, PeerAddress address, long nonce) {
         SimNode target = byAddress.get(address);
         if (target == null || !target.alive || !target.reachable) return;
-        at(now + 3 * latency(), () -> { if (target.alive) target.core.onDialBackProbe(nonce); });
+        at(now + 3 * latency(from, target), () -> { if (target.alive) target.core.onDialBackProbe(nonce); });
     }
 
     private void closeConnection(SimNode from, NodeId peerId) {
         if (!from.connections.remove(peerId)) return;
         SimNode peer = nodes.get(peerId);
         // after whatever was already in flight on this connection
-        long at = Math.max(now + latency(), lastDelivery.getOrDefault(linkKey(from, peer), 0L)) + 1;
+        long at = Math.max(now + latency(from, peer), lastDelivery.getOrDefault(linkKey(from, peer), 0L)) + 1;
         at(at, () -> {
             if (peer.alive && peer.connections.remove(from.id)) peer.core.onDisconnected(from.id);
         });

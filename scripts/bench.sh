@@ -3,6 +3,7 @@
 #   scripts/bench.sh node [EVENTS]           issue 3: verify rate, /publish rate, /req latency, RSS
 #   scripts/bench.sh overlay [NODES] [POSTS] issue 4: real nodes on loopback, delivery latency, bytes
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
+#   scripts/bench.sh judge [NODES] [SEED]    issue 16: broadcasts judged against the flood bound, latency per pair
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 #   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep
 #   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep
@@ -21,12 +22,13 @@ case "$which" in
   node) main=org.nostrp2p.bench.NodeBench ;;
   overlay) main=org.nostrp2p.bench.OverlayBench ;;
   sim) main=org.nostrp2p.bench.SimBench ;;
+  judge) main=org.nostrp2p.bench.JudgeBench ;;
   attacks) main=org.nostrp2p.bench.MachineInfo ;;
   sweep) main=org.nostrp2p.bench.SweepBench ;;
   links) main=org.nostrp2p.bench.LinkBench ;;
   cli) main=org.nostrp2p.bench.CliBench ;;
   links-overlay) main=org.nostrp2p.bench.OverlayBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, judge, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \

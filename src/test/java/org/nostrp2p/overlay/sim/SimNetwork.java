@@ -82,6 +82,44 @@ public final class SimNetwork {
         return measure(number, sentAt, origin, sim.aliveNodes());
     }
 
+    /** A broadcast from a random live node, followed hop by hop and judged against the flood bound. */
+    public BroadcastJudge.Judgement judgedBroadcastFromRandom(long settleMillis) {
+        List<Simulator.SimNode> alive = sim.aliveNodes();
+        Simulator.SimNode origin = alive.get(sim.random().nextInt(alive.size()));
+        MessageId id = new MessageId(ByteBuffer.allocate(8).putLong(nextNumber).array());
+        long number = nextNumber++;
+        BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now());
+        sim.trace(judge);
+        origin.core().broadcast(id, SimApp.TEST_TYPE, SimApp.payload(number));
+        sim.runFor(settleMillis);
+        sim.trace(null);
+        return judge.judge(sim);
+    }
+
+    /**
+     * How private nodes spread over the public ones that relay for them: the median, 90th
+     * percentile and most private nodes one public node serves, and the share of all such links
+     * held by the busiest 10% of public nodes.
+     */
+    public record RelayLoad(int publicNodes, int median, int p90, int max, double top10Share) {}
+
+    public RelayLoad relayLoad() {
+        List<Integer> served = new ArrayList<>();
+        for (Simulator.SimNode n : sim.aliveNodes()) {
+            if (!n.reachable()) continue;
+            int clients = 0;
+            for (var peer : n.connections) if (!sim.node(peer).reachable()) clients++;
+            served.add(clients);
+        }
+        served.sort(java.util.Comparator.reverseOrder());
+        int total = served.stream().mapToInt(Integer::intValue).sum();
+        int top = Math.max(1, served.size() / 10);
+        int topSum = served.subList(0, Math.min(top, served.size())).stream().mapToInt(Integer::intValue).sum();
+        int size = served.size();
+        return new RelayLoad(size, size == 0 ? 0 : served.get(size / 2), size == 0 ? 0 : served.get(size / 10),
+                size == 0 ? 0 : served.get(0), total == 0 ? 0 : (double) topSum / total);
+    }
+
     /** Random (sender, target user) pairs among live nodes, all sent at once, then measured. */
     public UnicastResult unicastsBetweenRandomPairs(int pairs, long settleMillis) {
         List<Simulator.SimNode> alive = sim.aliveNodes();

@@ -1,0 +1,127 @@
+package org.nostrp2p.overlay.sim;
+
+import org.nostrp2p.overlay.MessageId;
+import org.nostrp2p.overlay.Msg;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Follows one broadcast hop by hop and judges it: who first gave it to whom and when, whether
+ * that hop answered a GRAFT (a lazy-push repair), the depth of each node in the delivery tree,
+ * and how it compares with the {@link FloodBound} on the same topology.
+ */
+public final class BroadcastJudge implements Simulator.Tracer {
+    /**
+     * reached/alive: live nodes other than the origin. hops[i]: deliveries at depth i (all, and
+     * the slowest 1%). repaired: share of deliveries with a repair anywhere on their path.
+     * early: deliveries faster than the bound (must be 0: the measurement checks itself).
+     */
+    public record Judgement(int reached, int alive, long p50, long p99, long boundP99, double stretch, double copies,
+                            int[] hops, int[] hopsSlowest, double repaired, double repairedSlowest, int early) {
+        public double delivery() { return alive == 0 ? 1 : (double) reached / alive; }
+
+        @Override
+        public String toString() {
+            return String.format("delivery=%.4f p50=%d p99=%d ms bound p99=%d ms stretch=%.2f copies=%.3f repaired=%.4f"
+                            + " (slowest 1%%: %.2f) hops=%s slowest-1%%-hops=%s early=%d",
+                    delivery(), p50, p99, boundP99, stretch, copies, repaired, repairedSlowest, histogram(hops), histogram(hopsSlowest), early);
+        }
+
+        private static String histogram(int[] h) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < h.length; i++) if (h[i] > 0) sb.append(sb.length() > 1 ? " " : "").append(i).append(':').append(h[i]);
+            return sb.append(']').toString();
+        }
+    }
+
+    private record First(long at, int parent, boolean repair) {}
+
+    private final MessageId id;
+    private final Simulator.SimNode origin;
+    private final long sentAt;
+    private final Map<Integer, First> first = new HashMap<>();
+    private final Set<Long> grafts = new HashSet<>();
+    private long payloads;
+
+    BroadcastJudge(MessageId id, Simulator.SimNode origin, long sentAt) {
+        this.id = id;
+        this.origin = origin;
+        this.sentAt = sentAt;
+    }
+
+    @Override
+    public void delivered(Simulator.SimNode from, Simulator.SimNode to, Msg m) {
+        if (m instanceof Msg.Graft g && g.resend() && g.id().equals(id)) grafts.add(pair(from.index, to.index));
+        if (m instanceof Msg.Gossip g && g.id().equals(id)) {
+            payloads++;
+            if (to != origin && !first.containsKey(to.index)) {
+                first.put(to.index, new First(from.simNow(), from.index, grafts.contains(pair(to.index, from.index))));
+            }
+        }
+    }
+
+    private static long pair(int requester, int responder) { return ((long) requester << 32) | responder; }
+
+    /** The judgement over the live nodes, against the flood bound on the topology of the moment. */
+    Judgement judge(Simulator sim) {
+        List<Simulator.SimNode> alive = sim.aliveNodes();
+        long[] bound = FloodBound.from(sim, alive, origin);
+        List<long[]> arrivals = new ArrayList<>(); // {latency, depth, repaired}
+        List<Long> bounds = new ArrayList<>();
+        int early = 0;
+        for (int i = 0; i < alive.size(); i++) {
+            Simulator.SimNode n = alive.get(i);
+            if (n == origin) continue;
+            if (bound[i] != Long.MAX_VALUE) bounds.add(bound[i]);
+            First f = first.get(n.index);
+            if (f == null) continue;
+            long latency = f.at() - sentAt;
+            if (latency < bound[i]) early++;
+            int depth = 0;
+            boolean repaired = false;
+            for (int at = n.index; at != origin.index && depth <= alive.size(); depth++) {
+                First hop = first.get(at);
+                if (hop == null) break;
+                repaired |= hop.repair();
+                at = hop.parent();
+            }
+            arrivals.add(new long[]{latency, depth, repaired ? 1 : 0});
+        }
+        int others = alive.size() - (origin.alive() ? 1 : 0);
+        arrivals.sort((a, b) -> Long.compare(a[0], b[0]));
+        Long[] sortedBounds = bounds.stream().sorted().toArray(Long[]::new);
+        long p99 = percentile(arrivals.stream().mapToLong(a -> a[0]).toArray(), 0.99);
+        long boundP99 = sortedBounds.length == 0 ? 0 : sortedBounds[Math.min(sortedBounds.length - 1, (int) Math.ceil(sortedBounds.length * 0.99) - 1)];
+        int slowestFrom = arrivals.size() - Math.max(1, arrivals.size() / 100);
+        int maxDepth = arrivals.stream().mapToInt(a -> (int) a[1]).max().orElse(0);
+        int[] hops = new int[maxDepth + 1], hopsSlowest = new int[maxDepth + 1];
+        int repaired = 0, repairedSlowest = 0;
+        for (int i = 0; i < arrivals.size(); i++) {
+            long[] a = arrivals.get(i);
+            hops[(int) a[1]]++;
+            repaired += (int) a[2];
+            if (i >= slowestFrom) {
+                hopsSlowest[(int) a[1]]++;
+                repairedSlowest += (int) a[2];
+            }
+        }
+        int slowest = arrivals.size() - slowestFrom;
+        return new Judgement(arrivals.size(), others, percentile(arrivals.stream().mapToLong(a -> a[0]).toArray(), 0.50), p99,
+                boundP99, boundP99 == 0 ? 0 : (double) p99 / boundP99, others == 0 ? 0 : (double) payloads / others,
+                hops, hopsSlowest, arrivals.isEmpty() ? 0 : (double) repaired / arrivals.size(),
+                slowest == 0 ? 0 : (double) repairedSlowest / slowest, early);
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) return -1;
+        long[] s = sorted.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(s.length * q) - 1)];
+    }
+}

@@ -42,6 +42,13 @@ async function act(what, f) {
 
 // ---- names and avatars -------------------------------------------------------------------
 
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Elements marked data-WHAT="key"; a key from a stranger's tag is used only when it is 64 hex characters. */
+function marked(what, key) {
+  return HEX64.test(key || '') ? document.querySelectorAll('[data-' + what + '="' + key + '"]') : [];
+}
+
 function nameOf(pubkey) {
   return profiles.name(pubkey) || keys.npub(pubkey).slice(0, 12) + '…';
 }
@@ -51,7 +58,8 @@ function nameLink(pubkey) {
 }
 
 function avatar(pubkey) {
-  const pic = safeUrl(profiles.get(pubkey)?.picture || '');
+  const url = safeUrl(profiles.get(pubkey)?.picture || '');
+  const pic = url && url.startsWith('https:') ? url : null; // the CSP loads pictures over https only
   return h('a', { href: '#/p/' + keys.npub(pubkey), class: 'avatar', 'data-avatar-of': pubkey, tabindex: -1, 'aria-hidden': 'true' },
     pic ? h('img', { src: pic, alt: '', loading: 'lazy', referrerpolicy: 'no-referrer' }) : initials(pubkey));
 }
@@ -61,8 +69,8 @@ function initials(pubkey) {
 }
 
 profiles.listeners.add(pubkey => {
-  for (const el of document.querySelectorAll('[data-name-of="' + pubkey + '"]')) el.textContent = nameOf(pubkey);
-  for (const el of document.querySelectorAll('[data-avatar-of="' + pubkey + '"]')) replace(el, avatar(pubkey).firstChild);
+  for (const el of marked('name-of', pubkey)) el.textContent = nameOf(pubkey);
+  for (const el of marked('avatar-of', pubkey)) replace(el, avatar(pubkey).firstChild);
   if (view && view.onProfile) view.onProfile(pubkey);
 });
 
@@ -99,10 +107,10 @@ const deleted = new Set();
 
 function takeReaction(e) {
   const target = e.tags.filter(t => t[0] === 'e').pop()?.[1];
-  if (!target) return;
+  if (!HEX64.test(target || '')) return;
   if (!likes.has(target)) likes.set(target, new Set());
   likes.get(target).add(e.pubkey);
-  for (const el of document.querySelectorAll('[data-likes-of="' + target + '"]')) el.textContent = likeLabel(target);
+  for (const el of marked('likes-of', target)) el.textContent = likeLabel(target);
 }
 function likeLabel(id) {
   const n = likes.get(id)?.size || 0;
@@ -253,8 +261,9 @@ async function remove(e) {
 }
 
 function forget(id) {
+  if (!HEX64.test(id || '')) return;
   deleted.add(id);
-  for (const el of document.querySelectorAll('[data-id="' + id + '"]')) el.remove();
+  for (const el of marked('id', id)) el.remove();
 }
 
 async function setFollowing(pubkey, follow) {
@@ -349,7 +358,7 @@ function notificationsView() {
       const target = e.tags.filter(t => t[0] === 'e').pop()?.[1];
       return h('div', { class: 'notification', 'data-id': e.id },
         h('div', { class: 'context' }, nameLink(e.pubkey), ' ', what, ' · ', ago(e.created_at),
-          target && e.kind !== KIND.POST ? [' · ', h('a', { href: '#/e/' + keys.noteId(target) }, 'view')] : null),
+          HEX64.test(target || '') && e.kind !== KIND.POST ? [' · ', h('a', { href: '#/e/' + keys.noteId(target) }, 'view')] : null),
         e.kind === KIND.POST ? card(e) : null);
     },
   });

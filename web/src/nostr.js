@@ -1,5 +1,6 @@
 // What the page knows about events: profiles, reactions, and how an event relates to others
 // (NIP-10 replies, NIP-18 reposts and quotes, NIP-27 mentions).
+import { verifyEvent } from 'nostr-tools';
 import { eventIdFrom, pubkeyFrom } from './keys.js';
 
 export const KIND = { PROFILE: 0, POST: 1, FOLLOWS: 3, DELETION: 5, REPOST: 6, REACTION: 7 };
@@ -15,17 +16,21 @@ export function replyTarget(e) {
   return { parent: es[es.length - 1][1], root: es[0][1] };
 }
 
-/** The event a repost carries (its content when it holds one, as NIP-18 asks), or null. */
+/**
+ * The event a repost carries (its content, as NIP-18 asks), or null. Only when its signature
+ * holds: the reposter wrote that content, and could put any words under anyone's name.
+ */
 export function repostedEvent(e) {
   try {
     const inner = JSON.parse(e.content);
-    if (inner && typeof inner.id === 'string' && typeof inner.pubkey === 'string') return inner;
-  } catch { /* content is not the event */ }
+    if (inner && typeof inner === 'object' && verifyEvent(inner)) return inner;
+  } catch { /* content is not an event */ }
   return null;
 }
 
 export function repostedId(e) {
-  return e.tags.find(t => t[0] === 'e')?.[1] || null;
+  const id = e.tags.find(t => t[0] === 'e')?.[1];
+  return /^[0-9a-f]{64}$/.test(id || '') ? id : null;
 }
 
 /** Ids quoted in the text (nostr:note1…/nevent1…) or by q tags. */

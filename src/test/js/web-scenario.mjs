@@ -183,6 +183,15 @@ try {
   await post(bob.page, 'Typed and sent from the keyboard ' + nonce).waitFor()
   say({ check: 'deleted', stillShownAfterReload: await post(bob.page, text).count() })
 
+  // hostile content in Alice's own store: a repost whose "reposted event" is forged in Bob's
+  // name, and a reaction whose e tag is CSS selector syntax; neither may show or break anything
+  await waitFor('hostile-events')
+  await alice.page.reload()
+  await post(alice.page, 'Typed and sent from the keyboard ' + nonce).waitFor()
+  await alice.page.locator('.repost').first().waitFor()
+  say({ check: 'hostile', forgedShown: await alice.page.locator('article.post', { hasText: 'FORGED ' + nonce }).count(),
+    repost: await alice.page.locator('.repost').first().innerText() })
+
   // someone else's key on Alice's node: reading works, a post is refused with the node's reason
   const carol = await person(urlA, { width: 1024, height: 768 })
   await signIn(carol.page, nip19.nsecEncode(generateSecretKey()))

@@ -51,6 +51,21 @@ class WebClientIT {
         if (nodes != null) nodes.close();
     }
 
+    /**
+     * Signed by Alice and stored by her node, as anything she publishes: a repost carrying an
+     * event "by Bob" that Bob never signed, and a reaction whose e tag would be CSS selector syntax.
+     */
+    private static void publishHostileEvents(String nonce) throws Exception {
+        String bobHex = bob.keys().publicKeyHex();
+        String forged = "{\"id\":\"" + "ab".repeat(32) + "\",\"pubkey\":\"" + bobHex + "\",\"created_at\":1700000000,"
+                + "\"kind\":1,\"tags\":[],\"content\":\"FORGED " + nonce + "\",\"sig\":\"" + "cd".repeat(64) + "\"}";
+        var api = nodes.a().api();
+        assertEquals(200, api.publish(alice.sign(org.nostrp2p.event.Kinds.REPOST,
+                List.of(List.of("e", "ab".repeat(32)), List.of("p", bobHex)), forged)).status());
+        assertEquals(200, api.publish(alice.sign(org.nostrp2p.event.Kinds.REACTION,
+                List.of(List.of("e", "\"] *, [x=\""), List.of("p", bobHex)), "+")).status());
+    }
+
     private static String url(int overlayPort) { return "http://127.0.0.1:" + (overlayPort + 1) + "/"; }
 
     @Test
@@ -69,8 +84,12 @@ class WebClientIT {
                 if (!line.startsWith("{")) continue;
                 JsonNode m = EventJson.MAPPER.readTree(line);
                 if (m.has("check")) checks.put(m.get("check").asText(), m);
-                if (m.has("wait") && m.get("wait").asText().equals("stop-b")) {
-                    nodes.b().stop();
+                if (m.has("wait")) {
+                    switch (m.get("wait").asText()) {
+                        case "stop-b" -> nodes.b().stop();
+                        case "hostile-events" -> publishHostileEvents(nonce);
+                        default -> fail("the scenario waits for something unknown: " + line);
+                    }
                     in.write('\n');
                     in.flush();
                 }
@@ -94,6 +113,8 @@ class WebClientIT {
         assertTrue(dms.contains("Secret hello " + nonce) && dms.contains("Secret reply " + nonce), "both messages on Alice's page: " + dms);
         assertTrue(checks.containsKey("keyboard"), all);
         assertEquals(0, checks.get("deleted").get("stillShownAfterReload").asInt(), "the deleted post is gone from Bob's node");
+        assertEquals(0, checks.get("hostile").get("forgedShown").asInt(), "a forged reposted event is not shown: " + all);
+        assertTrue(checks.get("hostile").get("repost").asText().contains("not held by your node"), all);
         assertTrue(checks.get("refused").get("banner").asText().contains("restricted: only this node's owner may publish"), all);
         assertEquals("[]", checks.get("consoleErrors").get("alice").toString(), "no console errors on Alice's page");
         assertEquals("[]", checks.get("consoleErrors").get("bob").toString(), "no console errors on Bob's page");

@@ -24,9 +24,10 @@ class BroadcastJudgementTest {
     void broadcastsAreJudgedAgainstTheFloodBoundOnTheSameTopology() {
         SimNetwork net = new SimNetwork(Simulator.Settings.standard(16), OverlayConfig.DEFAULT);
         net.sim().links(new GeoLinks(16, 5));
-        net.sim().costs(1_250_000, 300); // 10 Mbit/s up, 0.3 ms of CPU per payload
         net.build(1_000, 0.70, 20);
         net.sim().runFor(60_000);
+        net.sim().costs(1_250_000, 300); // from here on: 10 Mbit/s up, 0.3 ms of CPU per payload
+        net.sim().runFor(5_000);
         List<BroadcastJudge.Judgement> runs = new ArrayList<>();
         for (int i = 0; i < 10; i++) runs.add(net.judgedBroadcastFromRandom(5_000));
         runs.forEach(j -> System.out.println("judged: " + j));

@@ -229,8 +229,13 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     /** The core's invariants, which the simulator checks after every step: null while they hold, else what broke. */
     public String invariantViolation() {
         NodeId stray = plumtree.peerOutside(this::isLinkedActive);
-        if (stray == null) return null;
-        return "broadcast tree peer " + stray + (links.containsKey(stray) ? " is not an active link" : " has no link");
+        if (stray != null) return "broadcast tree peer " + stray + (links.containsKey(stray) ? " is not an active link" : " has no link");
+        // the public-link cap is soft by design (replies to our own requests may overfill the view
+        // until maintenance trims it); the private-client cap is a hard one
+        int clients = activeCount(false);
+        if (clients > cfg.maxPrivateClients()) return clients + " private clients, over " + cfg.maxPrivateClients();
+        if (clients > 0 && reachability == Reachability.PRIVATE) return clients + " private clients at a private node";
+        return null;
     }
 
     public Reachability reachability() { return reachability; }
@@ -309,13 +314,13 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             case Msg.Join j -> onJoin(from, link, j);
             case Msg.JoinReply r -> {
                 bootAnswered = true;
-                if (r.accepted()) activate(from, link); // if not, the contact closes the link next
+                if (r.accepted()) activateAnswered(from, link); // if not, the contact closes the link next
                 addKnownPeers(r.sample());
                 scheduleMaintenance(0);
             }
             case Msg.Neighbor n -> onNeighbor(from, link, n);
             case Msg.NeighborReply r -> {
-                if (r.accepted()) activate(from, link);
+                if (r.accepted()) activateAnswered(from, link);
                 else dropLink(from, false);
             }
             case Msg.Disconnect d -> {
@@ -354,8 +359,13 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     private void onNeighbor(NodeId from, Link link, Msg.Neighbor n) {
+        boolean wasPublic = link.info.isPublic();
         link.info = n.sender();
         if (link.active) {
+            if (wasPublic && !link.info.isPublic() && reachability == Reachability.PRIVATE) {
+                dropLink(from, true); // two private nodes: neither can relay for the other
+                return;
+            }
             env.send(from, new Msg.NeighborReply(true)); // an update of the peer's info
             return;
         }
@@ -421,6 +431,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
                         .thenComparingDouble(e -> scores.score(e.getKey(), now))
                         .thenComparing(e -> -e.getValue().since).thenComparing(Map.Entry::getKey))
                 .map(Map.Entry::getKey);
+    }
+
+    /** A peer said yes to our request; but two private nodes cannot relay for each other (it may have turned private since). */
+    private void activateAnswered(NodeId peer, Link link) {
+        if (!link.info.isPublic() && reachability == Reachability.PRIVATE) dropLink(peer, true);
+        else activate(peer, link);
     }
 
     private void activate(NodeId peer, Link link) {
@@ -646,6 +662,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
                 .log(r == Reachability.PUBLIC ? "reachable from outside: serving as a public node"
                         : "not reachable from outside: staying connected through public nodes (relays)");
         presenceDirty = true;
+        if (r == Reachability.PRIVATE) {
+            // a private node relays for no one (nobody can dial it to reach them): its clients find other relays
+            List<NodeId> clients = links.entrySet().stream().filter(e -> e.getValue().active && !e.getValue().info.isPublic())
+                    .map(Map.Entry::getKey).toList();
+            for (NodeId client : clients) dropLink(client, true);
+        }
         NodeInfo me = info();
         for (Map.Entry<NodeId, Link> e : links.entrySet()) {
             if (e.getValue().active) env.send(e.getKey(), new Msg.Neighbor(me, false));

@@ -3,7 +3,8 @@
 #   scripts/bench.sh node [EVENTS]           issue 3: verify rate, /publish rate, /req latency, RSS
 #   scripts/bench.sh overlay [NODES] [POSTS] issue 4: real nodes on loopback, delivery latency, bytes
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
-#   scripts/bench.sh judge [NODES] [SEED]    issue 16: broadcasts judged against the flood bound, latency per pair
+#   scripts/bench.sh judge [NODES] [SEED] [graft=MS] [links=N/MAX]
+#                                             issue 16: broadcasts judged against the flood bound, latency per pair
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 #   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep
 #   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep

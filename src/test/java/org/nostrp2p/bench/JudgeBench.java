@@ -14,7 +14,9 @@ import java.util.List;
  * 1% slow links), a 10 Mbit/s uplink and 0.3 ms of CPU per payload, each judged against the
  * flood bound on the same topology (p99, stretch, hop histogram, lazy-push repairs on path,
  * copies), in steady state and in the first minute after 20% of the nodes crash at once; and
- * how private nodes spread over their relays. Usage: scripts/bench.sh judge [NODES] [SEED].
+ * how private nodes spread over their relays. Usage: scripts/bench.sh judge [NODES] [SEED] [KNOB=VALUE…],
+ * the knobs to compare an alternative with the defaults: graft=MS (Plumtree's graft timeout) and
+ * links=N/MAX (active links a public node keeps to other public nodes, and at most).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
@@ -22,10 +24,28 @@ public final class JudgeBench {
     public static void main(String[] args) {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
+        OverlayConfig d = OverlayConfig.DEFAULT;
+        long graft = d.graftTimeoutMillis();
+        int links = d.publicLinks(), maxLinks = d.maxPublicLinks();
+        for (int i = 2; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            switch (kv[0]) {
+                case "graft" -> graft = Long.parseLong(kv[1]);
+                case "links" -> {
+                    links = Integer.parseInt(kv[1].split("/")[0]);
+                    maxLinks = Integer.parseInt(kv[1].split("/")[1]);
+                }
+                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX)");
+            }
+        }
+        OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
+                d.maintenanceMillis(), graft, d.unicastTimeoutMillis(), d.dialBackTimeoutMillis(), d.presenceRefreshMillis(),
+                d.presenceLifetimeMillis(), d.messageMemoryMillis(), d.maxPresenceRecords(), d.presenceDigestMillis());
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
-                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, seed %d%n", nodes, seed);
-        SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), OverlayConfig.DEFAULT);
+                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms, public links %d/%d, seed %d%n",
+                nodes, graft, links, maxLinks, seed);
+        SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), config);
         net.sim().links(new GeoLinks(seed, 5));
         int step = Math.max(1, nodes / 10);
         net.build(nodes, 0.70, 20, joined -> {

@@ -12,7 +12,6 @@ export class Relay {
     this.onStatus = onStatus;
     this.subs = new Map();      // id -> {filters, onEvent, onEose}
     this.pending = new Map();   // event id -> {resolve, reject, timer}
-    this.queue = [];            // messages waiting for the socket to open
     this.signer = null;
     this.challenge = null;
     this.authed = null;         // a promise, once AUTH was sent on this connection
@@ -27,7 +26,6 @@ export class Relay {
     this.ws.onopen = () => {
       this.retryMs = 500;
       this.onStatus('connected');
-      for (const m of this.queue.splice(0)) this.raw(m);
       for (const sub of this.subs.values()) sub.sent = false;
       this.pump();
     };
@@ -42,9 +40,12 @@ export class Relay {
     };
   }
 
+  /**
+   * Sends when the socket is open, else drops: subscriptions are sent again on reconnect
+   * (pump), and publishing refuses while the node is unreachable.
+   */
   raw(message) {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
-    else this.queue.push(message);
   }
 
   receive(text) {
@@ -81,7 +82,7 @@ export class Relay {
       const sub = this.subs.get(id);
       if (!sub) return;
       this.subs.delete(id);
-      if (sub.sent && this.ws.readyState === WebSocket.OPEN) this.raw(['CLOSE', id]);
+      if (sub.sent) this.raw(['CLOSE', id]);
       this.pump();
     };
   }

@@ -46,6 +46,12 @@ public record Filter(List<String> ids, List<String> authors, List<Integer> kinds
 
     public String firstAuthor() { return authors == null || authors.isEmpty() ? null : authors.get(0); }
 
+    /** The lower time bound in seconds: 0 when not given (absent, or ≤ 0 as the Flutter client sends). */
+    public long sinceOrStart() { return since != null && since > 0 ? since : 0; }
+
+    /** The upper time bound in seconds: none (Long.MAX_VALUE) when not given (absent, or ≤ 0). */
+    public long untilOrEnd() { return until != null && until > 0 ? until : Long.MAX_VALUE; }
+
     /** NIP-01 matching: every condition given holds (a relay's live subscriptions). */
     public boolean matches(Event e) {
         return (kinds == null || kinds.contains(e.kind())) && matchesIgnoringKinds(e);
@@ -55,8 +61,7 @@ public record Filter(List<String> ids, List<String> authors, List<Integer> kinds
     public boolean matchesIgnoringKinds(Event e) {
         if (ids != null && !ids.contains(e.id())) return false;
         if (authors != null && !authors.contains(e.pubkey())) return false;
-        if (since != null && since > 0 && e.createdAt() < since) return false;
-        if (until != null && until > 0 && e.createdAt() > until) return false;
+        if (e.createdAt() < sinceOrStart() || e.createdAt() > untilOrEnd()) return false;
         for (Map.Entry<Character, List<String>> t : tags.entrySet()) {
             List<String> values = e.tagValues(String.valueOf(t.getKey()));
             if (values.stream().noneMatch(t.getValue()::contains)) return false;

@@ -96,9 +96,11 @@ public final class PublishService {
             }
             return stored;
         });
-        if (put.stored()) store.live().stored(e);
-        if (put.stored() && route.delivery() != null) sendsQueued.run();
-        if (put.stored()) NodeBinding.of(e).ifPresent(bindingStored);
+        if (put.stored()) { // committed: tell listeners, wake the delivery worker, note a binding
+            store.live().stored(e);
+            if (route.delivery() != null) sendsQueued.run();
+            NodeBinding.of(e).ifPresent(bindingStored);
+        }
         return put.result();
     }
 

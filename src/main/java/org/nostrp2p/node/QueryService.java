@@ -51,8 +51,8 @@ public final class QueryService {
      * since..until; with neither, the newest 50. ids, authors and #x narrow any of these.
      */
     private List<Event> timeline(Filter f) {
-        long since = positive(f.since()) ? f.since() : 0;
-        long until = positive(f.until()) ? f.until() : Long.MAX_VALUE;
+        long since = f.sinceOrStart();
+        long until = f.untilOrEnd();
         int limit;
         if (positive(f.limit())) limit = (int) Math.min(f.limit(), MAX_EVENTS);
         else if (since > 0 || until != Long.MAX_VALUE) limit = MAX_EVENTS;

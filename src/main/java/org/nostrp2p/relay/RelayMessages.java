@@ -207,9 +207,7 @@ final class RelayMessages {
     }
 
     private static EventQuery query(Filter f, int limit) {
-        long since = f.since() != null && f.since() > 0 ? f.since() : 0;
-        long until = f.until() != null && f.until() > 0 ? f.until() : Long.MAX_VALUE;
-        return new EventQuery(f.ids(), f.authors(), f.kinds(), f.tags(), since, until, limit);
+        return new EventQuery(f.ids(), f.authors(), f.kinds(), f.tags(), f.sinceOrStart(), f.untilOrEnd(), limit);
     }
 
     /**

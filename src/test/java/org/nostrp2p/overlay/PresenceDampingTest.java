@@ -23,7 +23,7 @@ class PresenceDampingTest {
 
         List<PresenceRecord> published = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
-        sim.observe((to, m) -> {
+        sim.trace((from, to, m) -> {
             if (!(m instanceof Msg.Gossip g) || g.type() != PresenceExchange.TYPE) return;
             PresenceRecord r = PresenceRecord.decode(g.payload());
             if (r.node().equals(node.id()) && seen.add(r.seq())) published.add(r);

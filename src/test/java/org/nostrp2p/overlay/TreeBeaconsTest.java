@@ -18,7 +18,7 @@ class TreeBeaconsTest {
         Simulator sim = net.sim();
 
         Set<NodeId> origins = new HashSet<>();
-        sim.observe((to, m) -> {
+        sim.trace((from, to, m) -> {
             if (m instanceof Msg.Gossip g && g.type() == TreeBeacons.TYPE) origins.add(Beacon.decode(g.payload()).origin());
         });
         sim.runFor(30_000);

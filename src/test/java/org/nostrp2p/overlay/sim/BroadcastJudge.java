@@ -4,7 +4,6 @@ import org.nostrp2p.overlay.MessageId;
 import org.nostrp2p.overlay.Msg;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -95,9 +94,10 @@ public final class BroadcastJudge implements Simulator.Tracer {
         }
         int others = alive.size() - (origin.alive() ? 1 : 0);
         arrivals.sort((a, b) -> Long.compare(a[0], b[0]));
-        Long[] sortedBounds = bounds.stream().sorted().toArray(Long[]::new);
-        long p99 = percentile(arrivals.stream().mapToLong(a -> a[0]).toArray(), 0.99);
-        long boundP99 = sortedBounds.length == 0 ? 0 : sortedBounds[Math.min(sortedBounds.length - 1, (int) Math.ceil(sortedBounds.length * 0.99) - 1)];
+        long[] latencies = arrivals.stream().mapToLong(a -> a[0]).toArray(); // sorted
+        long[] boundLatencies = bounds.stream().mapToLong(Long::longValue).sorted().toArray();
+        long p99 = percentile(latencies, 0.99);
+        long boundP99 = boundLatencies.length == 0 ? 0 : percentile(boundLatencies, 0.99);
         int slowestFrom = arrivals.size() - Math.max(1, arrivals.size() / 100);
         int maxDepth = arrivals.stream().mapToInt(a -> (int) a[1]).max().orElse(0);
         int[] hops = new int[maxDepth + 1], hopsSlowest = new int[maxDepth + 1];
@@ -112,16 +112,15 @@ public final class BroadcastJudge implements Simulator.Tracer {
             }
         }
         int slowest = arrivals.size() - slowestFrom;
-        return new Judgement(arrivals.size(), others, percentile(arrivals.stream().mapToLong(a -> a[0]).toArray(), 0.50), p99,
+        return new Judgement(arrivals.size(), others, percentile(latencies, 0.50), p99,
                 boundP99, boundP99 == 0 ? 0 : (double) p99 / boundP99, others == 0 ? 0 : (double) payloads / others,
                 hops, hopsSlowest, arrivals.isEmpty() ? 0 : (double) repaired / arrivals.size(),
                 slowest == 0 ? 0 : (double) repairedSlowest / slowest, early);
     }
 
+    /** The q-quantile of values sorted in ascending order; -1 when there are none. */
     private static long percentile(long[] sorted, double q) {
         if (sorted.length == 0) return -1;
-        long[] s = sorted.clone();
-        Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.ceil(s.length * q) - 1)];
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * q) - 1)];
     }
 }

@@ -67,7 +67,6 @@ public final class Simulator {
     private long now;
     private long order;
     private long messagesDelivered;
-    private java.util.function.BiConsumer<SimNode, Msg> observer;
     private final Map<Class<?>, Long> deliveredByKind = new HashMap<>();
     /** One decoded copy of each presence record for all simulated nodes (records are immutable). */
     private final Map<java.nio.ByteBuffer, PresenceRecord> decodedPresence = new HashMap<>();
@@ -107,10 +106,11 @@ public final class Simulator {
 
     public long cpuMicrosPerGossip() { return cpuMicrosPerGossip; }
 
-    /** Sees every message handed to a node, with its sender and the time. */
+    /** Sees every message handed to a node (from which node, to which, what), before the node handles it. */
     @FunctionalInterface
     public interface Tracer { void delivered(SimNode from, SimNode to, Msg m); }
 
+    /** One tracer at a time, from now on; null: none. */
     public void trace(Tracer t) { this.tracer = t; }
 
     /**
@@ -130,9 +130,6 @@ public final class Simulator {
         this.loss = loss;
         this.duplication = duplication;
     }
-
-    /** Sees every message delivered from now on (to which node, what), before the node handles it. */
-    public void observe(java.util.function.BiConsumer<SimNode, Msg> observer) { this.observer = observer; }
 
     /** Counts wire bytes from now on (each message encoded: slower); benchmarks turn it on for a window. */
     public void measureBytes(boolean on) { measureBytes = on; }
@@ -368,7 +365,6 @@ public final class Simulator {
         messagesDelivered++;
         deliveredByKind.merge(m.getClass(), 1L, Long::sum);
         to.app.noteMessage(m);
-        if (observer != null) observer.accept(to, m);
         if (tracer != null) tracer.delivered(from, to, m);
         if (to.behaviour == Behaviour.FAKE_ACKER && m instanceof Msg.Route r && !r.destination().equals(to.id)) {
             // "delivered", says the relay, and the message goes no further

@@ -33,11 +33,21 @@ public sealed interface Msg {
     record DialBackProbe(long nonce) implements Msg {}
 
     // --- broadcast (Plumtree) ---
-    record Gossip(MessageId id, int round, int type, byte[] payload) implements Msg {}
-    record IHave(List<MessageId> ids, int round) implements Msg {}
+    // tree: whose broadcast tree the message is about, the source's node id (posts: see Plumtree);
+    // null for the tree shared by all sources (presence, beacons, and peers of an older version)
+    record Gossip(MessageId id, int round, int type, byte[] payload, NodeId tree) implements Msg {
+        public Gossip(MessageId id, int round, int type, byte[] payload) { this(id, round, type, payload, null); }
+    }
+    record IHave(List<MessageId> ids, int round, NodeId tree) implements Msg {
+        public IHave(List<MessageId> ids, int round) { this(ids, round, null); }
+    }
     /** Makes the link eager again; resend asks for the payload too (false: only a tree repair). */
-    record Graft(MessageId id, boolean resend) implements Msg {}
-    record Prune() implements Msg {}
+    record Graft(MessageId id, boolean resend, NodeId tree) implements Msg {
+        public Graft(MessageId id, boolean resend) { this(id, resend, null); }
+    }
+    record Prune(NodeId tree) implements Msg {
+        public Prune() { this(null); }
+    }
 
     // --- unicast to a node, direct or through one relay ---
     record Route(NodeId origin, NodeId destination, long seq, int hops, int type, byte[] payload) implements Msg {}

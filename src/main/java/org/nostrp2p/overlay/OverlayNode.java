@@ -333,7 +333,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             case Msg.Gossip g -> plumtree.onGossip(from, g);
             case Msg.IHave h -> plumtree.onIHave(from, h);
             case Msg.Graft g -> plumtree.onGraft(from, g);
-            case Msg.Prune p -> plumtree.onPrune(from);
+            case Msg.Prune p -> plumtree.onPrune(from, p);
             case Msg.Route r -> router.onRoute(from, r);
             case Msg.RouteAck a -> router.onRouteAck(from, a);
             case Msg.Ping p -> { }
@@ -761,8 +761,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     /** Presence is not latency-critical; posts are. */
     @Override public boolean batchAnnouncements(int type) { return type == PresenceExchange.TYPE; }
 
-    /** Only beacons shape the tree: one source's view of short paths, not every sender's in turn. */
+    /** Only beacons shape the shared tree: one source's view of short paths, not every sender's in turn. */
     @Override public boolean shapesTree(int type) { return type == TreeBeacons.TYPE; }
+
+    /** Posts (the application's types) travel on their source's tree; presence and beacons on the shared one. */
+    @Override public boolean perSourceTree(int type) { return type >= 1; }
 
     private boolean isLinkedActive(NodeId peer) {
         Link l = links.get(peer);

@@ -24,7 +24,7 @@ public final class WireCodec {
             ROUTE = 12, ROUTE_ACK = 13, PING = 14, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17,
             PRESENCE_DIGEST = 19, PRESENCE_REPAIR = 20; // 15 and 18 were version 1's plaintext Hello and proof
 
-    /** Fields after the type that this version writes and reads, by message type; -1: not a message type. */
+    /** Fields after the type that every version writes, by message type (see optionalFields); -1: not a message type. */
     static final int[] FIELDS = fieldsByType();
 
     private static int[] fieldsByType() {
@@ -46,9 +46,12 @@ public final class WireCodec {
      * version 1 spoke in the clear and cannot talk to it at all.
      */
     public static final int PROTOCOL_VERSION = 2, MIN_PROTOCOL_VERSION = 2;
-    /** Feature bits: unicast acknowledgements signed by their destination (Router). */
-    public static final long FEATURE_SIGNED_ACKS = 1;
-    public static final long FEATURES = FEATURE_SIGNED_ACKS;
+    /**
+     * Feature bits: unicast acknowledgements signed by their destination (Router); a broadcast
+     * tree per source (Plumtree: broadcast messages end with the tree they are about).
+     */
+    public static final long FEATURE_SIGNED_ACKS = 1, FEATURE_SOURCE_TREES = 2;
+    public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES;
     /** Fields a message may carry at most, those this version knows and those a newer one adds. */
     private static final int MAX_FIELDS = 16;
 
@@ -70,16 +73,18 @@ public final class WireCodec {
                 case Msg.DialBackRequest d -> { p.packArrayHeader(3); p.packInt(DIAL_BACK_REQUEST); packAddress(p, d.address()); p.packLong(d.nonce()); }
                 case Msg.DialBackProbe d -> { p.packArrayHeader(2); p.packInt(DIAL_BACK_PROBE); p.packLong(d.nonce()); }
                 case Msg.Gossip g -> {
-                    p.packArrayHeader(5); p.packInt(GOSSIP); packBin(p, g.id().bytes()); p.packInt(g.round());
-                    p.packInt(g.type()); packBin(p, g.payload());
+                    p.packArrayHeader(6); p.packInt(GOSSIP); packBin(p, g.id().bytes()); p.packInt(g.round());
+                    p.packInt(g.type()); packBin(p, g.payload()); packTree(p, g.tree());
                 }
                 case Msg.IHave h -> {
-                    p.packArrayHeader(3); p.packInt(IHAVE); p.packArrayHeader(h.ids().size());
+                    p.packArrayHeader(4); p.packInt(IHAVE); p.packArrayHeader(h.ids().size());
                     for (MessageId id : h.ids()) packBin(p, id.bytes());
-                    p.packInt(h.round());
+                    p.packInt(h.round()); packTree(p, h.tree());
                 }
-                case Msg.Graft g -> { p.packArrayHeader(3); p.packInt(GRAFT); packBin(p, g.id().bytes()); p.packBoolean(g.resend()); }
-                case Msg.Prune x -> { p.packArrayHeader(1); p.packInt(PRUNE); }
+                case Msg.Graft g -> {
+                    p.packArrayHeader(4); p.packInt(GRAFT); packBin(p, g.id().bytes()); p.packBoolean(g.resend()); packTree(p, g.tree());
+                }
+                case Msg.Prune x -> { p.packArrayHeader(2); p.packInt(PRUNE); packTree(p, x.tree()); }
                 case Msg.Route r -> {
                     p.packArrayHeader(7); p.packInt(ROUTE); p.packString(r.origin().hex()); p.packString(r.destination().hex());
                     p.packLong(r.seq()); p.packInt(r.hops()); p.packInt(r.type()); packBin(p, r.payload());
@@ -126,15 +131,16 @@ public final class WireCodec {
                 case DISCONNECT -> new Msg.Disconnect();
                 case DIAL_BACK_REQUEST -> new Msg.DialBackRequest(unpackAddress(u), u.unpackLong());
                 case DIAL_BACK_PROBE -> new Msg.DialBackProbe(u.unpackLong());
-                case GOSSIP -> new Msg.Gossip(new MessageId(boundedBin(u, 64)), u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
+                case GOSSIP -> new Msg.Gossip(new MessageId(boundedBin(u, 64)), u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD),
+                        optionalTree(u, fields - 1 > expected));
                 case IHAVE -> {
                     int n = boundedArray(u, MAX_LIST);
                     List<MessageId> ids = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) ids.add(new MessageId(boundedBin(u, 64)));
-                    yield new Msg.IHave(ids, u.unpackInt());
+                    yield new Msg.IHave(ids, u.unpackInt(), optionalTree(u, fields - 1 > expected));
                 }
-                case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean());
-                case PRUNE -> new Msg.Prune();
+                case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, fields - 1 > expected));
+                case PRUNE -> new Msg.Prune(optionalTree(u, fields - 1 > expected));
                 case ROUTE -> new Msg.Route(new NodeId(boundedString(u)), new NodeId(boundedString(u)), u.unpackLong(),
                         u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
                 case ROUTE_ACK -> new Msg.RouteAck(new NodeId(boundedString(u)), new NodeId(boundedString(u)),
@@ -164,12 +170,38 @@ public final class WireCodec {
                 }
                 default -> throw new IllegalStateException("type " + type + " is known but not decoded");
             };
-            skip(u, fields - 1 - expected); // fields a newer version added
+            skip(u, Math.max(0, fields - 1 - expected - optionalFields(type))); // fields a newer version added
             if (u.hasNext()) throw new IllegalArgumentException("trailing bytes");
             return m;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed message: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Broadcast messages end with the tree they are about (a node id, or nil for the shared tree),
+     * added after the first version: a message without it is about the shared tree.
+     */
+    private static final java.util.Set<Integer> TREE_TYPES = java.util.Set.of(GOSSIP, IHAVE, GRAFT, PRUNE);
+
+    /** Fields this version writes after the required ones ({@link #FIELDS}), which an older peer leaves out. */
+    static int optionalFields(int type) { return TREE_TYPES.contains(type) ? 1 : 0; }
+    private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    private static void packTree(MessageBufferPacker p, NodeId tree) throws IOException {
+        if (tree == null) p.packNil();
+        else p.packString(tree.hex());
+    }
+
+    private static NodeId optionalTree(MessageUnpacker u, boolean present) throws IOException {
+        if (!present) return null;
+        if (u.getNextFormat().getValueType() == ValueType.NIL) {
+            u.unpackNil();
+            return null;
+        }
+        String hex = boundedString(u);
+        if (!NODE_ID.matcher(hex).matches()) throw new IllegalArgumentException("bad tree id");
+        return new NodeId(hex);
     }
 
     // --- shared pieces, also used by PresenceRecord ---

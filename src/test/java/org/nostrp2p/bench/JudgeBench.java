@@ -13,13 +13,15 @@ import java.util.List;
  * Issue 16's yardstick: broadcasts on a network with latency per pair (nodes spread over regions,
  * 1% slow links), a 10 Mbit/s uplink and 0.3 ms of CPU per payload, each judged against the
  * flood bound on the same topology (p99, stretch, hop histogram, lazy-push repairs on path,
- * copies), in steady state and in the first minute after 20% of the nodes crash at once; and
+ * copies), in steady state (10 authors: a first post each, then two more each) and in the first
+ * minute after 20% of the nodes crash at once (the surviving authors post again); and
  * how private nodes spread over their relays. Usage: scripts/bench.sh judge [NODES] [SEED] [KNOB=VALUE…],
  * the knobs to compare an alternative with the defaults: graft=MS (Plumtree's graft timeout) and
  * links=N/MAX (active links a public node keeps to other public nodes, and at most).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
+    private static final int AUTHORS = 10;
 
     public static void main(String[] args) {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -58,19 +60,25 @@ public final class JudgeBench {
         progress("settled 60 s after the last join");
         System.out.println("relay load: " + net.relayLoad());
 
-        List<BroadcastJudge.Judgement> steady = judged(net, 20, 3_000);
-        print("steady state", steady);
+        // most posts come from people who posted before: 10 authors, a first post each, then two more each
+        List<Simulator.SimNode> authors = net.randomAliveNodes(AUTHORS);
+        print("steady, an author's first post", judged(net, authors, 1, 3_000));
+        print("steady, an author's later posts", judged(net, authors, 2, 3_000));
         int crashed = net.crashShare(0.20).size();
         progress("crashed %,d nodes at once", crashed);
-        List<BroadcastJudge.Judgement> after = judged(net, 12, 5_000); // the first minute
+        List<Simulator.SimNode> survivors = authors.stream().filter(Simulator.SimNode::alive).toList();
+        List<BroadcastJudge.Judgement> after = new ArrayList<>(); // the first minute: 12 posts, 5 s apart
+        for (int i = 0; i < 12; i++) after.add(net.judgedBroadcastFrom(survivors.get(i % survivors.size()), 5_000));
         print("first minute after the crash", after);
         System.out.println("relay load after the crash: " + net.relayLoad());
         progress("done");
     }
 
-    private static List<BroadcastJudge.Judgement> judged(SimNetwork net, int n, long settleMillis) {
+    /** Rounds of one post from each author in turn, settleMillis apart. */
+    private static List<BroadcastJudge.Judgement> judged(SimNetwork net, List<Simulator.SimNode> authors, int rounds,
+                                                         long settleMillis) {
         List<BroadcastJudge.Judgement> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) out.add(net.judgedBroadcastFromRandom(settleMillis));
+        for (int r = 0; r < rounds; r++) for (Simulator.SimNode a : authors) out.add(net.judgedBroadcastFrom(a, settleMillis));
         return out;
     }
 

@@ -78,8 +78,40 @@ class WireCodecTest {
             try (var u = org.nostrp2p.util.Msgpack.unpacker(WireCodec.encode(m))) {
                 int fields = u.unpackArrayHeader();
                 int type = u.unpackInt();
-                assertEquals(fields - 1, WireCodec.FIELDS[type], m.getClass().getSimpleName());
+                assertEquals(fields - 1, WireCodec.FIELDS[type] + WireCodec.optionalFields(type), m.getClass().getSimpleName());
             }
+        }
+    }
+
+    @Test
+    void broadcastMessagesNameTheirTreeAndAnOlderPeersAreOnTheSharedOne() throws Exception {
+        NodeId source = new NodeId("ab".repeat(32));
+        List<Msg> onATree = List.of(new Msg.Gossip(ID, 3, 1, new byte[]{9}, source), new Msg.IHave(List.of(ID), 2, source),
+                new Msg.Graft(ID, false, source), new Msg.Prune(source));
+        for (Msg m : onATree) {
+            Msg back = WireCodec.decode(WireCodec.encode(m));
+            assertEquals(m.toString().replaceAll("\\[B@\\w+", ""), back.toString().replaceAll("\\[B@\\w+", ""));
+            byte[] older = withoutLastField(m); // as version 2 wrote it before trees per source
+            Msg old = WireCodec.decode(older);
+            assertTrue(old.toString().contains("tree=null"), "no tree field: the shared tree, " + old);
+        }
+        byte[] forged = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(2);
+            p.packInt(11); // PRUNE
+            p.packString("not a node id");
+        });
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(forged), "a tree must be a node id");
+    }
+
+    /** A message without its last field, as an older version would write it. */
+    private static byte[] withoutLastField(Msg m) throws Exception {
+        byte[] known = WireCodec.encode(m);
+        try (var u = org.nostrp2p.util.Msgpack.unpacker(known)) {
+            int fields = u.unpackArrayHeader();
+            return org.nostrp2p.util.Msgpack.pack(p -> {
+                p.packArrayHeader(fields - 1);
+                for (int i = 0; i < fields - 1; i++) p.packValue(u.unpackValue());
+            });
         }
     }
 

@@ -85,7 +85,18 @@ public final class SimNetwork {
     /** A broadcast from a random live node, followed hop by hop and judged against the flood bound. */
     public BroadcastJudge.Judgement judgedBroadcastFromRandom(long settleMillis) {
         List<Simulator.SimNode> alive = sim.aliveNodes();
-        Simulator.SimNode origin = alive.get(sim.random().nextInt(alive.size()));
+        return judgedBroadcastFrom(alive.get(sim.random().nextInt(alive.size())), settleMillis);
+    }
+
+    /** Live nodes drawn at random, without repeats: the authors of a workload. */
+    public List<Simulator.SimNode> randomAliveNodes(int count) {
+        List<Simulator.SimNode> alive = new ArrayList<>(sim.aliveNodes());
+        java.util.Collections.shuffle(alive, sim.random());
+        return List.copyOf(alive.subList(0, Math.min(count, alive.size())));
+    }
+
+    /** A broadcast from this node, followed hop by hop and judged against the flood bound. */
+    public BroadcastJudge.Judgement judgedBroadcastFrom(Simulator.SimNode origin, long settleMillis) {
         MessageId id = new MessageId(ByteBuffer.allocate(8).putLong(nextNumber).array());
         long number = nextNumber++;
         BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now());

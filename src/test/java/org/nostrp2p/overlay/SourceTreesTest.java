@@ -1,0 +1,201 @@
+package org.nostrp2p.overlay;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Plumtree's trees per source, one node at a time: what it sends in answer to what arrives,
+ * on a clock the test moves. (BroadcastJudgementTest shows what they do for a network.)
+ */
+class SourceTreesTest {
+    private static final NodeId SELF = id('0'), A = id('a'), B = id('b'), C = id('c'), SOURCE = id('5');
+    private static final int POST = 1;
+
+    private record Sent(NodeId to, Msg m) {}
+
+    private long now;
+    private final List<Sent> sent = new ArrayList<>();
+    private final List<Runnable> timers = new ArrayList<>();
+    private final Set<NodeId> active = new HashSet<>();
+    private Plumtree tree;
+    private int nextId;
+
+    private final Env env = new Env() {
+        @Override public long now() { return now; }
+        @Override public RandomGenerator random() { return new Random(1); }
+        @Override public void send(NodeId peer, Msg m) { sent.add(new Sent(peer, m)); }
+        @Override public void dial(PeerAddress address) {}
+        @Override public void dialBack(PeerAddress address, long nonce) {}
+        @Override public void close(NodeId peer) {}
+        @Override public void schedule(long delayMillis, Runnable task) { timers.add(task); }
+    };
+
+    private final Plumtree.Host host = new Plumtree.Host() {
+        @Override public Env env() { return env; }
+        @Override public boolean deliver(NodeId from, int type, byte[] payload) { return true; }
+        @Override public boolean inTree(NodeId peer) { return active.contains(peer); }
+        @Override public boolean batchAnnouncements(int type) { return false; }
+        @Override public boolean shapesTree(int type) { return false; }
+        @Override public boolean perSourceTree(int type) { return type >= 1; }
+        @Override public NodeId self() { return SELF; }
+    };
+
+    private static NodeId id(char c) { return new NodeId(String.valueOf(c).repeat(64)); }
+
+    @BeforeEach
+    void linkUp() {
+        tree = new Plumtree(host, 400, 60_000);
+        for (NodeId p : List.of(A, B)) {
+            active.add(p);
+            tree.neighborUp(p);
+        }
+    }
+
+    private MessageId newId() { return new MessageId(ByteBuffer.allocate(4).putInt(++nextId).array()); }
+
+    private Msg.Gossip post(MessageId id) { return new Msg.Gossip(id, 3, POST, new byte[]{1}, SOURCE); }
+
+    private List<Msg> sentTo(NodeId peer) { return sent.stream().filter(s -> s.to().equals(peer)).map(Sent::m).toList(); }
+
+    /** SOURCE's first post arrives from A, and B's copy prunes B: A is the parent, B lazy. */
+    private MessageId settleOnParentA() {
+        MessageId first = newId();
+        tree.onGossip(A, post(first));
+        tree.onGossip(B, post(first));
+        assertEquals(List.of(new Msg.Prune(SOURCE)), sentTo(B).subList(1, 2), "B's copy was a duplicate: pruned in SOURCE's tree");
+        sent.clear();
+        return first;
+    }
+
+    @Test
+    void aLazyPeerThatAnnouncedWellBeforeThePayloadBecomesTheParent() {
+        settleOnParentA();
+        MessageId second = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(second), 2, SOURCE));
+        now += Plumtree.SWAP_MARGIN_MILLIS + 5;
+        tree.onGossip(A, post(second));
+        assertEquals(List.of(new Msg.Graft(second, false, SOURCE)), sentTo(B).stream().filter(m -> !(m instanceof Msg.IHave)).toList(),
+                "B is on a faster path: grafted, no resend");
+        assertEquals(List.of(new Msg.Prune(SOURCE)), sentTo(A), "A is pruned from SOURCE's tree, nothing else");
+
+        sent.clear();
+        MessageId third = newId();
+        tree.onGossip(B, post(third));
+        assertEquals(List.of(new Msg.IHave(List.of(third), 4, SOURCE)), sentTo(A), "A now only hears of SOURCE's posts");
+    }
+
+    @Test
+    void anAnnouncementWithinTheMarginChangesNothing() {
+        settleOnParentA();
+        MessageId second = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(second), 2, SOURCE));
+        now += Plumtree.SWAP_MARGIN_MILLIS - 5;
+        tree.onGossip(A, post(second));
+        assertEquals(List.of(new Msg.IHave(List.of(second), 4, SOURCE)), sentTo(B),
+                "about as fast: only told, no swap (near-equal paths must not take turns)");
+        assertEquals(List.of(), sentTo(A));
+    }
+
+    @Test
+    void whenTheParentsLinkGoesTheStandInIsGraftedAtOnce() {
+        MessageId first = settleOnParentA();
+        tree.onIHave(B, new Msg.IHave(List.of(first), 2, SOURCE)); // B announced it after A sent it: B stands in
+        active.remove(A);
+        tree.neighborDown(A);
+        assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(B), "no waiting for an announcement and a timeout");
+        MessageId next = newId();
+        tree.onGossip(B, post(next));
+        assertTrue(sentTo(B).stream().noneMatch(m -> m instanceof Msg.Prune), "B is the parent now, not a duplicate");
+    }
+
+    @Test
+    void aTreeThatLostItsParentWithNoStandInAsksANewLinkToBeItsParent() {
+        settleOnParentA();
+        active.remove(B);
+        tree.neighborDown(B);
+        active.remove(A);
+        tree.neighborDown(A); // the parent, and nobody to stand in
+        active.add(C);
+        tree.neighborUp(C);
+        assertTrue(sentTo(C).stream().anyMatch(m -> m instanceof Msg.Graft g && !g.resend() && SOURCE.equals(g.tree())), sentTo(C).toString());
+    }
+
+    @Test
+    void aTreeThatLostItsParentWithNoStandInGraftsTheFirstAnnouncerAtOnce() {
+        active.add(C);
+        tree.neighborUp(C);
+        MessageId first = newId();
+        tree.onGossip(A, post(first));
+        tree.onGossip(B, post(first)); // B stands in
+        tree.onGossip(C, post(first));
+        active.remove(B);
+        tree.neighborDown(B); // the stand-in goes first,
+        active.remove(A);
+        tree.neighborDown(A); // then the parent
+        sent.clear();
+        MessageId missed = newId();
+        tree.onIHave(C, new Msg.IHave(List.of(missed), 2, SOURCE));
+        assertEquals(List.of(new Msg.Graft(missed, true, SOURCE)), sentTo(C), "grafted with resend, before any graft timeout");
+    }
+
+    @Test
+    void aNewLinkIsLazyInTheSourcesTreesAndEagerInTheSharedOne() {
+        settleOnParentA();
+        active.add(C);
+        tree.neighborUp(C);
+        sent.clear(); // what arrived lately is announced to C on link-up (see the next test)
+        MessageId next = newId();
+        tree.onGossip(A, post(next));
+        assertEquals(List.of(new Msg.IHave(List.of(next), 4, SOURCE)), sentTo(C), "SOURCE's tree has its parent: C is told, not sent");
+        sent.clear();
+        MessageId presence = newId();
+        tree.onGossip(A, new Msg.Gossip(presence, 1, 0, new byte[]{2}, null));
+        assertTrue(sentTo(C).stream().anyMatch(m -> m instanceof Msg.Gossip g && g.id().equals(presence)), "the shared tree sends C the payload");
+    }
+
+    @Test
+    void aNewLinkIsToldWhatArrivedLatelySoThatANodeThatWasCutOffGetsIt() {
+        MessageId old = newId();
+        tree.onGossip(A, post(old));
+        now += Plumtree.ANNOUNCE_ON_LINK_UP_MILLIS + 1;
+        MessageId lately = newId();
+        tree.onGossip(A, post(lately));
+        sent.clear();
+        active.add(C);
+        tree.neighborUp(C);
+        assertEquals(List.of(new Msg.IHave(List.of(lately), 4, SOURCE)), sentTo(C), "the last 10 s, not before");
+    }
+
+    @Test
+    void aPeerCannotMakeTreesWithIdsAndTheTreesAreBounded() {
+        for (int i = 0; i < 100; i++) {
+            tree.onGraft(A, new Msg.Graft(newId(), true, new NodeId(String.format("%064x", i))));
+            tree.onPrune(A, new Msg.Prune(new NodeId(String.format("%064x", i))));
+            tree.onIHave(A, new Msg.IHave(List.of(newId()), 1, new NodeId(String.format("%064x", i))));
+        }
+        assertEquals(0, tree.sourceTrees(), "GRAFTs, PRUNEs and IHAVEs for payloads never seen make no tree");
+        for (int i = 0; i < Plumtree.MAX_SOURCE_TREES + 50; i++) {
+            tree.onGossip(A, new Msg.Gossip(newId(), 1, POST, new byte[]{1}, new NodeId(String.format("%064x", i))));
+        }
+        assertEquals(Plumtree.MAX_SOURCE_TREES, tree.sourceTrees(), "the least recently used trees are let go");
+        assertNull(tree.peerOutside(active::contains));
+    }
+
+    @Test
+    void presenceAndBeaconsStayOnTheSharedTreeWhateverTheyName() {
+        MessageId id = newId();
+        tree.onGossip(A, new Msg.Gossip(id, 1, 0, new byte[]{1}, SOURCE)); // a presence record naming a tree
+        assertEquals(0, tree.sourceTrees());
+        assertTrue(sentTo(B).stream().allMatch(m -> m instanceof Msg.Gossip g && g.tree() == null), "forwarded on the shared tree");
+    }
+}

@@ -34,6 +34,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * not once per change. Each record reaches every node, so each one saved counts network-wide.
      */
     private static final long RELAY_SETTLE_MILLIS = 3_000;
+    /** How long a node short of relays waits for the replacement before publishing without it. */
+    private static final long RELAY_REPLACE_MILLIS = 15_000;
     /**
      * A private node checks each relay this long after linking to it, and then at this interval:
      * it routes a probe to itself through the relay (see Router#probeRelay). A relay that fails
@@ -711,9 +713,16 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         relaysChangedAt = env.now();
     }
 
-    /** A change is worth a record once relays are quiet and the previous record is not too fresh. */
+    /**
+     * A change is worth a record once relays are quiet and the previous record is not too fresh.
+     * A node short of relays waits longer for the replacement (a first pick may be dead or full),
+     * so that losing a relay costs one record, not one without it and one with the next.
+     */
     private boolean presenceChangeSettled() {
-        return presenceDirty && env.now() - relaysChangedAt >= RELAY_SETTLE_MILLIS && presence.republishAllowed();
+        if (!presenceDirty || !presence.republishAllowed()) return false;
+        long quiet = env.now() - relaysChangedAt;
+        boolean shortOfRelays = reachability != Reachability.PUBLIC && activeCount(true) < cfg.privateUplinks();
+        return quiet >= (shortOfRelays ? RELAY_REPLACE_MILLIS : RELAY_SETTLE_MILLIS);
     }
 
     private void publishPresence() {

@@ -1,0 +1,73 @@
+package org.nostrp2p.overlay.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Issue 16's workload on a settled network, each broadcast judged: 10 authors (most posts come
+ * from people who posted before) post once each, then twice more each, 3 s apart; then 20% of
+ * the nodes crash at once and the surviving authors post 12 times in the first minute, 5 s
+ * apart. Shared by {@code scripts/bench.sh judge} and {@code BroadcastJudgementTest}.
+ */
+public final class JudgedWorkload {
+    public static final int AUTHORS = 10;
+
+    private JudgedWorkload() {}
+
+    /** The judgements of each phase, and how private nodes spread over their relays before and after the crash. */
+    public record Phases(List<BroadcastJudge.Judgement> firstPosts, List<BroadcastJudge.Judgement> laterPosts,
+                         List<BroadcastJudge.Judgement> afterCrash, SimNetwork.RelayLoad loadBefore,
+                         SimNetwork.RelayLoad loadAfter, int crashed) {}
+
+    /** Runs the phases; progress hears of each. */
+    public static Phases run(SimNetwork net, Consumer<String> progress) {
+        SimNetwork.RelayLoad before = net.relayLoad();
+        List<Simulator.SimNode> authors = net.randomAliveNodes(AUTHORS);
+        List<BroadcastJudge.Judgement> first = rounds(net, authors, 1);
+        List<BroadcastJudge.Judgement> later = rounds(net, authors, 2);
+        progress.accept("steady state judged");
+        int crashed = net.crashShare(0.20).size();
+        progress.accept(String.format("crashed %,d nodes at once", crashed));
+        List<Simulator.SimNode> survivors = authors.stream().filter(Simulator.SimNode::alive).toList();
+        List<BroadcastJudge.Judgement> after = new ArrayList<>();
+        for (int i = 0; i < 12; i++) after.add(net.judgedBroadcastFrom(survivors.get(i % survivors.size()), 5_000));
+        return new Phases(first, later, after, before, net.relayLoad(), crashed);
+    }
+
+    private static List<BroadcastJudge.Judgement> rounds(SimNetwork net, List<Simulator.SimNode> authors, int rounds) {
+        List<BroadcastJudge.Judgement> out = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) for (Simulator.SimNode a : authors) out.add(net.judgedBroadcastFrom(a, 3_000));
+        return out;
+    }
+
+    /** One phase in a line's worth of numbers: medians and worsts over its broadcasts. */
+    public record Summary(int broadcasts, double minDelivery, long p99Median, long p99Worst, double stretchMedian,
+                          double stretchWorst, double copies, double repaired, int deepest, int early) {
+        public static Summary of(List<BroadcastJudge.Judgement> runs) {
+            long[] p99 = runs.stream().mapToLong(BroadcastJudge.Judgement::p99).sorted().toArray();
+            double[] stretch = runs.stream().mapToDouble(BroadcastJudge.Judgement::stretch).sorted().toArray();
+            return new Summary(runs.size(),
+                    runs.stream().mapToDouble(BroadcastJudge.Judgement::delivery).min().orElse(0),
+                    p99[p99.length / 2], p99[p99.length - 1], stretch[stretch.length / 2], stretch[stretch.length - 1],
+                    runs.stream().mapToDouble(BroadcastJudge.Judgement::copies).average().orElse(0),
+                    runs.stream().mapToDouble(BroadcastJudge.Judgement::repaired).average().orElse(0),
+                    runs.stream().mapToInt(j -> j.hops().length - 1).max().orElse(0),
+                    runs.stream().mapToInt(BroadcastJudge.Judgement::early).sum());
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%d broadcasts: min delivery %.4f | p99 median %d ms, worst %d ms | stretch median %.2f, worst %.2f"
+                            + " | copies %.3f | deliveries with a repair on path %.1f%% | deepest %d hops | faster than the bound: %d",
+                    broadcasts, minDelivery, p99Median, p99Worst, stretchMedian, stretchWorst, copies, 100 * repaired, deepest, early);
+        }
+    }
+
+    /** Each judgement on a line of its own, then the phase's summary. */
+    public static String report(String phase, List<BroadcastJudge.Judgement> runs) {
+        StringBuilder sb = new StringBuilder();
+        for (BroadcastJudge.Judgement j : runs) sb.append(phase).append(": ").append(j).append('\n');
+        return sb.append(phase).append(", ").append(Summary.of(runs)).toString();
+    }
+}

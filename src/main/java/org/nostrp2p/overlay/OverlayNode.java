@@ -26,16 +26,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     public enum Reachability { UNKNOWN, PUBLIC, PRIVATE }
 
     private static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
-    private static final int DIAL_BACK_ATTEMPTS = 2;
     private static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
-    /**
-     * Relay changes come in bursts (uplinks open together on joining; a relay dies and another is
-     * found a round trip later): a record is published once the relays have been quiet this long,
-     * not once per change. Each record reaches every node, so each one saved counts network-wide.
-     */
-    private static final long RELAY_SETTLE_MILLIS = 3_000;
-    /** How long a node short of relays waits for the replacement before publishing without it. */
-    private static final long RELAY_REPLACE_MILLIS = 15_000;
     /**
      * A private node checks each relay this long after linking to it, and then at this interval:
      * it routes a probe to itself through the relay (see Router#probeRelay). A relay that fails
@@ -119,13 +110,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private final PeerScores scores = new PeerScores();
     private List<PeerAddress> bootPeers = List.of();
     private Reachability reachability = Reachability.UNKNOWN;
-    private Long probeNonce;
-    private int failedDialBacks;
+    private final DialBack dialBack;
     private final PresenceExchange presence;
+    private final PresencePolicy presencePolicy;
     private final TreeBeacons beacons;
-    /** Our record no longer says what is true (reachability or relays changed): publish anew. */
-    private boolean presenceDirty = true;
-    private long relaysChangedAt = Long.MIN_VALUE / 2;
     private boolean everLinked;
     private long lastBootDial = Long.MIN_VALUE / 2;
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
@@ -145,6 +133,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
         this.presence = new PresenceExchange(env, cfg, signer, directory, plumtree, app);
+        this.presencePolicy = new PresencePolicy(env, presence);
+        this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
+            @Override public void reachable() { setReachability(Reachability.PUBLIC); }
+            @Override public void unreachable() { setReachability(Reachability.PRIVATE); }
+            @Override public void attemptEnded() { scheduleMaintenance(0); }
+        });
         this.beacons = new TreeBeacons(env, signer, plumtree, directory);
     }
 
@@ -228,7 +222,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         List<NodeBinding> mine = all.stream().filter(b -> b.names(self().hex()) && users.contains(b.user())).toList();
         if (mine.equals(bindings)) return;
         bindings = mine;
-        presenceDirty = true;
+        presencePolicy.changed();
         if (!stopped) scheduleMaintenance(0);
     }
 
@@ -288,7 +282,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
         if (purpose == Purpose.JOIN) {
             // the dial-back request goes first: a contact that turns the join down closes the link after it
-            if (reachability == Reachability.UNKNOWN && probeNonce == null) requestDialBack(peer.id());
+            if (reachability == Reachability.UNKNOWN && !dialBack.pending()) requestDialBack(peer.id());
             env.send(peer.id(), new Msg.Join(info()));
         } else if (purpose == Purpose.NEIGHBOR && !link.active) {
             env.send(peer.id(), new Msg.Neighbor(info(), !hasLinks()));
@@ -310,12 +304,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     }
 
     /** A probe arrived on a one-off dial-back connection. */
-    public void onDialBackProbe(long nonce) {
-        if (probeNonce != null && probeNonce == nonce) {
-            probeNonce = null;
-            setReachability(Reachability.PUBLIC);
-        }
-    }
+    public void onDialBackProbe(long nonce) { dialBack.probeArrived(nonce); }
 
     public void onMessage(NodeId from, Msg m) {
         if (stopped) return;
@@ -480,7 +469,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         }
         if (!everLinked) {
             everLinked = true;
-            presenceDirty = true;
+            presencePolicy.changed();
             scheduleMaintenance(50);
         }
         if (activeCountAll() == 1) app.connected(peer);
@@ -566,13 +555,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         }
         if (isPublic && activeCount(true) > cfg.maxPublicLinks()) leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
         if (!isPublic && activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
-        if (reachability == Reachability.UNKNOWN && probeNonce == null && hasLinks()) {
+        if (reachability == Reachability.UNKNOWN && !dialBack.pending() && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
         // not before the node knows whether it can be dialled: that is half of what the record says
-        if (hasLinks() && reachability != Reachability.UNKNOWN && (presenceChangeSettled() || presence.refreshDue())) {
-            publishPresence();
-        }
+        boolean shortOfRelays = !isPublic && activeCount(true) < cfg.privateUplinks();
+        if (hasLinks() && reachability != Reachability.UNKNOWN && presencePolicy.due(shortOfRelays)) publishPresence();
         if (reachability == Reachability.PRIVATE) probeRelays(now);
         presence.maybeSendDigest(this::activeNeighbours);
         beacons.maybeSend(isPublic && hasLinks());
@@ -671,18 +659,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     // ------------------------------------------------------------------ reachability
 
-    private void requestDialBack(NodeId peer) {
-        long nonce = env.random().nextLong();
-        probeNonce = nonce;
-        env.send(peer, new Msg.DialBackRequest(listenAddress, nonce));
-        env.schedule(cfg.dialBackTimeoutMillis(), () -> {
-            if (probeNonce == null || probeNonce != nonce) return;
-            probeNonce = null;
-            // a peer that went away may never have tried: only a linked peer's silence counts
-            if (links.containsKey(peer) && ++failedDialBacks >= DIAL_BACK_ATTEMPTS) setReachability(Reachability.PRIVATE);
-            scheduleMaintenance(0);
-        });
-    }
+    private void requestDialBack(NodeId peer) { dialBack.request(peer, listenAddress, links::containsKey); }
 
     private void setReachability(Reachability r) {
         if (reachability == r) return;
@@ -690,7 +667,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         LOG.atInfo().addKeyValue("reachability", r).addKeyValue("advertised", listenAddress)
                 .log(r == Reachability.PUBLIC ? "reachable from outside: serving as a public node"
                         : "not reachable from outside: staying connected through public nodes (relays)");
-        presenceDirty = true;
+        presencePolicy.changed();
         if (r == Reachability.PRIVATE) {
             // a private node relays for no one (nobody can dial it to reach them): its clients find other relays
             List<NodeId> clients = links.entrySet().stream().filter(e -> e.getValue().active && !e.getValue().info.isPublic())
@@ -708,21 +685,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     /** A link came up or went down: if we are not public and it leads to a public node, our relays changed. */
     private void relayLinkChanged(Link link) {
-        if (reachability == Reachability.PUBLIC || !link.info.isPublic()) return;
-        presenceDirty = true;
-        relaysChangedAt = env.now();
-    }
-
-    /**
-     * A change is worth a record once relays are quiet and the previous record is not too fresh.
-     * A node short of relays waits longer for the replacement (a first pick may be dead or full),
-     * so that losing a relay costs one record, not one without it and one with the next.
-     */
-    private boolean presenceChangeSettled() {
-        if (!presenceDirty || !presence.republishAllowed()) return false;
-        long quiet = env.now() - relaysChangedAt;
-        boolean shortOfRelays = reachability != Reachability.PUBLIC && activeCount(true) < cfg.privateUplinks();
-        return quiet >= (shortOfRelays ? RELAY_REPLACE_MILLIS : RELAY_SETTLE_MILLIS);
+        if (reachability != Reachability.PUBLIC && link.info.isPublic()) presencePolicy.relaysChanged();
     }
 
     private void publishPresence() {
@@ -730,8 +693,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (reachability != Reachability.PUBLIC) {
             for (Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
         }
-        presence.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings);
-        presenceDirty = false;
+        presencePolicy.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings);
     }
 
     private List<NodeId> activeNeighbours() {

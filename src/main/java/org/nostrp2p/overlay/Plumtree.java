@@ -241,7 +241,6 @@ final class Plumtree {
 
     int sourceTrees() { return sourceTrees.size(); }
 
-
     /** Starts a broadcast from this node. */
     void broadcast(MessageId id, int type, byte[] payload) {
         if (known(id)) return;

@@ -62,6 +62,8 @@ final class Plumtree {
         final long firstAt;
         final NodeId tree;
         boolean grafted;
+        /** Rounds of grafts so far. */
+        int rounds;
 
         Missing(NodeId first, long at, NodeId tree) {
             announcers.add(first);
@@ -137,6 +139,9 @@ final class Plumtree {
 
     /** A new link is told of the payloads that arrived this long before it came up (see announceRecent). */
     static final long ANNOUNCE_ON_LINK_UP_MILLIS = 10_000;
+
+    /** Announcers grafted at most in one round for one missing payload (see graftMissing). */
+    static final int MAX_GRAFTS_PER_ROUND = 8;
 
     /** Batched announcements wait this long: in a join storm one IHAVE then carries many ids, not one. */
     static final long ANNOUNCE_BATCH_MILLIS = 250;
@@ -353,30 +358,41 @@ final class Plumtree {
     }
 
     /** The payload announced did not arrive in time: ask one announcer for it, wait again. */
+    /**
+     * The payload announced did not arrive in time: ask announcers for it, then wait again and ask
+     * more. One at first, then twice as many each round (up to {@link #MAX_GRAFTS_PER_ROUND}): an
+     * announcer that withholds (a tree-breaker, an eclipser holding dozens of our slots) is found
+     * out only by a graft that goes unanswered, so one at a time, 200 ms each, a node whose first
+     * 50 announcers withheld waited 10 s.
+     */
     private void graftMissing(MessageId id) {
         Missing m = missing.get(id);
         if (m == null || known(id)) return;
-        List<NodeId> announcers = m.announcers;
-        while (!announcers.isEmpty()) {
-            NodeId peer = announcers.remove(0);
+        int asked = 0;
+        int want = Math.min(MAX_GRAFTS_PER_ROUND, 1 << Math.min(m.rounds++, 8));
+        while (!m.announcers.isEmpty() && asked < want) {
+            NodeId peer = m.announcers.remove(0);
             if (!host.inTree(peer)) continue;
-            m.grafted = true;
-            Tree t = treeFor(m.tree, false); // a source's tree is made when the payload arrives
-            if (t != null) t.makeEager(peer);
-            host.env().send(peer, new Msg.Graft(id, true, m.tree));
-            long graftedAt = host.env().now();
-            host.env().schedule(PROMISE_MILLIS, () -> {
-                if (known(id) || !host.inTree(peer)) return;
-                Tree now = treeFor(m.tree, false);
-                if (now != null) now.makeLazy(peer); // it does not forward: no longer a parent of ours
-                // only a peer that kept talking to us withheld it; a quiet link may just be slow or cut
-                if (host.lastHeardFrom(peer) > graftedAt) host.brokePromise(peer);
-            });
-            if (!announcers.isEmpty()) host.env().schedule(graftTimeout / 2, () -> graftMissing(id));
-            else missing.remove(id);
-            return;
+            graft(id, m, peer);
+            asked++;
         }
-        missing.remove(id);
+        if (asked > 0 && !m.announcers.isEmpty()) host.env().schedule(graftTimeout / 2, () -> graftMissing(id));
+        else missing.remove(id);
+    }
+
+    private void graft(MessageId id, Missing m, NodeId peer) {
+        m.grafted = true;
+        Tree t = treeFor(m.tree, false); // a source's tree is made when the payload arrives
+        if (t != null) t.makeEager(peer);
+        host.env().send(peer, new Msg.Graft(id, true, m.tree));
+        long graftedAt = host.env().now();
+        host.env().schedule(PROMISE_MILLIS, () -> {
+            if (known(id) || !host.inTree(peer)) return;
+            Tree now = treeFor(m.tree, false);
+            if (now != null) now.makeLazy(peer); // it does not forward: no longer a parent of ours
+            // only a peer that kept talking to us withheld it; a quiet link may just be slow or cut
+            if (host.lastHeardFrom(peer) > graftedAt) host.brokePromise(peer);
+        });
     }
 
     void onGraft(NodeId from, Msg.Graft g) {

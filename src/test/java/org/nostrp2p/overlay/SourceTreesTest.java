@@ -25,7 +25,8 @@ class SourceTreesTest {
 
     private long now;
     private final List<Sent> sent = new ArrayList<>();
-    private final List<Runnable> timers = new ArrayList<>();
+    private record Timer(long at, Runnable task) {}
+    private final List<Timer> timers = new ArrayList<>();
     private final Set<NodeId> active = new HashSet<>();
     private Plumtree tree;
     private int nextId;
@@ -37,7 +38,7 @@ class SourceTreesTest {
         @Override public void dial(PeerAddress address) {}
         @Override public void dialBack(PeerAddress address, long nonce) {}
         @Override public void close(NodeId peer) {}
-        @Override public void schedule(long delayMillis, Runnable task) { timers.add(task); }
+        @Override public void schedule(long delayMillis, Runnable task) { timers.add(new Timer(now + delayMillis, task)); }
     };
 
     private final Plumtree.Host host = new Plumtree.Host() {
@@ -174,6 +175,44 @@ class SourceTreesTest {
         active.add(C);
         tree.neighborUp(C);
         assertEquals(List.of(new Msg.IHave(List.of(lately), 4, SOURCE)), sentTo(C), "the last 10 s, not before");
+    }
+
+    /** Moves the clock on, running the timers that fall due on the way, in order. */
+    private void advance(long millis) {
+        long until = now + millis;
+        while (true) {
+            Timer next = timers.stream().filter(t -> t.at() <= until).min(java.util.Comparator.comparingLong(Timer::at)).orElse(null);
+            if (next == null) break;
+            timers.remove(next);
+            now = Math.max(now, next.at());
+            next.task().run();
+        }
+        now = until;
+    }
+
+    private long graftsSent() { return sent.stream().filter(s -> s.m() instanceof Msg.Graft g && g.resend()).count(); }
+
+    @Test
+    void announcersThatWithholdAreGraftedTwiceAsManyEachRound() {
+        List<NodeId> announcers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            NodeId p = new NodeId(String.format("%064x", 1000 + i));
+            announcers.add(p);
+            active.add(p);
+            tree.neighborUp(p);
+        }
+        sent.clear();
+        MessageId withheld = newId();
+        for (NodeId p : announcers) tree.onIHave(p, new Msg.IHave(List.of(withheld), 1, SOURCE));
+        List<Long> perRound = new ArrayList<>();
+        advance(400); // the graft timeout
+        perRound.add(graftsSent());
+        for (int round = 0; round < 5; round++) {
+            advance(200); // half of it between rounds
+            perRound.add(graftsSent());
+        }
+        assertEquals(List.of(1L, 3L, 7L, 15L, 23L, 31L), perRound,
+                "1, 2, 4, 8, then 8 a round: 40 withholding announcers are all asked in 1.8 s, not 8");
     }
 
     @Test

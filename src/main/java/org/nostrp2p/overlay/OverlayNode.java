@@ -57,14 +57,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * displaces only each other.
      */
     static final long ESTABLISHED_MILLIS = 60_000;
-    /**
-     * The last public-link slots are kept for nodes with no link at all (asking with priority),
-     * and who takes one is on probation. Without them a network's first public nodes filled
-     * every slot among themselves, and later ones were refused everywhere: at 12/16 public
-     * links, 366 of 1,000 simulated nodes never linked. Established links are still never
-     * displaced, so a burst of fresh identities gets these slots and displaces only itself.
-     */
-    static final int NEWCOMER_SLOTS = 2;
     /** Public nodes named in a JoinReply. */
     private static final int JOIN_SAMPLE = 16;
 
@@ -403,12 +395,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             activate(from, link);
             return true;
         }
-        int publicLinks = activeCount(true);
-        if (publicLinks >= cfg.maxPublicLinks()) {
+        if (activeCount(true) >= cfg.maxPublicLinks()) {
             if (!priority || !displaceForNewcomer(from)) return false;
-            link.onProbation = true;
-        } else if (publicLinks >= cfg.maxPublicLinks() - NEWCOMER_SLOTS) {
-            if (!priority) return false; // kept for a node with no link at all
             link.onProbation = true;
         }
         activate(from, link);

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * More public links per node must not lock newcomers out. At 12/16 links, the network's first
  * public nodes filled their slots among themselves, every JoinReply named the same early nodes,
  * and 366 of 1,000 simulated nodes never linked (docs/benchmarks.md). Now a JoinReply draws from
- * the whole directory and two slots are kept for nodes with no link.
+ * the whole directory.
  */
 class MembershipAtHighDegreeTest {
     @Test

@@ -60,32 +60,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     /** Public nodes named in a JoinReply. */
     private static final int JOIN_SAMPLE = 16;
 
-    private static final class Link {
-        NodeInfo info;
-        boolean active;
-        long lastUsed;
-        /** The peer's network as the transport saw it; null when unknown or exempt (loopback). */
-        final String network;
-        /** When the connection came up: the longer a peer has been with us, the more it is worth keeping. */
-        final long since;
-        /** We asked for this link (Join or Neighbor), rather than the peer: such links outlast inbound ones. */
-        boolean outbound;
-        /** Taken into a full view with priority: on probation, another newcomer may displace it. */
-        boolean onProbation;
-        /** When this peer last brought us a payload we had not seen (see starvation). */
-        long lastNews;
-        /** When this node last probed the peer as its relay (private nodes only). */
-        long probedAt = Long.MIN_VALUE / 2;
-
-        Link(NodeInfo info, long now, String network) {
-            this.info = info;
-            this.lastUsed = now;
-            this.since = now;
-            this.lastNews = now;
-            this.network = network;
-        }
-    }
-
     private final Env env;
     private final OverlayConfig cfg;
     private final NodeSigner signer;
@@ -93,7 +67,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private PeerAddress listenAddress;
     private final List<String> users;
     private List<NodeBinding> bindings = List.of();
-    private final Map<NodeId, Link> links = new HashMap<>();
+    private final Links links = new Links();
     private final Map<PeerAddress, Purpose> dialing = new HashMap<>();
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
     private final PresenceDirectory directory;
@@ -222,15 +196,15 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         router.send(node, type, payload, done);
     }
 
-    public boolean hasLinks() { return links.values().stream().anyMatch(l -> l.active); }
+    public boolean hasLinks() { return links.anyActive(); }
 
     /** The core's invariants, which the simulator checks after every step: null while they hold, else what broke. */
     public String invariantViolation() {
-        NodeId stray = plumtree.peerOutside(this::isLinkedActive);
+        NodeId stray = plumtree.peerOutside(links::isActive);
         if (stray != null) return "broadcast tree peer " + stray + (links.containsKey(stray) ? " is not an active link" : " has no link");
         // the public-link cap is soft by design (replies to our own requests may overfill the view
         // until maintenance trims it); the private-client cap is a hard one
-        int clients = activeCount(false);
+        int clients = links.activeCount(false);
         if (clients > cfg.maxPrivateClients()) return clients + " private clients, over " + cfg.maxPrivateClients();
         if (clients > 0 && reachability == Reachability.PRIVATE) return clients + " private clients at a private node";
         return null;
@@ -238,9 +212,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     public Reachability reachability() { return reachability; }
 
-    public List<NodeInfo> activePeers() {
-        return links.values().stream().filter(l -> l.active).map(l -> l.info).toList();
-    }
+    public List<NodeInfo> activePeers() { return links.activeInfos(); }
 
     public boolean knowsUser(String userPubkey) { return directory.claimed(userPubkey); }
 
@@ -264,9 +236,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             if (dialed != null) router.dialFailed(dialed); // a send waiting for it goes another way
             return;
         }
-        Link link = links.get(peer.id());
+        Links.Link link = links.get(peer.id());
         if (link == null) {
-            link = new Link(peer, env.now(), network);
+            link = new Links.Link(peer, env.now(), network);
             links.put(peer.id(), link);
         } else if (peer.isPublic()) {
             link.info = peer;
@@ -291,7 +263,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     /** The connection closed from the other side or failed. */
     public void onDisconnected(NodeId peer) {
         if (stopped) return;
-        Link link = links.remove(peer);
+        Links.Link link = links.remove(peer);
         if (link != null && link.active) lostActive(peer, link);
     }
 
@@ -300,7 +272,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     public void onMessage(NodeId from, Msg m) {
         if (stopped) return;
-        Link link = links.get(from);
+        Links.Link link = links.get(from);
         if (link == null) return;
         link.lastUsed = env.now();
         switch (m) {
@@ -340,7 +312,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     // ------------------------------------------------------------------ membership
 
-    private void onJoin(NodeId from, Link link, Msg.Join j) {
+    private void onJoin(NodeId from, Links.Link link, Msg.Join j) {
         link.info = j.joiner();
         boolean accepted = tryAccept(from, link, true);
         env.send(from, new Msg.JoinReply(joinSample(from), accepted));
@@ -356,7 +328,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private List<NodeInfo> joinSample(NodeId joiner) {
         List<NodeInfo> sample = new ArrayList<>(directory.samplePublic(JOIN_SAMPLE - 4, env.random(), id -> id.equals(joiner)));
         List<NodeInfo> ours = new ArrayList<>();
-        for (Link l : links.values()) if (l.active && l.info.isPublic() && !l.info.id().equals(joiner)) ours.add(l.info);
+        for (Links.Link l : links.values()) if (l.active && l.info.isPublic() && !l.info.id().equals(joiner)) ours.add(l.info);
         ours.sort(java.util.Comparator.comparing(NodeInfo::id)); // a stable order for the draw (HashMap order is not)
         java.util.Collections.shuffle(ours, new java.util.Random(env.random().nextLong()));
         sample.addAll(ours);
@@ -364,7 +336,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         return sample.stream().distinct().limit(JOIN_SAMPLE).toList();
     }
 
-    private void onNeighbor(NodeId from, Link link, Msg.Neighbor n) {
+    private void onNeighbor(NodeId from, Links.Link link, Msg.Neighbor n) {
         boolean wasPublic = link.info.isPublic();
         link.info = n.sender();
         if (link.active) {
@@ -385,28 +357,22 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * and a link that is not yet established can make room) and its network has not used its
      * share. So a burst of fresh identities displaces only each other, never established peers.
      */
-    private boolean tryAccept(NodeId from, Link link, boolean priority) {
+    private boolean tryAccept(NodeId from, Links.Link link, boolean priority) {
         boolean isPublic = link.info.isPublic();
         if (!isPublic && reachability == Reachability.PRIVATE) return false; // private nodes take no clients
-        if (link.network != null && activeFromNetwork(link.network, isPublic)
+        if (link.network != null && links.activeFromNetwork(link.network, isPublic)
                 >= (isPublic ? MAX_PUBLIC_LINKS_PER_NETWORK : MAX_CLIENTS_PER_NETWORK)) return false;
         if (!isPublic) {
-            if (activeCount(false) >= cfg.maxPrivateClients()) return false;
+            if (links.activeCount(false) >= cfg.maxPrivateClients()) return false;
             activate(from, link);
             return true;
         }
-        if (activeCount(true) >= cfg.maxPublicLinks()) {
+        if (links.activeCount(true) >= cfg.maxPublicLinks()) {
             if (!priority || !displaceForNewcomer(from)) return false;
             link.onProbation = true;
         }
         activate(from, link);
         return true;
-    }
-
-    private int activeFromNetwork(String network, boolean publicPeers) {
-        int n = 0;
-        for (Link l : links.values()) if (l.active && l.info.isPublic() == publicPeers && network.equals(l.network)) n++;
-        return n;
     }
 
     /**
@@ -417,35 +383,17 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * asking with priority displaces only each other, never a link made the ordinary way.
      */
     private boolean displaceForNewcomer(NodeId newcomer) {
-        Optional<NodeId> victim = leastEstablished(newcomer, ESTABLISHED_MILLIS, true);
+        Optional<NodeId> victim = links.leastEstablished(newcomer, ESTABLISHED_MILLIS, true, env.now(), p -> scores.score(p, env.now()));
         victim.ifPresent(p -> dropLink(p, true));
         return victim.isPresent();
     }
-
-    /**
-     * The least established active public link younger than maxAge, other than keep: inbound
-     * before one we asked for, then the lowest score, then the youngest. Used to make room
-     * (for a newcomer, or when replies to our own requests overfilled the view), so that links
-     * a node has had longest, and chose itself, are the last to go.
-     */
-    private Optional<NodeId> leastEstablished(NodeId keep, long maxAge, boolean onProbationOnly) {
-        long now = env.now();
-        return links.entrySet().stream()
-                .filter(e -> e.getValue().active && e.getValue().info.isPublic() && !e.getKey().equals(keep)
-                        && now - e.getValue().since < maxAge && (!onProbationOnly || e.getValue().onProbation))
-                .min(java.util.Comparator.<Map.Entry<NodeId, Link>, Boolean>comparing(e -> e.getValue().outbound)
-                        .thenComparingDouble(e -> scores.score(e.getKey(), now))
-                        .thenComparing(e -> -e.getValue().since).thenComparing(Map.Entry::getKey))
-                .map(Map.Entry::getKey);
-    }
-
     /** A peer said yes to our request; but two private nodes cannot relay for each other (it may have turned private since). */
-    private void activateAnswered(NodeId peer, Link link) {
+    private void activateAnswered(NodeId peer, Links.Link link) {
         if (!link.info.isPublic() && reachability == Reachability.PRIVATE) dropLink(peer, true);
         else activate(peer, link);
     }
 
-    private void activate(NodeId peer, Link link) {
+    private void activate(NodeId peer, Links.Link link) {
         if (link.active) return;
         link.active = true;
         plumtree.neighborUp(peer);
@@ -460,10 +408,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             presencePolicy.changed();
             scheduleMaintenance(50);
         }
-        if (activeCountAll() == 1) app.connected(peer);
+        if (links.activeCountAll() == 1) app.connected(peer);
     }
 
-    private void lostActive(NodeId peer, Link link) {
+    private void lostActive(NodeId peer, Links.Link link) {
         plumtree.neighborDown(peer);
         relayLinkChanged(link);
         scheduleMaintenance(100 + env.random().nextInt(400));
@@ -471,7 +419,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     /** Drops a link; polite tells the peer why first (it keeps us as a candidate). */
     private void dropLink(NodeId peer, boolean polite) {
-        Link link = links.remove(peer);
+        Links.Link link = links.remove(peer);
         if (link == null) return;
         if (link.active) {
             plumtree.neighborDown(peer);
@@ -486,18 +434,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
                 .filter(e -> e.getValue().active && e.getValue().info.isPublic() == publicPeers && !e.getKey().equals(keep))
                 .map(Map.Entry::getKey).sorted().toList();
         if (!candidates.isEmpty()) dropLink(candidates.get(env.random().nextInt(candidates.size())), true);
-    }
-
-    private int activeCount(boolean publicPeers) {
-        int n = 0;
-        for (Link l : links.values()) if (l.active && l.info.isPublic() == publicPeers) n++;
-        return n;
-    }
-
-    private int activeCountAll() {
-        int n = 0;
-        for (Link l : links.values()) if (l.active) n++;
-        return n;
     }
 
     private void dial(PeerAddress address, Purpose purpose) {
@@ -534,23 +470,23 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         int pending = (int) dialing.values().stream().filter(p -> p != Purpose.ROUTE).count();
         pruneDistrusted(now);
         replaceIfStarved(now);
-        int missing = want - activeCount(true) - pending;
+        int missing = want - links.activeCount(true) - pending;
         if (missing > 0) connectMore(missing);
         if (!bootAnswered && hasLinks()) {
             // linked through others, yet no boot peer ever answered: keep trying, backing off to 5 minutes
             if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
             if (redialBootPeers(bootRetryMillis)) bootRetryMillis = Math.min(2 * bootRetryMillis, MAX_BOOT_RETRY_MILLIS);
         }
-        if (isPublic && activeCount(true) > cfg.maxPublicLinks()) leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
-        if (!isPublic && activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
+        if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) links.leastEstablished(null, Long.MAX_VALUE, false, env.now(), p -> scores.score(p, env.now())).ifPresent(p -> dropLink(p, true));
+        if (!isPublic && links.activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
         if (reachability == Reachability.UNKNOWN && !dialBack.pending() && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
         // not before the node knows whether it can be dialled: that is half of what the record says
-        boolean shortOfRelays = !isPublic && activeCount(true) < cfg.privateUplinks();
+        boolean shortOfRelays = !isPublic && links.activeCount(true) < cfg.privateUplinks();
         if (hasLinks() && reachability != Reachability.UNKNOWN && presencePolicy.due(shortOfRelays)) publishPresence();
         if (reachability == Reachability.PRIVATE) probeRelays(now);
-        presence.maybeSendDigest(this::activeNeighbours);
+        presence.maybeSendDigest(links::activeIds);
         beacons.maybeSend(isPublic && hasLinks());
         long base = cfg.maintenanceMillis();
         scheduleMaintenance(base / 2 + env.random().nextLong(base));
@@ -565,10 +501,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         joinCandidates.removeAll(picks);
         if (picks.size() < count) {
             picks.addAll(directory.samplePublic(count - picks.size(), env.random(),
-                    id -> id.equals(self()) || isLinkedActive(id) || picks.stream().anyMatch(p -> p.id().equals(id))));
+                    id -> id.equals(self()) || links.isActive(id) || picks.stream().anyMatch(p -> p.id().equals(id))));
         }
         for (NodeInfo p : picks) {
-            Link existing = links.get(p.id());
+            Links.Link existing = links.get(p.id());
             if (existing != null) {
                 if (!existing.active) {
                     existing.outbound = true;
@@ -606,7 +542,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * finds others instead of ignoring them for good. They are not banned: they may come back.
      */
     private void pruneDistrusted(long now) {
-        for (Map.Entry<NodeId, Link> e : List.copyOf(links.entrySet())) {
+        for (Map.Entry<NodeId, Links.Link> e : List.copyOf(links.entrySet())) {
             if (!e.getValue().active || scores.score(e.getKey(), now) > PeerScores.GOSSIP_THRESHOLD) continue;
             LOG.atInfo().addKeyValue("peer", e.getKey()).log("let go of a peer whose score fell below the gossip threshold");
             dropLink(e.getKey(), true);
@@ -615,9 +551,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     private void replaceIfStarved(long now) {
         long lastNews = Long.MIN_VALUE;
-        Map.Entry<NodeId, Link> quietest = null;
-        for (Map.Entry<NodeId, Link> e : links.entrySet()) {
-            Link l = e.getValue();
+        Map.Entry<NodeId, Links.Link> quietest = null;
+        for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {
+            Links.Link l = e.getValue();
             if (!l.active) continue;
             lastNews = Math.max(lastNews, l.lastNews);
             if (quietest == null || l.lastNews < quietest.getValue().lastNews) quietest = e;
@@ -626,12 +562,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         LOG.atInfo().addKeyValue("peer", quietest.getKey()).addKeyValue("silent_s", (now - lastNews) / 1000)
                 .log("nothing new over any link: letting go of the quietest and finding another");
         dropLink(quietest.getKey(), true);
-        for (Link l : links.values()) l.lastNews = Math.max(l.lastNews, now - STARVED_MILLIS / 2); // give the new link time
+        for (Links.Link l : links.values()) l.lastNews = Math.max(l.lastNews, now - STARVED_MILLIS / 2); // give the new link time
     }
 
     private void probeRelays(long now) {
-        for (Map.Entry<NodeId, Link> e : List.copyOf(links.entrySet())) {
-            Link l = e.getValue();
+        for (Map.Entry<NodeId, Links.Link> e : List.copyOf(links.entrySet())) {
+            Links.Link l = e.getValue();
             if (!l.active || !l.info.isPublic() || now - l.since < RELAY_PROBE_AFTER_MILLIS
                     || now - l.probedAt < RELAY_PROBE_EVERY_MILLIS) continue;
             l.probedAt = now;
@@ -663,7 +599,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             for (NodeId client : clients) dropLink(client, true);
         }
         NodeInfo me = info();
-        for (Map.Entry<NodeId, Link> e : links.entrySet()) {
+        for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {
             if (e.getValue().active) env.send(e.getKey(), new Msg.Neighbor(me, false));
         }
         scheduleMaintenance(0);
@@ -672,20 +608,16 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     // ------------------------------------------------------------------ presence
 
     /** A link came up or went down: if we are not public and it leads to a public node, our relays changed. */
-    private void relayLinkChanged(Link link) {
+    private void relayLinkChanged(Links.Link link) {
         if (reachability != Reachability.PUBLIC && link.info.isPublic()) presencePolicy.relaysChanged();
     }
 
     private void publishPresence() {
         List<NodeInfo> relays = new ArrayList<>();
         if (reachability != Reachability.PUBLIC) {
-            for (Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
+            for (Links.Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
         }
         presencePolicy.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings);
-    }
-
-    private List<NodeId> activeNeighbours() {
-        return links.entrySet().stream().filter(e -> e.getValue().active).map(Map.Entry::getKey).sorted().toList();
     }
 
     // ------------------------------------------------------------------ hosts for Plumtree and Router
@@ -718,7 +650,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override
     public long lastHeardFrom(NodeId peer) {
-        Link l = links.get(peer);
+        Links.Link l = links.get(peer);
         return l == null ? Long.MIN_VALUE : l.lastUsed;
     }
 
@@ -727,7 +659,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override
     public boolean deliver(NodeId from, int type, byte[] payload) {
-        Link link = links.get(from);
+        Links.Link link = links.get(from);
         if (link != null) link.lastNews = env.now();
         if (type == PresenceExchange.TYPE) return presence.accept(payload, false);
         if (type == TreeBeacons.TYPE) return beacons.accept(payload);
@@ -742,7 +674,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
 
-    @Override public boolean inTree(NodeId peer) { return isLinkedActive(peer); }
+    @Override public boolean inTree(NodeId peer) { return links.isActive(peer); }
 
     /** Presence is not latency-critical; posts are. */
     @Override public boolean batchAnnouncements(int type) { return type == PresenceExchange.TYPE; }
@@ -752,11 +684,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
 
     /** Posts (the application's types) travel on their source's tree; presence and beacons on the shared one. */
     @Override public boolean perSourceTree(int type) { return type >= 1; }
-
-    private boolean isLinkedActive(NodeId peer) {
-        Link l = links.get(peer);
-        return l != null && l.active;
-    }
 
     @Override public Optional<PresenceRecord> presenceOf(NodeId node) { return directory.forNode(node); }
 

@@ -36,7 +36,7 @@ final class Plumtree {
         boolean inTree(NodeId peer);
         /** Whether announcements of this type may wait to be sent together (not latency-critical). */
         boolean batchAnnouncements(int type);
-        /** Whether announcements of this type may re-shape the shared tree (path shortening by hops). */
+        /** Whether payloads of this type shape the shared tree (see followFasterAnnouncer): beacons only. */
         boolean shapesTree(int type);
         /** Whether payloads of this type travel on their source's own tree (else on the shared one). */
         boolean perSourceTree(int type);

@@ -383,10 +383,16 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
      * asking with priority displaces only each other, never a link made the ordinary way.
      */
     private boolean displaceForNewcomer(NodeId newcomer) {
-        Optional<NodeId> victim = links.leastEstablished(newcomer, ESTABLISHED_MILLIS, true, env.now(), p -> scores.score(p, env.now()));
+        Optional<NodeId> victim = leastEstablished(newcomer, ESTABLISHED_MILLIS, true);
         victim.ifPresent(p -> dropLink(p, true));
         return victim.isPresent();
     }
+    /** See Links#leastEstablished, scored by this node's peer scores now. */
+    private Optional<NodeId> leastEstablished(NodeId keep, long maxAge, boolean onProbationOnly) {
+        long now = env.now();
+        return links.leastEstablished(keep, maxAge, onProbationOnly, now, p -> scores.score(p, now));
+    }
+
     /** A peer said yes to our request; but two private nodes cannot relay for each other (it may have turned private since). */
     private void activateAnswered(NodeId peer, Links.Link link) {
         if (!link.info.isPublic() && reachability == Reachability.PRIVATE) dropLink(peer, true);
@@ -477,7 +483,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
             if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
             if (redialBootPeers(bootRetryMillis)) bootRetryMillis = Math.min(2 * bootRetryMillis, MAX_BOOT_RETRY_MILLIS);
         }
-        if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) links.leastEstablished(null, Long.MAX_VALUE, false, env.now(), p -> scores.score(p, env.now())).ifPresent(p -> dropLink(p, true));
+        if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
         if (!isPublic && links.activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
         if (reachability == Reachability.UNKNOWN && !dialBack.pending() && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));

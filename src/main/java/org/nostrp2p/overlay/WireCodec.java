@@ -123,6 +123,7 @@ public final class WireCodec {
                 return new Msg.Unknown(type);
             }
             if (fields - 1 < expected) throw new IllegalArgumentException("too few fields for type " + type);
+            boolean hasTree = fields - 1 > expected; // the optional trailing tree of the Plumtree messages
             Msg m = switch (type) {
                 case JOIN -> new Msg.Join(unpackInfo(u));
                 case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean());
@@ -132,15 +133,15 @@ public final class WireCodec {
                 case DIAL_BACK_REQUEST -> new Msg.DialBackRequest(unpackAddress(u), u.unpackLong());
                 case DIAL_BACK_PROBE -> new Msg.DialBackProbe(u.unpackLong());
                 case GOSSIP -> new Msg.Gossip(new MessageId(boundedBin(u, 64)), u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD),
-                        optionalTree(u, fields - 1 > expected));
+                        optionalTree(u, hasTree));
                 case IHAVE -> {
                     int n = boundedArray(u, MAX_LIST);
                     List<MessageId> ids = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) ids.add(new MessageId(boundedBin(u, 64)));
-                    yield new Msg.IHave(ids, u.unpackInt(), optionalTree(u, fields - 1 > expected));
+                    yield new Msg.IHave(ids, u.unpackInt(), optionalTree(u, hasTree));
                 }
-                case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, fields - 1 > expected));
-                case PRUNE -> new Msg.Prune(optionalTree(u, fields - 1 > expected));
+                case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, hasTree));
+                case PRUNE -> new Msg.Prune(optionalTree(u, hasTree));
                 case ROUTE -> new Msg.Route(new NodeId(boundedString(u)), new NodeId(boundedString(u)), u.unpackLong(),
                         u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
                 case ROUTE_ACK -> new Msg.RouteAck(new NodeId(boundedString(u)), new NodeId(boundedString(u)),

@@ -1,5 +1,9 @@
 package org.nostrp2p.overlay;
 
+import org.nostrp2p.event.NodeBinding;
+
+import java.util.List;
+
 /**
  * When this node publishes its presence record. Each record reaches every node, so each one
  * saved counts network-wide: a change (reachability, bindings, relays) is published once the
@@ -48,8 +52,7 @@ final class PresencePolicy {
         return env.now() - relaysChangedAt >= (shortOfRelays ? RELAY_REPLACE_MILLIS : RELAY_SETTLE_MILLIS);
     }
 
-    void publish(java.util.List<String> users, PeerAddress address, java.util.List<NodeInfo> relays,
-                 java.util.List<org.nostrp2p.event.NodeBinding> bindings) {
+    void publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<NodeBinding> bindings) {
         presence.publish(users, address, relays, bindings);
         dirty = false;
     }

@@ -54,13 +54,20 @@ public final class JudgeBench {
         net.sim().costs(1_250_000, 300);
         net.sim().runFor(5_000);
         progress("settled 60 s after the last join");
-        JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress);
-        System.out.println("relay load: " + phases.loadBefore());
-        System.out.println(JudgedWorkload.report("steady, an author's first post", phases.firstPosts()));
-        System.out.println(JudgedWorkload.report("steady, an author's later posts", phases.laterPosts()));
-        System.out.println(JudgedWorkload.report("first minute after the crash", phases.afterCrash()));
+        System.out.println(heapPerNode(nodes));
+        System.out.println("relay load: " + net.relayLoad());
+        JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress,
+                (phase, runs) -> System.out.println(JudgedWorkload.report(phase, runs)));
         System.out.println("relay load after the crash: " + phases.loadAfter());
         progress("done");
+    }
+
+    /** The heap the settled network holds (after a full collection), in all and per simulated node. */
+    private static String heapPerNode(int nodes) {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long used = rt.totalMemory() - rt.freeMemory();
+        return String.format("heap after the build: %,d MB, %,d KB per simulated node", used >> 20, (used / nodes) >> 10);
     }
 
     private static void progress(String format, Object... args) {

@@ -33,9 +33,9 @@ class BroadcastJudgementTest {
         net.sim().runFor(5_000);
         JudgedWorkload.Phases phases = JudgedWorkload.run(net, what -> { });
         System.out.println("relay load: " + phases.loadBefore());
-        System.out.println(JudgedWorkload.report("first post", phases.firstPosts()));
-        System.out.println(JudgedWorkload.report("later posts", phases.laterPosts()));
-        System.out.println(JudgedWorkload.report("after the crash", phases.afterCrash()));
+        System.out.println(JudgedWorkload.report(JudgedWorkload.FIRST_POSTS, phases.firstPosts()));
+        System.out.println(JudgedWorkload.report(JudgedWorkload.LATER_POSTS, phases.laterPosts()));
+        System.out.println(JudgedWorkload.report(JudgedWorkload.AFTER_CRASH, phases.afterCrash()));
 
         List<BroadcastJudge.Judgement> all = new ArrayList<>(phases.firstPosts());
         all.addAll(phases.laterPosts());

@@ -2,6 +2,7 @@ package org.nostrp2p.overlay.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -12,6 +13,9 @@ import java.util.function.Consumer;
  */
 public final class JudgedWorkload {
     public static final int AUTHORS = 10;
+    public static final String FIRST_POSTS = "steady, an author's first post";
+    public static final String LATER_POSTS = "steady, an author's later posts";
+    public static final String AFTER_CRASH = "first minute after the crash";
 
     private JudgedWorkload() {}
 
@@ -22,16 +26,27 @@ public final class JudgedWorkload {
 
     /** Runs the phases; progress hears of each. */
     public static Phases run(SimNetwork net, Consumer<String> progress) {
+        return run(net, progress, (phase, runs) -> { });
+    }
+
+    /**
+     * Runs the phases; progress hears of each, and judged gets each phase's judgements as soon as
+     * it ends (so a run of hours that is stopped in its last phase has still shown the others).
+     */
+    public static Phases run(SimNetwork net, Consumer<String> progress, BiConsumer<String, List<BroadcastJudge.Judgement>> judged) {
         SimNetwork.RelayLoad before = net.relayLoad();
         List<Simulator.SimNode> authors = net.randomAliveNodes(AUTHORS);
         List<BroadcastJudge.Judgement> first = rounds(net, authors, 1);
+        judged.accept(FIRST_POSTS, first);
         List<BroadcastJudge.Judgement> later = rounds(net, authors, 2);
+        judged.accept(LATER_POSTS, later);
         progress.accept("steady state judged");
         int crashed = net.crashShare(0.20).size();
         progress.accept(String.format("crashed %,d nodes at once", crashed));
         List<Simulator.SimNode> survivors = authors.stream().filter(Simulator.SimNode::alive).toList();
         List<BroadcastJudge.Judgement> after = new ArrayList<>();
         for (int i = 0; i < 12; i++) after.add(net.judgedBroadcastFrom(survivors.get(i % survivors.size()), 5_000));
+        judged.accept(AFTER_CRASH, after);
         return new Phases(first, later, after, before, net.relayLoad(), crashed);
     }
 

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * The passive view is not kept by shuffling: presence records already name every public node
  * (unicast needs them), so candidates are drawn uniformly from the presence directory.
  */
-public final class OverlayNode implements Plumtree.Host, Router.Host {
+public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.Host {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OverlayNode.class);
     public enum Reachability { UNKNOWN, PUBLIC, PRIVATE }
 
@@ -73,6 +73,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     private final PresenceDirectory directory;
     private final Plumtree plumtree;
     private final Router router;
+    private final ListCast listCast;
     private final PeerScores scores = new PeerScores();
     private List<PeerAddress> bootPeers = List.of();
     private Reachability reachability = Reachability.UNKNOWN;
@@ -98,6 +99,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         this.directory = new PresenceDirectory(cfg.maxPresenceRecords());
         this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
+        this.listCast = new ListCast(this, cfg.messageMemoryMillis());
         this.presence = new PresenceExchange(env, cfg, signer, directory, plumtree, app);
         this.presencePolicy = new PresencePolicy(env, presence);
         this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
@@ -147,6 +149,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (type < 1) throw new IllegalArgumentException("types below 1 are the overlay's own (presence, beacons)");
         plumtree.broadcast(id, type, payload);
     }
+
+    /**
+     * Sends an application payload (type >= 1) to these nodes by a tree over them (see
+     * {@link ListCast}): follower mode's delivery from an author's node to its followers' nodes.
+     */
+    public void castTo(List<NodeId> nodes, int type, byte[] payload) { listCast.send(type, payload, nodes); }
 
     /**
      * Sends to the nodes serving this user (see {@link PresenceDirectory#targetsFor}); done gets
@@ -470,6 +478,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (stopped) return;
         long now = env.now();
         directory.expire(env.wallClock());
+        listCast.expire(now);
         closeIdleRouteLinks(now);
         boolean isPublic = reachability == Reachability.PUBLIC;
         int want = isPublic ? cfg.publicLinks() : cfg.privateUplinks();
@@ -669,14 +678,23 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
         if (link != null) link.lastNews = env.now();
         if (type == PresenceExchange.TYPE) return presence.accept(payload, false);
         if (type == TreeBeacons.TYPE) return beacons.accept(payload);
+        return accept(from, type, payload) == OverlayApp.Verdict.ACCEPTED;
+    }
+
+    /** The application's verdict on a payload for everyone (broadcast) or for a list (list-cast); marks a peer that sent a bad one. */
+    @Override
+    public OverlayApp.Verdict accept(NodeId from, int type, byte[] payload) {
         OverlayApp.Verdict verdict = app.acceptBroadcast(from, type, payload);
         switch (verdict) {
             case OVER_BUDGET -> penalize(from, PeerScores.Offence.OVER_BUDGET, "sent events past a flood budget");
             case INVALID -> penalize(from, PeerScores.Offence.INVALID, "sent an invalid event");
             default -> { }
         }
-        return verdict == OverlayApp.Verdict.ACCEPTED;
+        return verdict;
     }
+
+    @Override
+    public void route(NodeId to, int routeType, byte[] payload, Consumer<Boolean> done) { router.send(to, routeType, payload, done); }
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
 
@@ -696,6 +714,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host {
     @Override
     public boolean deliverUnicast(NodeId origin, int type, byte[] payload) {
         if (type == Router.RELAY_PROBE) return origin.equals(self()); // our own probe came back through a relay
+        if (type == ListCast.ROUTE_TYPE) return listCast.onRouted(origin, payload);
         if (type < 1) return false;
         return app.acceptUnicast(origin, type, payload);
     }

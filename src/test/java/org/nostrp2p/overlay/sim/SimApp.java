@@ -30,6 +30,14 @@ public final class SimApp implements OverlayApp {
         return ByteBuffer.allocate(8).putLong(number).array();
     }
 
+    /** The size of a typical post as the overlay carries it (a signed kind-1 event of a few lines, MessagePack). */
+    static final int POST_BYTES = 600;
+
+    /** A payload of a typical post's size, for what bytes are measured by. */
+    static byte[] post(long number) {
+        return ByteBuffer.allocate(POST_BYTES).putLong(number).array();
+    }
+
     /** A payload written by the user of the node with this index (the flood budget counts it). */
     static byte[] payload(long number, int authorIndex) {
         return ByteBuffer.allocate(12).putLong(number).putInt(authorIndex).array();

@@ -151,6 +151,53 @@ public final class SimNetwork {
         return new UnicastResult(pairs, acked.get(), delivered);
     }
 
+    /**
+     * What one post cost: how many of its targets got it and how fast, and the wire bytes of the
+     * messages about it (see {@link CastBytes}) sent by all nodes, by its origin, and by the
+     * busiest other node.
+     */
+    public record CastCost(int reached, int targets, long p99Millis, long maxMillis, long bytesAll, long bytesOrigin,
+                           long bytesBusiest) {
+        @Override
+        public String toString() {
+            return String.format("reached %d of %d, p99 %d ms, max %d ms | bytes sent about it: all nodes %,d, the origin %,d, the busiest other node %,d",
+                    reached, targets, p99Millis, maxMillis, bytesAll, bytesOrigin, bytesBusiest);
+        }
+    }
+
+    /** A post list-cast (follower mode) from origin to these nodes, and what it cost. */
+    public CastCost listCastFrom(Simulator.SimNode origin, List<Simulator.SimNode> targets, long settleMillis) {
+        long number = nextNumber++;
+        List<org.nostrp2p.overlay.NodeId> ids = targets.stream().map(Simulator.SimNode::id).toList();
+        return cost(number, origin, targets, settleMillis, () -> origin.core().castTo(ids, SimApp.TEST_TYPE, SimApp.post(number)));
+    }
+
+    /** The same kind of post broadcast from origin, and what it cost; its targets are every other live node. */
+    public CastCost broadcastCostFrom(Simulator.SimNode origin, long settleMillis) {
+        long number = nextNumber++;
+        List<Simulator.SimNode> others = sim.aliveNodes().stream().filter(n -> n != origin).toList();
+        return cost(number, origin, others, settleMillis, () -> origin.core().broadcast(
+                new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE, SimApp.post(number)));
+    }
+
+    private CastCost cost(long number, Simulator.SimNode origin, List<Simulator.SimNode> targets, long settleMillis, Runnable send) {
+        CastBytes bytes = new CastBytes(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), origin.id());
+        sim.trace(bytes);
+        long sentAt = sim.now();
+        send.run();
+        sim.runFor(settleMillis);
+        sim.trace(null);
+        List<Long> latencies = new ArrayList<>();
+        for (Simulator.SimNode t : targets) {
+            Long at = t.app().broadcastsAt.get(number);
+            if (at != null) latencies.add(at - sentAt);
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long p99 = sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
+        return new CastCost(sorted.length, targets.size(), p99, sorted.length == 0 ? -1 : sorted[sorted.length - 1],
+                bytes.all(), bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()));
+    }
+
     /** Crashes this share of the live nodes at once (never the seed, so the test can keep joining through it). */
     public List<Simulator.SimNode> crashShare(double share) {
         List<Simulator.SimNode> candidates = new ArrayList<>(sim.aliveNodes());

@@ -134,6 +134,8 @@ public final class Simulator {
     /** Counts wire bytes from now on (each message encoded: slower); benchmarks turn it on for a window. */
     public void measureBytes(boolean on) { measureBytes = on; }
 
+    public boolean measuringBytes() { return measureBytes; }
+
     /** One simulated node: its protocol core, its environment, its counters. */
     public final class SimNode implements Env {
         final int index;

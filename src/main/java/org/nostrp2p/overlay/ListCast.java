@@ -1,0 +1,160 @@
+package org.nostrp2p.overlay;
+
+import org.msgpack.core.MessageUnpacker;
+import org.nostrp2p.event.Nip01Serializer;
+import org.nostrp2p.util.Bytes;
+import org.nostrp2p.util.Msgpack;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Multicast to a given list of nodes (issue 16's follower mode: from an author's node to its
+ * followers' nodes) by a tree over those nodes, not one unicast per node from a home uplink.
+ * The sender splits the list into at most {@link #FANOUT} slices and routes the payload to the
+ * first node of each, along with the rest of that slice; that node takes the payload and does
+ * the same with what it got. Each hop is a unicast (at most two overlay hops, acknowledged end
+ * to end). A node that does not acknowledge is skipped and its slice goes to the next node in
+ * it, so a follower offline costs its part of the tree one unicast timeout, not the payload.
+ *
+ * <p>What a hostile sender can make a node do, and the bound: a message names at most
+ * {@link #MAX_RECIPIENTS} nodes, and each node sends on at most {@link #FANOUT} messages for
+ * it; a payload is sent on once (a second copy is acknowledged and dropped); and only a payload
+ * the application takes or ignores is sent on, never one past its author's flood budget or an
+ * invalid one. So list-casts spend the same per-author budget at every node as broadcasts do,
+ * and make no node carry more than a broadcast of the same payload would.
+ */
+public final class ListCast {
+    /** The route type that carries a list-cast (types below 1 are the overlay's own). */
+    public static final int ROUTE_TYPE = -3;
+    /** Slices per node: what one uplink sends per payload, and the tree's fan-out. */
+    static final int FANOUT = 4;
+    /** Nodes one message may name (34 bytes each on the wire): a 4,096-node list is ~140 KB. */
+    static final int MAX_RECIPIENTS = 4_096;
+    private static final int NODE_ID_BYTES = 32;
+
+    interface Host {
+        Env env();
+        NodeId self();
+        /** Routes a payload to a node; done hears whether it acknowledged taking it. */
+        void route(NodeId to, int routeType, byte[] payload, Consumer<Boolean> done);
+        /** Hands the payload to the application (the host marks a peer that sent an invalid or over-budget one). */
+        OverlayApp.Verdict accept(NodeId from, int type, byte[] payload);
+    }
+
+    private record Decoded(int type, byte[] payload, List<NodeId> rest) {}
+
+    private final Host host;
+    private final IdMemory sentOn;
+    private long skipped;
+
+    ListCast(Host host, long memoryMillis) {
+        this.host = host;
+        this.sentOn = new IdMemory(memoryMillis);
+    }
+
+    /** Sends an application payload (type ≥ 1) to these nodes; this node and repeats are left out. */
+    void send(int type, byte[] payload, List<NodeId> nodes) {
+        if (type < 1) throw new IllegalArgumentException("types below 1 are the overlay's own");
+        sentOn.add(idOf(type, payload), host.env().now());
+        Set<NodeId> distinct = new LinkedHashSet<>(nodes);
+        distinct.remove(host.self());
+        List<NodeId> list = List.copyOf(distinct);
+        // a list longer than one message may name is cut into more slices at the source only
+        int slices = Math.max(FANOUT, (list.size() + MAX_RECIPIENTS - 1) / MAX_RECIPIENTS);
+        spread(type, payload, list, slices);
+    }
+
+    /** A list-cast routed to this node; true when it was taken (the sender's acknowledgement). */
+    boolean onRouted(NodeId from, byte[] message) {
+        Decoded d;
+        try {
+            d = decode(message);
+        } catch (IOException | RuntimeException e) { // malformed: no honest node sends it
+            return false;
+        }
+        MessageId id = idOf(d.type(), d.payload());
+        if (sentOn.contains(id)) return true; // a second copy: the sender did not hear our first acknowledgement
+        OverlayApp.Verdict verdict = host.accept(from, d.type(), d.payload());
+        if (verdict == OverlayApp.Verdict.OVER_BUDGET || verdict == OverlayApp.Verdict.INVALID) return false;
+        sentOn.add(id, host.env().now());
+        List<NodeId> rest = new ArrayList<>(new LinkedHashSet<>(d.rest()));
+        rest.remove(host.self());
+        spread(d.type(), d.payload(), rest, FANOUT);
+        return true;
+    }
+
+    /** Nodes skipped because they did not acknowledge (offline, unreachable, or refused the payload). */
+    long skipped() { return skipped; }
+
+    void expire(long now) { sentOn.expire(now); }
+
+    private void spread(int type, byte[] payload, List<NodeId> nodes, int slices) {
+        int n = nodes.size();
+        int k = Math.min(slices, n);
+        for (int i = 0; i < k; i++) sendSlice(type, payload, nodes.subList(i * n / k, (i + 1) * n / k));
+    }
+
+    /**
+     * Sends to the slice's first node with the rest; if it does not take it, the next node gets
+     * the rest. (A loop, not recursion, for the nodes refused at once, such as those with no
+     * presence record: a slice of thousands must not deepen the stack.)
+     */
+    private void sendSlice(int type, byte[] payload, List<NodeId> slice) {
+        for (int head = 0; head < slice.size(); head++) {
+            List<NodeId> rest = slice.subList(head + 1, slice.size());
+            boolean[] answered = {false}, refusedAtOnce = {false};
+            host.route(slice.get(head), ROUTE_TYPE, encode(type, payload, rest), taken -> {
+                if (taken) return;
+                skipped++;
+                if (answered[0]) sendSlice(type, payload, rest);
+                else refusedAtOnce[0] = true;
+            });
+            answered[0] = true;
+            if (!refusedAtOnce[0]) return;
+        }
+    }
+
+    private static MessageId idOf(int type, byte[] payload) {
+        return new MessageId(Nip01Serializer.sha256(Bytes.concat(new byte[] {(byte) type}, payload)));
+    }
+
+    static byte[] encode(int type, byte[] payload, List<NodeId> rest) {
+        HexFormat hex = HexFormat.of();
+        return Msgpack.pack(p -> {
+            p.packArrayHeader(3);
+            p.packInt(type);
+            p.packBinaryHeader(payload.length);
+            p.writePayload(payload);
+            p.packArrayHeader(rest.size());
+            for (NodeId id : rest) {
+                p.packBinaryHeader(NODE_ID_BYTES);
+                p.writePayload(hex.parseHex(id.hex()));
+            }
+        });
+    }
+
+    private static Decoded decode(byte[] message) throws IOException {
+        HexFormat hex = HexFormat.of();
+        try (MessageUnpacker u = Msgpack.unpacker(message)) {
+            if (u.unpackArrayHeader() != 3) throw new IllegalArgumentException("a list-cast has three fields");
+            int type = u.unpackInt();
+            if (type < 1) throw new IllegalArgumentException("not an application type");
+            byte[] payload = WireCodec.boundedBin(u, message.length);
+            int n = u.unpackArrayHeader();
+            if (n > MAX_RECIPIENTS) throw new IllegalArgumentException("too many recipients");
+            List<NodeId> rest = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                if (u.unpackBinaryHeader() != NODE_ID_BYTES) throw new IllegalArgumentException("a node id is 32 bytes");
+                rest.add(new NodeId(hex.formatHex(u.readPayload(NODE_ID_BYTES))));
+            }
+            if (u.hasNext()) throw new IllegalArgumentException("trailing bytes");
+            return new Decoded(type, payload, rest);
+        }
+    }
+}

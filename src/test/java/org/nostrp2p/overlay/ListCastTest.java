@@ -1,0 +1,188 @@
+package org.nostrp2p.overlay;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * One node's part in a list-cast, against a host that records what it routes: how a list is
+ * cut into slices, what happens when a node does not take it, and what a hostile sender can
+ * and cannot make it send on.
+ */
+class ListCastTest {
+    private static final int TYPE = 1;
+    private static final byte[] POST = {1, 2, 3};
+
+    /** A route the node asked for, and the answer it will get. */
+    record Routed(NodeId to, byte[] message, Consumer<Boolean> done) {}
+
+    static final class FakeHost implements ListCast.Host {
+        final NodeId self = id(0);
+        final List<Routed> routed = new ArrayList<>();
+        /** Nodes refused at once, as the router does for a node with no presence record. */
+        Set<NodeId> unknown = Set.of();
+        OverlayApp.Verdict verdict = OverlayApp.Verdict.ACCEPTED;
+        int accepted;
+
+        @Override public Env env() { return new TestEnv(); }
+        @Override public NodeId self() { return self; }
+
+        @Override
+        public void route(NodeId to, int routeType, byte[] payload, Consumer<Boolean> done) {
+            assertEquals(ListCast.ROUTE_TYPE, routeType);
+            if (unknown.contains(to)) done.accept(false);
+            else routed.add(new Routed(to, payload, done));
+        }
+
+        @Override
+        public OverlayApp.Verdict accept(NodeId from, int type, byte[] payload) {
+            accepted++;
+            return verdict;
+        }
+    }
+
+    static NodeId id(int i) { return new NodeId(String.format("%064x", i + 1)); }
+
+    static List<NodeId> ids(int from, int to) { return IntStream.range(from, to).mapToObj(ListCastTest::id).toList(); }
+
+    @Test
+    void theSourceSendsToFourNodesEachWithAQuarterOfTheList() {
+        FakeHost host = new FakeHost();
+        new ListCast(host, 60_000).send(TYPE, POST, ids(1, 101));
+        assertEquals(ListCast.FANOUT, host.routed.size());
+        List<NodeId> reached = new ArrayList<>();
+        for (Routed r : host.routed) {
+            reached.add(r.to());
+            List<NodeId> rest = restOf(r.message());
+            assertEquals(24, rest.size(), "a quarter of 100, less the node it goes to");
+            reached.addAll(rest);
+        }
+        assertEquals(ids(1, 101), reached, "every node once, in slices of the list");
+    }
+
+    @Test
+    void aNodeTakesTheCastAndSendsItsSliceOnOnce() {
+        FakeHost host = new FakeHost();
+        ListCast cast = new ListCast(host, 60_000);
+        byte[] message = ListCast.encode(TYPE, POST, ids(1, 41));
+        assertTrue(cast.onRouted(id(99), message));
+        assertEquals(1, host.accepted);
+        assertEquals(ListCast.FANOUT, host.routed.size());
+        assertEquals(36, host.routed.stream().mapToInt(r -> restOf(r.message()).size()).sum());
+
+        assertTrue(cast.onRouted(id(98), message), "a second copy is acknowledged (its sender may have missed our answer)");
+        assertEquals(1, host.accepted, "but not taken again");
+        assertEquals(ListCast.FANOUT, host.routed.size(), "nor sent on again");
+    }
+
+    @Test
+    void aNodeThatDoesNotTakeItIsSkippedAndTheNextInItsSliceGetsTheRest() {
+        FakeHost host = new FakeHost();
+        new ListCast(host, 60_000).send(TYPE, POST, ids(1, 9)); // slices of two
+        Routed first = host.routed.get(0);
+        assertEquals(id(1), first.to());
+        assertEquals(List.of(id(2)), restOf(first.message()));
+        first.done().accept(false); // node 1 is offline: its unicast timed out
+        Routed retry = host.routed.get(host.routed.size() - 1);
+        assertEquals(id(2), retry.to());
+        assertEquals(List.of(), restOf(retry.message()));
+    }
+
+    @Test
+    void nodesRefusedAtOnceAreSkippedWithoutDeepeningTheStack() {
+        FakeHost host = new FakeHost();
+        List<NodeId> all = ids(1, 4_001);
+        host.unknown = Set.copyOf(all.subList(0, 3_999)); // all but the last of the last slice have no record
+        ListCast cast = new ListCast(host, 60_000);
+        cast.send(TYPE, POST, all);
+        assertEquals(List.of(id(4_000)), host.routed.stream().map(Routed::to).toList());
+        assertEquals(3_999, cast.skipped());
+    }
+
+    @Test
+    void aPayloadPastItsAuthorsBudgetOrInvalidIsRefusedAndNotSentOn() {
+        for (OverlayApp.Verdict bad : List.of(OverlayApp.Verdict.OVER_BUDGET, OverlayApp.Verdict.INVALID)) {
+            FakeHost host = new FakeHost();
+            host.verdict = bad;
+            assertFalse(new ListCast(host, 60_000).onRouted(id(99), ListCast.encode(TYPE, POST, ids(1, 41))), bad.name());
+            assertTrue(host.routed.isEmpty(), bad + " is not sent on");
+        }
+    }
+
+    @Test
+    void aPayloadTheApplicationIgnoresStillReachesTheRestOfTheList() {
+        FakeHost host = new FakeHost();
+        host.verdict = OverlayApp.Verdict.IGNORED; // e.g. this node had the post already from catch-up
+        assertTrue(new ListCast(host, 60_000).onRouted(id(99), ListCast.encode(TYPE, POST, ids(1, 41))));
+        assertEquals(ListCast.FANOUT, host.routed.size());
+    }
+
+    @Test
+    void hostileMessagesAreRefusedBeforeTheApplicationSeesThem() {
+        FakeHost host = new FakeHost();
+        ListCast cast = new ListCast(host, 60_000);
+        List<byte[]> hostile = List.of(
+                ListCast.encode(TYPE, POST, ids(1, ListCast.MAX_RECIPIENTS + 2)), // too long a list
+                ListCast.encode(0, POST, ids(1, 5)), // an overlay type (presence, beacons) smuggled in
+                new byte[] {(byte) 0x93, 0x01, (byte) 0xc6, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // a 2 GB binary header
+                randomBytes(200));
+        for (byte[] m : hostile) assertFalse(cast.onRouted(id(99), m));
+        assertEquals(0, host.accepted);
+        assertTrue(host.routed.isEmpty());
+    }
+
+    @Test
+    void thisNodeAndRepeatsInTheListAreLeftOut() {
+        FakeHost host = new FakeHost();
+        List<NodeId> list = new ArrayList<>(ids(1, 5));
+        list.add(host.self);
+        list.addAll(ids(1, 5));
+        new ListCast(host, 60_000).send(TYPE, POST, list);
+        List<NodeId> reached = new ArrayList<>();
+        for (Routed r : host.routed) {
+            reached.add(r.to());
+            reached.addAll(restOf(r.message()));
+        }
+        assertEquals(ids(1, 5), reached);
+    }
+
+    private static List<NodeId> restOf(byte[] message) {
+        try (var u = org.nostrp2p.util.Msgpack.unpacker(message)) {
+            u.unpackArrayHeader();
+            u.unpackInt();
+            u.readPayload(u.unpackBinaryHeader());
+            int n = u.unpackArrayHeader();
+            List<NodeId> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) out.add(new NodeId(java.util.HexFormat.of().formatHex(u.readPayload(u.unpackBinaryHeader()))));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new Random(7).nextBytes(b);
+        return b;
+    }
+
+    /** A clock that stands still; nothing is scheduled by a list-cast. */
+    private static final class TestEnv implements Env {
+        @Override public long now() { return 1_000; }
+        @Override public RandomGenerator random() { return new Random(1); }
+        @Override public void send(NodeId peer, Msg m) { throw new AssertionError("a list-cast only routes"); }
+        @Override public void dial(PeerAddress address) { throw new AssertionError(); }
+        @Override public void dialBack(PeerAddress address, long nonce) { throw new AssertionError(); }
+        @Override public void close(NodeId peer) { throw new AssertionError(); }
+        @Override public void schedule(long delayMillis, Runnable task) { throw new AssertionError(); }
+        @Override public PresenceRecord decodePresence(byte[] bytes) { throw new AssertionError(); }
+    }
+}

@@ -21,6 +21,9 @@ import java.util.List;
 public final class EventsMsgpack {
     private EventsMsgpack() {}
 
+    /** No value in an answer is larger than a whole answer: the bound on what a header may claim. */
+    private static final int MAX_VALUE_BYTES = (int) ApiServer.MAX_ANSWER_BYTES;
+
     public static byte[] encode(List<Event> events) {
         return Msgpack.pack(p -> {
             p.packMapHeader(1);
@@ -119,6 +122,6 @@ public final class EventsMsgpack {
     }
 
     private static byte[] unpackBin(MessageUnpacker u) throws IOException {
-        return u.readPayload(u.unpackBinaryHeader());
+        return Msgpack.readBinary(u, MAX_VALUE_BYTES);
     }
 }

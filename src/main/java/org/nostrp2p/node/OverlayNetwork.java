@@ -315,7 +315,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
             since = Math.max(u.unpackLong(), System.currentTimeMillis() / 1000 - CATCH_UP_WINDOW.toSeconds());
             int n = u.unpackArrayHeader();
             if (n > MAX_KNOWN_IDS) return;
-            for (int i = 0; i < n; i++) held.add(Hex.encode(u.readPayload(u.unpackBinaryHeader())));
+            for (int i = 0; i < n; i++) held.add(Hex.encode(Msgpack.readBinary(u, 32)));
         } catch (IOException | RuntimeException e) {
             return;
         }
@@ -341,7 +341,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
         try (MessageUnpacker u = Msgpack.unpacker(payload)) {
             int n = u.unpackArrayHeader();
             if (n > EVENTS_PER_BATCH) return out;
-            for (int i = 0; i < n; i++) out.add(u.readPayload(u.unpackBinaryHeader()));
+            for (int i = 0; i < n; i++) out.add(Msgpack.readBinary(u, payload.length));
         } catch (IOException | RuntimeException e) {
             out.clear();
         }

@@ -26,6 +26,17 @@ public final class Msgpack {
         return MessagePack.newDefaultUnpacker(bytes);
     }
 
+    /**
+     * Reads a binary value of at most max bytes. msgpack-core allocates the length its header
+     * claims before reading, so a 7-byte message claiming 1.9 GB made the JVM zero 1.9 GB (or
+     * throw OutOfMemoryError); the caller bounds it by what the input can hold.
+     */
+    public static byte[] readBinary(MessageUnpacker u, int max) throws IOException {
+        int length = u.unpackBinaryHeader();
+        if (length < 0 || length > max) throw new IllegalArgumentException("a binary value of " + length + " bytes, more than " + max);
+        return u.readPayload(length);
+    }
+
     /** Writes values into a packer. */
     @FunctionalInterface
     public interface Packing {

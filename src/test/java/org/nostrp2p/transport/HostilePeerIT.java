@@ -148,4 +148,37 @@ class HostilePeerIT {
             assertTrue(answered, "the node answered on the same connection");
         }
     }
+
+    /**
+     * Payloads routed to the node whose binary headers claim 1.9 GB, in each unicast type that
+     * reads binaries: a batch of events, a catch-up request's held ids, a list-cast. msgpack-core
+     * allocates what a header claims before reading, so these 6-byte claims once made the node
+     * zero 1.9 GB each, or throw OutOfMemoryError on the overlay's thread. With a 256 MB heap the
+     * node must refuse them all and go on answering on the same connection.
+     */
+    @Test
+    void binaryHeadersClaimingGigabytesAreRefusedWithoutAllocatingThem() throws Exception {
+        EventSigner owner = new EventSigner(KeyPair.generate());
+        try (NodeProcess node = NodeProcess.startWithJvmArgs(List.of("-Xmx256m"), NodeProcess.freePortPair(), tmp.resolve("node"),
+                owner.keys().npub(), null);
+             Socket s = connect(node)) {
+            NodeId nodeId = new NodeId(node.api().getJson("/node").get("node").asText());
+            SchnorrNodeSigner me = new SchnorrNodeSigner(KeyPair.generate());
+            FakePeer peer = FakePeer.open(s, me);
+            byte[] claim = {(byte) 0xc6, 0x70, 0, 0, 0}; // bin32 header: 1,879,048,192 bytes follow (none do)
+            byte[] events = org.nostrp2p.util.Bytes.concat(new byte[] {(byte) 0x91}, claim); // [bin]
+            byte[] catchUp = org.nostrp2p.util.Bytes.concat(new byte[] {(byte) 0x92, 0x00, (byte) 0x91}, claim); // [since, [bin]]
+            byte[] listCast = org.nostrp2p.util.Bytes.concat(new byte[] {(byte) 0x93, 0x01}, claim); // [type, bin, …]
+            peer.send(WireCodec.encode(new Msg.Route(me.id(), nodeId, 1, 0, 4, events))); // EVENTS
+            peer.send(WireCodec.encode(new Msg.Route(me.id(), nodeId, 2, 0, 3, catchUp))); // CATCH_UP_REQUEST
+            peer.send(WireCodec.encode(new Msg.Route(me.id(), nodeId, 3, 0, org.nostrp2p.overlay.ListCast.ROUTE_TYPE, listCast)));
+            peer.send(WireCodec.encode(new Msg.PresenceRequest()));
+            boolean answered = false;
+            for (int i = 0; i < 100 && !answered; i++) answered = WireCodec.decode(peer.receive()) instanceof Msg.PresenceBatch;
+            assertTrue(answered, "the node answered on the same connection");
+            assertEquals(200, node.api().publish(owner.sign(1, List.of(), "still here")).status());
+            assertTrue(node.process().isAlive());
+            assertFalse(node.log().contains("OutOfMemoryError"), node.log());
+        }
+    }
 }

@@ -25,7 +25,7 @@ final class StatusJson {
         ObjectNode json = EventJson.MAPPER.createObjectNode();
         if (path.equals("/node")) {
             NodeStatus.Self self = status.self();
-            json.put("node", self.nodeId()).put("owner", self.owner()).put("bound", self.bound());
+            json.put("node", self.nodeId()).put("owner", self.owner()).put("bound", self.bound()).put("followers", self.followers());
             return ok(request, json);
         }
         List<String> user = params.getOrDefault("user", List.of());

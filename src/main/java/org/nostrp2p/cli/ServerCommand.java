@@ -71,6 +71,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "The relay endpoint serves reads (REQ, COUNT) only after NIP-42 AUTH as the owner; by default reads are open, as /req is.")
     boolean relayAuthForReads;
 
+    @Option(names = "--follower-mode-at", paramLabel = "NODES", defaultValue = "" + NodeConfig.DEFAULT_FOLLOWER_MODE_AT,
+            description = "Send the owner's posts only to its followers' nodes once this node knows this many nodes;"
+                    + " below it they are broadcast to every node (default: ${DEFAULT-VALUE}; 0: always).")
+    int followerModeAt;
+
     @Override
     public Integer call() throws Exception {
         if (debug) Logging.debug();
@@ -90,6 +95,7 @@ final class ServerCommand implements Callable<Integer> {
         if (listen.port() == 65535) throw new UserError("the listen port must be below 65535: the client API uses PORT+1", 2);
         if (maxEvents < 1) throw new UserError("--max-events must be at least 1", 2);
         if (retryBaseSeconds < 1) throw new UserError("--retry-base-seconds must be at least 1", 2);
+        if (followerModeAt < 0) throw new UserError("--follower-mode-at must be 0 or more", 2);
         NodeConfig.TlsFiles tls = null;
         if (ssl) {
             for (Path p : new Path[]{cert, key}) {
@@ -101,7 +107,8 @@ final class ServerCommand implements Callable<Integer> {
         Duration max = base.compareTo(Duration.ofMinutes(30)) > 0 ? base : Duration.ofMinutes(30);
         return new NodeConfig(listen, bootPeer, publicKey, writable,
                 dataDir != null ? dataDir : NodeConfig.defaultDataDir(listen),
-                maxEvents, tls, new RetryPolicy(base, max, Duration.ofDays(7)), Duration.ofSeconds(1), relayAuthForReads);
+                maxEvents, tls, new RetryPolicy(base, max, Duration.ofDays(7)), Duration.ofSeconds(1), relayAuthForReads,
+                followerModeAt);
     }
 
     private static Node startNode(NodeConfig config) {

@@ -33,6 +33,8 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final long SAVE_PEERS_EVERY_S = 30;
     private static final long EXCHANGE_EVERY_S = 15;
+    /** Long enough to have joined, so that the followed users' nodes are known. */
+    private static final long RENEW_FIRST_AFTER_S = 60;
     public static final String TRAFFIC_SENT = "overlay.bytes_sent";
     public static final String TRAFFIC_RECEIVED = "overlay.bytes_received";
 
@@ -46,6 +48,7 @@ public final class Node implements AutoCloseable {
     private final OverlayNetwork network;
     private final OverlayNode overlay;
     private final DeliveryWorker delivery;
+    private final PublishService publish;
     private final ApiServer api;
     private final NodeStatus status;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -68,7 +71,7 @@ public final class Node implements AutoCloseable {
             SchnorrNodeSigner nodeSigner = new SchnorrNodeSigner(nodeKey);
             this.transport = new TcpTransport(config.listen().toSocketAddress(), nodeSigner);
             DeliveryWorker[] worker = new DeliveryWorker[1];
-            this.network = new OverlayNetwork(transport, events, config.ownerPubkey(), users -> {
+            this.network = new OverlayNetwork(transport, events, config.ownerPubkey(), config.followerModeAtNodes(), users -> {
                 long now = clock.millis();
                 int due = 0;
                 for (String u : users) due += outbox.retryNow(u, now);
@@ -78,7 +81,8 @@ public final class Node implements AutoCloseable {
             this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT, nodeSigner, advertised,
                     List.of(config.ownerPubkey()), network);
             network.attach(overlay);
-            this.status = new NodeStatus(transport, overlay, events, nodeSigner.id().hex(), config.ownerPubkey());
+            this.status = new NodeStatus(transport, overlay, events, nodeSigner.id().hex(), config.ownerPubkey(),
+                    network::followerCount);
             Optional<NodeBinding> binding = NodeStatus.ownerBinding(events, config.ownerPubkey());
             overlay.setBindings(binding.stream().toList());
             warnIfUnbound(binding);
@@ -86,7 +90,7 @@ public final class Node implements AutoCloseable {
             overlay.resumePresence(NodeIdentity.presenceSeq(kv), seq -> NodeIdentity.savePresenceSeq(kv, seq));
             this.delivery = new DeliveryWorker(outbox, network, clock, config.deliveryTick());
             worker[0] = delivery;
-            PublishService publish = new PublishService(config.ownerPubkey(), config.writable(), db, events, outbox,
+            this.publish = new PublishService(config.ownerPubkey(), config.writable(), db, events, outbox,
                     clock, delivery::nudge, this::bindingStored);
             QueryService query = new QueryService(config.ownerPubkey(), events, network, clock);
             this.api = new ApiServer(config.apiAddress().toSocketAddress(), tls, publish, query, status, events,
@@ -114,6 +118,9 @@ public final class Node implements AutoCloseable {
         node.every(SAVE_PEERS_EVERY_S, node::savePeers);
         node.every(5, node::saveTraffic);
         node.every(EXCHANGE_EVERY_S, node::exchangeRecent);
+        // follow registrations: soon after start (a node restarted within 12 h would never renew them), then every 12 h
+        node.housekeeping.scheduleWithFixedDelay(Fatal.guard("housekeeping", node.publish::renewFollowRegistrations),
+                RENEW_FIRST_AFTER_S, Followers.RENEW_EVERY.toSeconds(), TimeUnit.SECONDS);
         log.atInfo()
                 .addKeyValue("overlay", config.listen())
                 .addKeyValue("boot", config.bootPeer() == null ? "none: starting a network" : config.bootPeer().toString())

@@ -12,10 +12,17 @@ import java.time.Duration;
  */
 public record NodeConfig(HostPort listen, HostPort bootPeer, String ownerPubkey, boolean writable,
                          Path dataDir, long maxEvents, TlsFiles tls, RetryPolicy retry, Duration deliveryTick,
-                         boolean relayAuthForReads) {
+                         boolean relayAuthForReads, int followerModeAtNodes) {
 
     /** Original server's store limit (100 × 1024 events). */
     public static final long DEFAULT_MAX_EVENTS = 100L * 1024;
+
+    /**
+     * From how many known nodes on the owner's events go only to its followers' nodes (follower
+     * mode, docs/overlay.md). Below the directory's bound (~13,000 typical records), so that a
+     * network larger than what a node can hold a record of is in follower mode.
+     */
+    public static final int DEFAULT_FOLLOWER_MODE_AT = 10_000;
 
     public record TlsFiles(Path certificateChain, Path privateKey) {}
 

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeoutException;
  * the owner's binding names it) and about who serves a user (GET /presence), as this node sees it.
  */
 public final class NodeStatus {
-    public record Self(String nodeId, String owner, boolean bound) {}
+    /** followers: the users whose nodes have registered them as following the owner (follower mode). */
+    public record Self(String nodeId, String owner, boolean bound, int followers) {}
 
     public record UserNodes(String user, boolean bound, List<String> nodes) {}
 
@@ -24,17 +25,20 @@ public final class NodeStatus {
     private final EventStore store;
     private final String nodeId;
     private final String owner;
+    private final java.util.function.IntSupplier followers;
 
-    NodeStatus(TcpTransport transport, OverlayNode overlay, EventStore store, String nodeId, String owner) {
+    NodeStatus(TcpTransport transport, OverlayNode overlay, EventStore store, String nodeId, String owner,
+               java.util.function.IntSupplier followers) {
         this.transport = transport;
         this.overlay = overlay;
         this.store = store;
         this.nodeId = nodeId;
         this.owner = owner;
+        this.followers = followers;
     }
 
     public Self self() {
-        return new Self(nodeId, owner, ownerBinding(store, owner).map(b -> b.names(nodeId)).orElse(false));
+        return new Self(nodeId, owner, ownerBinding(store, owner).map(b -> b.names(nodeId)).orElse(false), followers.getAsInt());
     }
 
     /** Empty when the overlay thread is too busy to answer in time. */

@@ -44,7 +44,11 @@ public final class OverlayNetwork implements Network, OverlayApp {
     private static final Logger log = LoggerFactory.getLogger(OverlayNetwork.class);
 
     /** Payload types on the overlay. */
-    static final int EVENT = 1, REQUEST = 2, CATCH_UP_REQUEST = 3, EVENTS = 4;
+    static final int EVENT = 1, REQUEST = 2, CATCH_UP_REQUEST = 3, EVENTS = 4,
+            /** A catch-up request to an author's node for that author's own events (follower mode). */
+            AUTHOR_CATCH_UP = 5;
+    /** Followed authors a node asks for catch-up when it is back on the network in follower mode. */
+    static final int MAX_AUTHOR_CATCH_UPS = 1_000;
     private static final long UNICAST_WAIT_MS = 8_000;
     static final Duration CATCH_UP_WINDOW = Duration.ofDays(3);
     /** Anti-entropy: how far back the periodic exchange with a random neighbour looks. */
@@ -67,14 +71,26 @@ public final class OverlayNetwork implements Network, OverlayApp {
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final FloodBudget budget = new FloodBudget();
     private final Semaphore backgroundKib = new Semaphore(MAX_BACKGROUND_KIB);
+    private final Followers followers;
+    private final int followerModeAtNodes;
+    /** Followed authors not yet asked for catch-up since the last reconnection (follower mode), and from when. */
+    private final java.util.Set<String> catchUpPending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile long catchUpSince;
     private volatile OverlayNode core;
 
-    /** owner: the user this node serves (its direct messages are the only ones it takes). */
-    public OverlayNetwork(TcpTransport transport, EventStore store, String owner, Consumer<List<String>> usersReachable) {
+    /**
+     * owner: the user this node serves (its direct messages are the only ones it takes).
+     * followerModeAtNodes: from how many known nodes on the owner's events go to its followers'
+     * nodes only (follower mode), not to every node.
+     */
+    public OverlayNetwork(TcpTransport transport, EventStore store, String owner, int followerModeAtNodes,
+                          Consumer<List<String>> usersReachable) {
         this.transport = transport;
         this.owner = owner;
         this.store = store;
         this.usersReachable = usersReachable;
+        this.followers = new Followers(owner);
+        this.followerModeAtNodes = followerModeAtNodes;
     }
 
     void attach(OverlayNode core) { this.core = core; }
@@ -90,13 +106,19 @@ public final class OverlayNetwork implements Network, OverlayApp {
         }
     }
 
+    /**
+     * An event for everyone: broadcast, or in follower mode (the owner's own events once the
+     * network is large) sent down a tree over the nodes of the owner's registered followers.
+     */
     @Override
     public boolean broadcast(Event e) {
         byte[] payload = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
+        List<String> toFollowers = e.pubkey().equals(owner) ? followers.current(System.currentTimeMillis()) : List.of();
         try {
             return transport.call(() -> {
                 if (!core.hasLinks()) return false;
-                core.broadcast(new MessageId(Hex.decode(e.id())), EVENT, payload);
+                if (followerMode() && e.pubkey().equals(owner)) core.castToUsers(toFollowers, EVENT, payload);
+                else core.broadcast(new MessageId(Hex.decode(e.id())), EVENT, payload);
                 return true;
             }, 2_000);
         } catch (TimeoutException ex) {
@@ -156,6 +178,12 @@ public final class OverlayNetwork implements Network, OverlayApp {
                 if (e.isEmpty()) return false;
                 if (e.get().kind() == Kinds.GIFT_WRAP && !e.get().tagValues("p").contains(owner)) return false; // not for our user
                 if (!withinBudget(e.get())) return false; // over budget: the sender retries later
+                if (e.get().kind() == Kinds.FOLLOW_LIST) {
+                    // only from its author's own node, where it registers (or unregisters) a follower of our owner;
+                    // refused while that node's presence has not reached us, so that its sender tries again
+                    if (!core.isNodeOf(origin, e.get().pubkey())) return false;
+                    followers.update(e.get(), System.currentTimeMillis());
+                }
                 store(e.get()); // acknowledged only once stored
                 return true;
             }
@@ -171,7 +199,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
                 inBackground(payload.length, () -> answerRequest(origin, payload));
                 return true;
             }
-            case CATCH_UP_REQUEST -> {
+            case CATCH_UP_REQUEST, AUTHOR_CATCH_UP -> {
                 inBackground(payload.length, () -> answerCatchUp(origin, payload));
                 return true;
             }
@@ -189,19 +217,58 @@ public final class OverlayNetwork implements Network, OverlayApp {
     @Override
     public void usersReachable(List<String> userPubkeys) {
         usersReachable.accept(userPubkeys);
+        List<String> due = userPubkeys.stream().filter(catchUpPending::contains).toList();
+        if (!due.isEmpty()) inBackground(0, () -> askAuthors(due));
     }
 
-    /** Back on the network: ask the first peer for the public events of the last days. */
+    /**
+     * Back on the network: ask the first peer for the public events of the last days; in
+     * follower mode, where a peer holds only what its own user follows, ask the node of each
+     * author the owner follows for that author's events instead.
+     */
     @Override
     public void connected(NodeId firstPeer) {
         long since = System.currentTimeMillis() / 1000 - CATCH_UP_WINDOW.toSeconds();
-        core.sendToNode(firstPeer, CATCH_UP_REQUEST, catchUpRequest(since, List.of()), ok -> { });
+        if (followerMode()) inBackground(0, () -> startAuthorCatchUp(since));
+        else core.sendToNode(firstPeer, CATCH_UP_REQUEST, catchUpRequest(since, List.of()), ok -> { });
+    }
+
+    /** Followers registered now (GET /node). */
+    int followerCount() { return followers.current(System.currentTimeMillis()).size(); }
+
+    /** True when this node sends its owner's events to followers only: it knows enough nodes that broadcast costs too much. */
+    private boolean followerMode() { return core.knownNodes() >= followerModeAtNodes; }
+
+    /**
+     * Asks the node of each followed author for that author's events since then. An author
+     * whose node is not reachable yet (its presence not yet here after a restart, or offline) is
+     * asked when its presence arrives ({@link #usersReachable}), until the next reconnection.
+     */
+    private void startAuthorCatchUp(long since) {
+        List<String> authors = store.latest(owner, Kinds.FOLLOW_LIST).map(l -> l.tagValues("p")).orElse(List.of())
+                .stream().filter(Hex::isHex32).distinct().limit(MAX_AUTHOR_CATCH_UPS).toList();
+        catchUpSince = since;
+        catchUpPending.clear();
+        catchUpPending.addAll(authors);
+        askAuthors(authors);
+    }
+
+    private void askAuthors(List<String> authors) {
+        for (String author : authors) {
+            List<String> held = store.query(new EventQuery(null, List.of(author), BROADCAST_KINDS, Map.of(), catchUpSince,
+                    Long.MAX_VALUE, MAX_KNOWN_IDS)).stream().map(Event::id).toList();
+            byte[] request = catchUpRequest(catchUpSince, held, author);
+            transport.run(() -> core.sendToUser(author, AUTHOR_CATCH_UP, request, asked -> {
+                if (asked) catchUpPending.remove(author);
+            }));
+        }
     }
 
     /**
      * Anti-entropy, run every few seconds: ask one random neighbour for the recent public events
      * this node lacks (a broadcast can pass while a node is still joining). The ids held are sent
-     * along, so only missing events come back.
+     * along, so only missing events come back. Not in follower mode, where a neighbour holds
+     * what its own user follows, not what ours does.
      */
     public void exchangeRecent() {
         long since = System.currentTimeMillis() / 1000 - RECENT_WINDOW.toSeconds();
@@ -210,15 +277,20 @@ public final class OverlayNetwork implements Network, OverlayApp {
         byte[] payload = catchUpRequest(since, held);
         transport.run(() -> {
             List<org.nostrp2p.overlay.NodeInfo> peers = core.activePeers();
-            if (peers.isEmpty()) return;
+            if (peers.isEmpty() || followerMode()) return;
             NodeId peer = peers.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(peers.size())).id();
             core.sendToNode(peer, CATCH_UP_REQUEST, payload, ok -> { });
         });
     }
 
     private static byte[] catchUpRequest(long since, List<String> heldIds) {
+        return catchUpRequest(since, heldIds, null);
+    }
+
+    /** [since, held ids], and for one author's own events (follower mode) the author as a third field. */
+    private static byte[] catchUpRequest(long since, List<String> heldIds, String authorOrNull) {
         return Msgpack.pack(p -> {
-            p.packArrayHeader(2);
+            p.packArrayHeader(authorOrNull == null ? 2 : 3);
             p.packLong(since);
             p.packArrayHeader(heldIds.size());
             for (String id : heldIds) {
@@ -226,6 +298,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
                 p.packBinaryHeader(b.length);
                 p.writePayload(b);
             }
+            if (authorOrNull != null) p.packString(authorOrNull);
         });
     }
 
@@ -307,19 +380,29 @@ public final class OverlayNetwork implements Network, OverlayApp {
         }
     }
 
+    /**
+     * Answers a catch-up request with the public events since its time that the asker does not
+     * hold: any author's, or (a third field) only our owner's, asked by a follower's node.
+     */
     private void answerCatchUp(NodeId origin, byte[] payload) {
         long since;
         java.util.Set<String> held = new java.util.HashSet<>();
+        List<String> authors = null;
         try (MessageUnpacker u = Msgpack.unpacker(payload)) {
-            if (u.unpackArrayHeader() != 2) return;
+            int fields = u.unpackArrayHeader();
+            if (fields != 2 && fields != 3) return;
             since = Math.max(u.unpackLong(), System.currentTimeMillis() / 1000 - CATCH_UP_WINDOW.toSeconds());
             int n = u.unpackArrayHeader();
             if (n > MAX_KNOWN_IDS) return;
             for (int i = 0; i < n; i++) held.add(Hex.encode(Msgpack.readBinary(u, 32)));
+            if (fields == 3) {
+                if (!owner.equals(u.unpackString())) return; // we answer for our own user only
+                authors = List.of(owner);
+            }
         } catch (IOException | RuntimeException e) {
             return;
         }
-        List<Event> events = store.query(new EventQuery(null, null, BROADCAST_KINDS, Map.of(), since, Long.MAX_VALUE, CATCH_UP_MAX))
+        List<Event> events = store.query(new EventQuery(null, authors, BROADCAST_KINDS, Map.of(), since, Long.MAX_VALUE, CATCH_UP_MAX))
                 .stream().filter(e -> !held.contains(e.id()) && Audience.isEveryone(e)).toList();
         if (events.isEmpty()) return;
         for (int i = 0; i < events.size(); i += EVENTS_PER_BATCH) {

@@ -35,6 +35,9 @@ public final class PublishService {
         static Route unicast(List<String> pubkeys) { return new Route(Outbox.Delivery.UNICAST, pubkeys); }
     }
 
+    /** Users a follow list registers with at most (a list names a few hundred; the outbox holds 50,000 sends). */
+    static final int MAX_FOLLOW_REGISTRATIONS = 5_000;
+
     private final String owner;
     private final boolean writable;
     private final Database db;
@@ -115,10 +118,7 @@ public final class PublishService {
                 requireJsonObject(e.content());
                 yield Route.broadcast();
             }
-            case Kinds.FOLLOW_LIST -> {
-                pubkeysIn(e); // every p tag must name a valid pubkey
-                yield Route.LOCAL_ONLY;
-            }
+            case Kinds.FOLLOW_LIST -> routeFollowList(e);
             case Kinds.REACTION -> routeReaction(e);
             case NodeBinding.KIND -> {
                 if (NodeBinding.of(e).isEmpty()) {
@@ -149,6 +149,42 @@ public final class PublishService {
             if (went.delivery() == Outbox.Delivery.UNICAST) recipients.addAll(went.targets());
         }
         return recipients.isEmpty() ? Route.LOCAL_ONLY : Route.unicast(List.copyOf(recipients));
+    }
+
+    /**
+     * A follow list goes to the node of each user it names, and of each the previous one named:
+     * with it their nodes register or unregister the owner as a follower (follower mode, see
+     * Followers). At most {@link #MAX_FOLLOW_REGISTRATIONS} of them.
+     */
+    private Route routeFollowList(Event e) {
+        Set<String> targets = new LinkedHashSet<>(pubkeysIn(e)); // every p tag must name a valid pubkey
+        store.latest(owner, Kinds.FOLLOW_LIST).filter(previous -> previous.createdAt() <= e.createdAt())
+                .ifPresent(previous -> targets.addAll(followees(previous)));
+        targets.remove(owner);
+        return targets.isEmpty() ? Route.LOCAL_ONLY : Route.unicast(targets.stream().limit(MAX_FOLLOW_REGISTRATIONS).toList());
+    }
+
+    /**
+     * Sends the owner's follow list again to the users in it, so that their nodes keep the owner
+     * registered (a registration lasts a day; this runs every {@link Followers#RENEW_EVERY}).
+     * A send still waiting for the same user is not queued twice.
+     */
+    public void renewFollowRegistrations() {
+        Optional<Event> list = store.latest(owner, Kinds.FOLLOW_LIST);
+        if (list.isEmpty()) return;
+        List<String> targets = followees(list.get()).stream().limit(MAX_FOLLOW_REGISTRATIONS).toList();
+        if (targets.isEmpty()) return;
+        boolean queued = db.write(s -> {
+            long seq = store.seqOf(s, list.get().id());
+            if (seq < 0) return false;
+            for (String target : targets) outbox.enqueue(s, Outbox.Delivery.UNICAST, target, seq, clock.millis());
+            return true;
+        });
+        if (queued) sendsQueued.run();
+    }
+
+    private List<String> followees(Event followList) {
+        return followList.tagValues("p").stream().filter(p -> Hex.isHex32(p) && !p.equals(owner)).distinct().toList();
     }
 
     /** A gift wrap (NIP-17 direct message) goes to its one recipient's node only; never broadcast. */

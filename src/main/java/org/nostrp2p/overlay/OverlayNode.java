@@ -156,6 +156,16 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      */
     public void castTo(List<NodeId> nodes, int type, byte[] payload) { listCast.send(type, payload, nodes); }
 
+    /** As {@link #castTo}, to the nodes serving these users (those with no presence record are left out). */
+    public void castToUsers(List<String> users, int type, byte[] payload) {
+        List<NodeId> nodes = new ArrayList<>();
+        for (String user : users) for (PresenceRecord r : directory.targetsFor(user).nodes()) nodes.add(r.node());
+        castTo(nodes, type, payload);
+    }
+
+    /** Nodes this node holds a presence record of: its view of the network's size (capped by the directory's bound). */
+    public int knownNodes() { return directory.size(); }
+
     /**
      * Sends to the nodes serving this user (see {@link PresenceDirectory#targetsFor}); done gets
      * true once every one of them acknowledged it.

@@ -336,6 +336,15 @@ public final class EventStore {
               ORDER BY created_at, id LIMIT ?)
             RETURNING seq""";
 
+    /** The row key of a stored event (what the outbox refers to), or -1 when it is not held. */
+    public long seqOf(Session s, String idHex) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT seq FROM events WHERE id = ?");
+        ps.setBytes(1, Hex.decode(idHex));
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
     public Optional<Event> byId(String idHex) {
         return db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + COLUMNS + " FROM events WHERE id = ?");

@@ -1,0 +1,82 @@
+package org.nostrp2p.node;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nostrp2p.event.Event;
+import org.nostrp2p.event.EventSigner;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.event.Kinds;
+import org.nostrp2p.testutil.Eventually;
+import org.nostrp2p.testutil.NodeProcess;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Follower mode between real node processes (--follower-mode-at 0: on from the start). Bob
+ * follows Alice and Carol follows Bob: each follow list registers its author with the followed
+ * user's node; a post goes to the author's followers' nodes and nowhere else; and a follower's
+ * node back from being offline gets what it missed from the author's node.
+ */
+class FollowerModeIT {
+    @TempDir Path tmp;
+
+    private NodeProcess start(String name, EventSigner owner, Integer bootPort) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--follower-mode-at", "0", "--retry-base-seconds", "1"));
+        if (bootPort != null) args.addAll(List.of("-b", "127.0.0.1:" + bootPort));
+        return NodeProcess.start(tmp.resolve(name), owner.keys().npub(), args.toArray(String[]::new));
+    }
+
+    @Test
+    void postsGoToTheAuthorsFollowersOnlyAndAFollowerBackFromOfflineCatchesUp() throws Exception {
+        EventSigner alice = new EventSigner(KeyPair.generate());
+        EventSigner bob = new EventSigner(KeyPair.generate());
+        EventSigner carol = new EventSigner(KeyPair.generate());
+        try (NodeProcess a = start("alice", alice, null);
+             NodeProcess b = start("bob", bob, a.overlayPort());
+             NodeProcess c = start("carol", carol, a.overlayPort())) {
+            assertEquals(200, b.api().publish(bob.sign(Kinds.FOLLOW_LIST, List.of(List.of("p", alice.keys().publicKeyHex())), "")).status());
+            assertEquals(200, c.api().publish(carol.sign(Kinds.FOLLOW_LIST, List.of(List.of("p", bob.keys().publicKeyHex())), "")).status());
+            await("Alice's node to register Bob, and Bob's node Carol", () -> followers(a) == 1 && followers(b) == 1, a, b, c);
+            assertEquals(0, followers(c), "nobody follows Carol");
+
+            Event alices = alice.sign(Kinds.POST, List.of(), "for those who follow me");
+            assertEquals(200, a.api().publish(alices).status());
+            await("Bob's node to get Alice's post", () -> b.holds(alices), a, b, c);
+            Event bobs = bob.sign(Kinds.POST, List.of(), "and for those who follow me");
+            assertEquals(200, b.api().publish(bobs).status());
+            await("Carol's node to get Bob's post", () -> c.holds(bobs), a, b, c);
+            // Bob's post came after Alice's and reached Carol's node: Alice's would have come by now had it been sent there
+            assertFalse(c.holds(alices), "Carol does not follow Alice: her node did not get Alice's post");
+            assertFalse(a.holds(bobs), "Alice does not follow Bob: her node did not get Bob's post");
+
+            b.stop();
+            Event whileAway = alice.sign(Kinds.POST, List.of(), "while Bob's node was down");
+            assertEquals(200, a.api().publish(whileAway).status());
+            b.restart();
+            await("Bob's node, back, to get what Alice posted meanwhile from her node", () -> b.holds(whileAway), a, b, c);
+        }
+    }
+
+    private static int followers(NodeProcess node) {
+        try {
+            return node.api().getJson("/node").get("followers").asInt();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition, NodeProcess... nodes) throws InterruptedException {
+        if (Eventually.within(Duration.ofSeconds(60), condition)) return;
+        StringBuilder logs = new StringBuilder();
+        for (NodeProcess n : nodes) {
+            String log = n.log();
+            logs.append("\n---\n").append(log.length() <= 3_000 ? log : log.substring(log.length() - 3_000));
+        }
+        fail("timed out waiting for: " + what + logs);
+    }
+}

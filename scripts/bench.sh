@@ -5,6 +5,8 @@
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
 #   scripts/bench.sh judge [NODES] [SEED] [graft=MS] [links=N/MAX]
 #                                             issue 16: broadcasts judged against the flood bound, latency per pair
+#   scripts/bench.sh followers [NODES] [SEED] [POSTS]
+#                                             issue 16: follower mode's list-cast against broadcast, 100 and 5,000 followers
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 #   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep
 #   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep
@@ -24,12 +26,13 @@ case "$which" in
   overlay) main=org.nostrp2p.bench.OverlayBench ;;
   sim) main=org.nostrp2p.bench.SimBench ;;
   judge) main=org.nostrp2p.bench.JudgeBench ;;
+  followers) main=org.nostrp2p.bench.FollowerBench ;;
   attacks) main=org.nostrp2p.bench.MachineInfo ;;
   sweep) main=org.nostrp2p.bench.SweepBench ;;
   links) main=org.nostrp2p.bench.LinkBench ;;
   cli) main=org.nostrp2p.bench.CliBench ;;
   links-overlay) main=org.nostrp2p.bench.OverlayBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, judge, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, judge, followers, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \

@@ -43,6 +43,20 @@ public final class JudgeBench {
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
                 + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms, public links %d/%d, seed %d%n",
                 nodes, graft, links, maxLinks, seed);
+        SimNetwork net = judgedNetwork(nodes, seed, config);
+        System.out.println(heapPerNode(nodes));
+        System.out.println("relay load: " + net.relayLoad());
+        JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress,
+                (phase, runs) -> System.out.println(JudgedWorkload.report(phase, runs)));
+        System.out.println("relay load after the crash: " + phases.loadAfter());
+        progress("done");
+    }
+
+    /**
+     * The network the judge runs on: latency per pair over 7 regions, 70% private nodes joining
+     * 20 ms apart, settled for 60 s, then uplinks of 10 Mbit/s and 0.3 ms of CPU per payload.
+     */
+    static SimNetwork judgedNetwork(int nodes, long seed, OverlayConfig config) {
         SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), config);
         net.sim().links(new GeoLinks(seed, 5));
         int step = Math.max(1, nodes / 10);
@@ -54,12 +68,7 @@ public final class JudgeBench {
         net.sim().costs(1_250_000, 300);
         net.sim().runFor(5_000);
         progress("settled 60 s after the last join");
-        System.out.println(heapPerNode(nodes));
-        System.out.println("relay load: " + net.relayLoad());
-        JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress,
-                (phase, runs) -> System.out.println(JudgedWorkload.report(phase, runs)));
-        System.out.println("relay load after the crash: " + phases.loadAfter());
-        progress("done");
+        return net;
     }
 
     /** The heap the settled network holds (after a full collection), in all and per simulated node. */
@@ -70,7 +79,7 @@ public final class JudgeBench {
         return String.format("heap after the build: %,d MB, %,d KB per simulated node", used >> 20, (used / nodes) >> 10);
     }
 
-    private static void progress(String format, Object... args) {
+    static void progress(String format, Object... args) {
         progress(String.format(format, args));
     }
 

@@ -17,12 +17,21 @@ import static org.junit.jupiter.api.Assertions.*;
 class ListCastSimulationTest {
     static final int NODES = 500, FOLLOWERS = 100;
 
+    /** A settled network, an author on it and its followers, drawn at random. */
+    private record Audience(SimNetwork net, Simulator.SimNode author, List<Simulator.SimNode> followers) {
+        static Audience on(long seed) {
+            SimNetwork net = SimNetwork.settled(seed, NODES, 60_000);
+            List<Simulator.SimNode> picked = net.randomAliveNodes(FOLLOWERS + 1);
+            return new Audience(net, picked.get(0), picked.subList(1, picked.size()));
+        }
+    }
+
     @Test
     void everyFollowerGetsThePostAtAFractionOfABroadcastsCost() {
-        SimNetwork net = SimNetwork.settled(61, NODES, 60_000);
-        List<Simulator.SimNode> picked = net.randomAliveNodes(FOLLOWERS + 1);
-        Simulator.SimNode author = picked.get(0);
-        List<Simulator.SimNode> followers = picked.subList(1, picked.size());
+        Audience a = Audience.on(61);
+        SimNetwork net = a.net();
+        Simulator.SimNode author = a.author();
+        List<Simulator.SimNode> followers = a.followers();
 
         SimNetwork.CastCost cast = net.listCastFrom(author, followers, 5_000);
         SimNetwork.CastCost broadcast = net.broadcastCostFrom(author, 5_000);
@@ -49,17 +58,16 @@ class ListCastSimulationTest {
 
     @Test
     void followersOfflineAreSkippedAndTheirSlicesStillArrive() {
-        SimNetwork net = SimNetwork.settled(62, NODES, 60_000);
-        List<Simulator.SimNode> picked = net.randomAliveNodes(FOLLOWERS + 1);
-        Simulator.SimNode author = picked.get(0);
-        List<Simulator.SimNode> followers = picked.subList(1, picked.size());
+        Audience a = Audience.on(62);
+        SimNetwork net = a.net();
+        List<Simulator.SimNode> followers = a.followers();
         List<Simulator.SimNode> offline = new ArrayList<>();
         for (int i = 0; i < followers.size(); i += 5) offline.add(followers.get(i)); // every fifth, heads of slices among them
         offline.forEach(net.sim()::crash);
         net.sim().runFor(10_000); // their links notice
 
         List<Simulator.SimNode> online = followers.stream().filter(f -> !offline.contains(f)).toList();
-        SimNetwork.CastCost cast = net.listCastFrom(author, followers, 30_000);
+        SimNetwork.CastCost cast = net.listCastFrom(a.author(), followers, 30_000);
         System.out.println("list-cast to " + FOLLOWERS + " followers, " + offline.size() + " of them offline: " + cast);
         long reachedOnline = online.stream().filter(f -> !f.app().broadcastsAt.isEmpty()).count();
         assertEquals(online.size(), reachedOnline, "every follower online got the post");

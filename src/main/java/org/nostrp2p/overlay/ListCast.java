@@ -32,8 +32,13 @@ import java.util.function.Consumer;
 public final class ListCast {
     /** The route type that carries a list-cast (types below 1 are the overlay's own). */
     public static final int ROUTE_TYPE = -3;
-    /** Slices per node: what one uplink sends per payload, and the tree's fan-out. */
-    static final int FANOUT = 4;
+    /**
+     * Slices per node: the tree's fan-out, and the copies of a payload one uplink sends (as many
+     * as a broadcast's source sends to its eager links). Most of a hop's time is opening a
+     * connection to a far node, so a wider tree is a faster one: p99 to 999 followers was
+     * 2.6-3.1 s at 4, 2.1-2.4 s at 8, 1.8-2.1 s at 16 (docs/benchmarks.md).
+     */
+    static final int FANOUT = 8;
     /** Nodes one message may name (34 bytes each on the wire): a 4,096-node list is ~140 KB. */
     static final int MAX_RECIPIENTS = 4_096;
     private static final int NODE_ID_BYTES = 32;

@@ -119,7 +119,7 @@ public final class Node implements AutoCloseable {
         node.every(5, node::saveTraffic);
         node.every(EXCHANGE_EVERY_S, node::exchangeRecent);
         // follow registrations: soon after start (a node restarted within 12 h would never renew them), then every 12 h
-        node.housekeeping.scheduleWithFixedDelay(Fatal.guard("housekeeping", node.publish::renewFollowRegistrations),
+        node.housekeeping.scheduleWithFixedDelay(Fatal.guard("housekeeping", node::renewFollowRegistrations),
                 RENEW_FIRST_AFTER_S, Followers.RENEW_EVERY.toSeconds(), TimeUnit.SECONDS);
         log.atInfo()
                 .addKeyValue("overlay", config.listen())
@@ -162,6 +162,14 @@ public final class Node implements AutoCloseable {
             NodeIdentity.saveKnownPeers(kv, transport.call(overlay::activePeers, 5_000));
         } catch (TimeoutException | RuntimeException e) {
             log.atDebug().addKeyValue("error", e.toString()).log("could not save known peers");
+        }
+    }
+
+    private void renewFollowRegistrations() {
+        try {
+            publish.renewFollowRegistrations();
+        } catch (RuntimeException e) { // a failed round must not end the schedule: the next one comes in 12 h
+            log.atWarn().addKeyValue("error", e.toString()).log("could not queue the follow list's renewal");
         }
     }
 

@@ -44,22 +44,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
-    /**
-     * Active links of one kind (public peers, private clients) from one network (an IPv4 /24 or
-     * IPv6 /48, see ConnectionGate.networkOf): a burst of identities made up on one network gets
-     * this many, however many it brings.
-     */
-    static final int MAX_PUBLIC_LINKS_PER_NETWORK = 2;
-    static final int MAX_CLIENTS_PER_NETWORK = 4;
-    /**
-     * A link this old is established: a newcomer asking with priority for a place in a full view
-     * may displace only a younger one (see displaceForNewcomer), so a burst of fresh identities
-     * displaces only each other.
-     */
-    static final long ESTABLISHED_MILLIS = 60_000;
-    /** Public nodes named in a JoinReply. */
-    private static final int JOIN_SAMPLE = 16;
-
     private final Env env;
     private final OverlayConfig cfg;
     private final NodeSigner signer;
@@ -74,6 +58,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private final Plumtree plumtree;
     private final Router router;
     private final ListCast listCast;
+    private final Admission admission;
     private final PeerScores scores = new PeerScores();
     private List<PeerAddress> bootPeers = List.of();
     private Reachability reachability = Reachability.UNKNOWN;
@@ -108,6 +93,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public void attemptEnded() { scheduleMaintenance(0); }
         });
         this.beacons = new TreeBeacons(env, signer, plumtree, directory);
+        this.admission = new Admission(new Admission.Host() {
+            @Override public Reachability reachability() { return reachability; }
+            @Override public NodeInfo info() { return OverlayNode.this.info(); }
+            @Override public void activate(NodeId peer, Links.Link link) { OverlayNode.this.activate(peer, link); }
+            @Override public void dropLink(NodeId peer, boolean polite) { OverlayNode.this.dropLink(peer, polite); }
+        }, env, cfg, links, directory, scores);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -332,26 +323,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     private void onJoin(NodeId from, Links.Link link, Msg.Join j) {
         link.info = j.joiner();
-        boolean accepted = tryAccept(from, link, true);
-        env.send(from, new Msg.JoinReply(joinSample(from), accepted));
+        boolean accepted = admission.tryAccept(from, link, true);
+        env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted));
         if (!accepted) dropLink(from, true);
-    }
-
-    /**
-     * Public nodes for a joiner to link to: mostly drawn at random from the whole directory, a
-     * few of our own links, and us. (Our links first, as before, gave every joiner the same few
-     * early nodes: they served most private nodes, and once their slots were full later joiners
-     * were refused everywhere.)
-     */
-    private List<NodeInfo> joinSample(NodeId joiner) {
-        List<NodeInfo> sample = new ArrayList<>(directory.samplePublic(JOIN_SAMPLE - 4, env.random(), id -> id.equals(joiner)));
-        List<NodeInfo> ours = new ArrayList<>();
-        for (Links.Link l : links.values()) if (l.active && l.info.isPublic() && !l.info.id().equals(joiner)) ours.add(l.info);
-        ours.sort(java.util.Comparator.comparing(NodeInfo::id)); // a stable order for the draw (HashMap order is not)
-        java.util.Collections.shuffle(ours, new java.util.Random(env.random().nextLong()));
-        sample.addAll(ours);
-        if (reachability == Reachability.PUBLIC) sample.add(0, info());
-        return sample.stream().distinct().limit(JOIN_SAMPLE).toList();
     }
 
     private void onNeighbor(NodeId from, Links.Link link, Msg.Neighbor n) {
@@ -365,50 +339,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             env.send(from, new Msg.NeighborReply(true)); // an update of the peer's info
             return;
         }
-        boolean accepted = tryAccept(from, link, n.priority());
+        boolean accepted = admission.tryAccept(from, link, n.priority());
         env.send(from, new Msg.NeighborReply(accepted));
         if (!accepted) dropLink(from, false);
-    }
-
-    /**
-     * Takes a peer into the active view if there is room (or, for priority, it has nothing else
-     * and a link that is not yet established can make room) and its network has not used its
-     * share. So a burst of fresh identities displaces only each other, never established peers.
-     */
-    private boolean tryAccept(NodeId from, Links.Link link, boolean priority) {
-        boolean isPublic = link.info.isPublic();
-        if (!isPublic && reachability == Reachability.PRIVATE) return false; // private nodes take no clients
-        if (link.network != null && links.activeFromNetwork(link.network, isPublic)
-                >= (isPublic ? MAX_PUBLIC_LINKS_PER_NETWORK : MAX_CLIENTS_PER_NETWORK)) return false;
-        if (!isPublic) {
-            if (links.activeCount(false) >= cfg.maxPrivateClients()) return false;
-            activate(from, link);
-            return true;
-        }
-        if (links.activeCount(true) >= cfg.maxPublicLinks()) {
-            if (!priority || !displaceForNewcomer(from)) return false;
-            link.onProbation = true;
-        }
-        activate(from, link);
-        return true;
-    }
-
-    /**
-     * Makes room for a newcomer with priority: drops the least established link among those
-     * that came the same way (with priority into a full view) and are younger than
-     * {@link #ESTABLISHED_MILLIS}. False when there is none: then the newcomer is refused (its
-     * JoinReply names other nodes, and it finds room elsewhere). So a burst of fresh identities
-     * asking with priority displaces only each other, never a link made the ordinary way.
-     */
-    private boolean displaceForNewcomer(NodeId newcomer) {
-        Optional<NodeId> victim = leastEstablished(newcomer, ESTABLISHED_MILLIS, true);
-        victim.ifPresent(p -> dropLink(p, true));
-        return victim.isPresent();
-    }
-    /** See Links#leastEstablished, scored by this node's peer scores now. */
-    private Optional<NodeId> leastEstablished(NodeId keep, long maxAge, boolean onProbationOnly) {
-        long now = env.now();
-        return links.leastEstablished(keep, maxAge, onProbationOnly, now, p -> scores.score(p, now));
     }
 
     /** A peer said yes to our request; but two private nodes cannot relay for each other (it may have turned private since). */
@@ -502,7 +435,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
             if (redialBootPeers(bootRetryMillis)) bootRetryMillis = Math.min(2 * bootRetryMillis, MAX_BOOT_RETRY_MILLIS);
         }
-        if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
+        if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) admission.leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
         if (!isPublic && links.activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
         if (reachability == Reachability.UNKNOWN && !dialBack.pending() && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));

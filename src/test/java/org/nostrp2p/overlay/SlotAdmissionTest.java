@@ -69,7 +69,7 @@ class SlotAdmissionTest {
         for (int i = 0; i < 10; i++) established.add(join(false, "198.51." + i + ".7"));
         int sybilsIn = 0;
         for (int i = 0; i < 300; i++) if (world.accepted(join(false, "192.0.2." + (i % 250 + 1)).id())) sybilsIn++;
-        assertEquals(OverlayNode.MAX_CLIENTS_PER_NETWORK, sybilsIn);
+        assertEquals(Admission.MAX_CLIENTS_PER_NETWORK, sybilsIn);
         assertTrue(active().containsAll(established.stream().map(NodeInfo::id).toList()), "the first clients keep their slots");
         assertTrue(world.accepted(join(false, "198.51.200.9").id()), "a client from another network still gets in");
     }

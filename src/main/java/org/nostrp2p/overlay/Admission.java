@@ -1,0 +1,115 @@
+package org.nostrp2p.overlay;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Membership's admission rules: whom this node takes into its active view when asked (a join
+ * or a neighbour request), whom it lets go to make room, and which public nodes it names to a
+ * joiner. The rules are what keeps a burst of fresh identities from displacing established
+ * peers (docs/overlay.md, "Slots: Sybil resistance").
+ */
+final class Admission {
+    /**
+     * Active links of one kind (public peers, private clients) from one network (an IPv4 /24 or
+     * IPv6 /48, see ConnectionGate.networkOf): a burst of identities made up on one network gets
+     * this many, however many it brings.
+     */
+    static final int MAX_PUBLIC_LINKS_PER_NETWORK = 2;
+    static final int MAX_CLIENTS_PER_NETWORK = 4;
+    /**
+     * A link this old is established: a newcomer asking with priority for a place in a full view
+     * may displace only a younger one (see displaceForNewcomer), so a burst of fresh identities
+     * displaces only each other.
+     */
+    static final long ESTABLISHED_MILLIS = 60_000;
+    /** Public nodes named in a JoinReply. */
+    static final int JOIN_SAMPLE = 16;
+
+    /** What admission acts through: the node's own state and its two ways of changing the view. */
+    interface Host {
+        OverlayNode.Reachability reachability();
+        NodeInfo info();
+        void activate(NodeId peer, Links.Link link);
+        void dropLink(NodeId peer, boolean polite);
+    }
+
+    private final Host host;
+    private final Env env;
+    private final OverlayConfig cfg;
+    private final Links links;
+    private final PresenceDirectory directory;
+    private final PeerScores scores;
+
+    Admission(Host host, Env env, OverlayConfig cfg, Links links, PresenceDirectory directory, PeerScores scores) {
+        this.host = host;
+        this.env = env;
+        this.cfg = cfg;
+        this.links = links;
+        this.directory = directory;
+        this.scores = scores;
+    }
+
+    /**
+     * Takes a peer into the active view if there is room (or, for priority, it has nothing else
+     * and a link that is not yet established can make room) and its network has not used its
+     * share. So a burst of fresh identities displaces only each other, never established peers.
+     */
+    boolean tryAccept(NodeId from, Links.Link link, boolean priority) {
+        boolean isPublic = link.info.isPublic();
+        if (!isPublic && host.reachability() == OverlayNode.Reachability.PRIVATE) return false; // private nodes take no clients
+        if (link.network != null && links.activeFromNetwork(link.network, isPublic)
+                >= (isPublic ? MAX_PUBLIC_LINKS_PER_NETWORK : MAX_CLIENTS_PER_NETWORK)) return false;
+        if (!isPublic) {
+            if (links.activeCount(false) >= cfg.maxPrivateClients()) return false;
+            host.activate(from, link);
+            return true;
+        }
+        if (links.activeCount(true) >= cfg.maxPublicLinks()) {
+            if (!priority || !displaceForNewcomer(from)) return false;
+            link.onProbation = true;
+        }
+        host.activate(from, link);
+        return true;
+    }
+
+    /**
+     * Makes room for a newcomer with priority: drops the least established link among those
+     * that came the same way (with priority into a full view) and are younger than
+     * {@link #ESTABLISHED_MILLIS}. False when there is none: then the newcomer is refused (its
+     * JoinReply names other nodes, and it finds room elsewhere). So a burst of fresh identities
+     * asking with priority displaces only each other, never a link made the ordinary way.
+     */
+    private boolean displaceForNewcomer(NodeId newcomer) {
+        Optional<NodeId> victim = leastEstablished(newcomer, ESTABLISHED_MILLIS, true);
+        victim.ifPresent(p -> host.dropLink(p, true));
+        return victim.isPresent();
+    }
+
+    /** See Links#leastEstablished, scored by this node's peer scores now. */
+    Optional<NodeId> leastEstablished(NodeId keep, long maxAge, boolean onProbationOnly) {
+        long now = env.now();
+        return links.leastEstablished(keep, maxAge, onProbationOnly, now, p -> scores.score(p, now));
+    }
+
+    /**
+     * Public nodes for a joiner to link to: mostly drawn at random from the whole directory, a
+     * few of our own links, and us. (Our links first, as before, gave every joiner the same few
+     * early nodes: they served most private nodes, and once their slots were full later joiners
+     * were refused everywhere.)
+     */
+    List<NodeInfo> joinSample(NodeId joiner) {
+        List<NodeInfo> sample = new ArrayList<>(directory.samplePublic(JOIN_SAMPLE - 4, env.random(), id -> id.equals(joiner)));
+        List<NodeInfo> ours = new ArrayList<>();
+        for (Links.Link l : links.values()) if (l.active && l.info.isPublic() && !l.info.id().equals(joiner)) ours.add(l.info);
+        ours.sort(Comparator.comparing(NodeInfo::id)); // a stable order for the draw (HashMap order is not)
+        Collections.shuffle(ours, new Random(env.random().nextLong()));
+        sample.addAll(ours);
+        if (host.reachability() == OverlayNode.Reachability.PUBLIC) sample.add(0, host.info());
+        return sample.stream().distinct().limit(JOIN_SAMPLE).toList();
+    }
+}

@@ -118,6 +118,7 @@ public final class Node implements AutoCloseable {
         node.every(SAVE_PEERS_EVERY_S, node::savePeers);
         node.every(5, node::saveTraffic);
         node.every(EXCHANGE_EVERY_S, node::exchangeRecent);
+        node.every(OverlayNetwork.AUTHOR_CATCH_UP_EVERY.toSeconds(), node::catchUpFromFollowedAuthors);
         // follow registrations: soon after start (a node restarted within 12 h would never renew them), then every 12 h
         node.housekeeping.scheduleWithFixedDelay(Fatal.guard("housekeeping", node::renewFollowRegistrations),
                 RENEW_FIRST_AFTER_S, Followers.RENEW_EVERY.toSeconds(), TimeUnit.SECONDS);
@@ -170,6 +171,14 @@ public final class Node implements AutoCloseable {
             publish.renewFollowRegistrations();
         } catch (RuntimeException e) { // a failed round must not end the schedule: the next one comes in 12 h
             log.atWarn().addKeyValue("error", e.toString()).log("could not queue the follow list's renewal");
+        }
+    }
+
+    private void catchUpFromFollowedAuthors() {
+        try {
+            network.catchUpFromFollowedAuthors();
+        } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("catch-up from followed authors failed");
         }
     }
 

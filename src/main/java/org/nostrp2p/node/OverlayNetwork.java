@@ -49,6 +49,8 @@ public final class OverlayNetwork implements Network, OverlayApp {
             AUTHOR_CATCH_UP = 5;
     /** Followed authors a node asks for catch-up when it is back on the network in follower mode. */
     static final int MAX_AUTHOR_CATCH_UPS = 1_000;
+    /** How often a node in follower mode asks the followed authors' nodes for what it may have missed. */
+    static final Duration AUTHOR_CATCH_UP_EVERY = Duration.ofMinutes(30);
     private static final long UNICAST_WAIT_MS = 8_000;
     static final Duration CATCH_UP_WINDOW = Duration.ofDays(3);
     /** Anti-entropy: how far back the periodic exchange with a random neighbour looks. */
@@ -233,6 +235,22 @@ public final class OverlayNetwork implements Network, OverlayApp {
         else core.sendToNode(firstPeer, CATCH_UP_REQUEST, catchUpRequest(since, List.of()), ok -> { });
     }
 
+    /**
+     * In follower mode, asks the followed authors' nodes again for their events of the last
+     * hour (run every {@link #AUTHOR_CATCH_UP_EVERY}): a follower's node inside an author's
+     * list-cast tree may take a post and not pass it on, and without this the followers below it
+     * would get the post only when they next come back online.
+     */
+    public void catchUpFromFollowedAuthors() {
+        boolean followerMode;
+        try {
+            followerMode = transport.call(this::followerMode, 2_000);
+        } catch (TimeoutException e) {
+            return; // the overlay thread is busy: the next round comes
+        }
+        if (followerMode) startAuthorCatchUp(System.currentTimeMillis() / 1000 - 2 * AUTHOR_CATCH_UP_EVERY.toSeconds());
+    }
+
     /** Followers registered now (GET /node). */
     int followerCount() { return followers.current(System.currentTimeMillis()).size(); }
 
@@ -242,14 +260,16 @@ public final class OverlayNetwork implements Network, OverlayApp {
     /**
      * Asks the node of each followed author for that author's events since then. An author
      * whose node is not reachable yet (its presence not yet here after a restart, or offline) is
-     * asked when its presence arrives ({@link #usersReachable}), until the next reconnection.
+     * asked when its presence arrives ({@link #usersReachable}).
      */
     private void startAuthorCatchUp(long since) {
         List<String> authors = store.latest(owner, Kinds.FOLLOW_LIST).map(l -> l.tagValues("p")).orElse(List.of())
                 .stream().filter(Hex::isHex32).distinct().limit(MAX_AUTHOR_CATCH_UPS).toList();
-        catchUpSince = since;
-        catchUpPending.clear();
-        catchUpPending.addAll(authors);
+        synchronized (catchUpPending) { // authors still unasked from an earlier round keep its (older) time
+            catchUpPending.retainAll(authors); // no longer followed: not asked (and the set stays within the follow list)
+            catchUpSince = catchUpPending.isEmpty() ? since : Math.min(catchUpSince, since);
+            catchUpPending.addAll(authors);
+        }
         askAuthors(authors);
     }
 

@@ -115,11 +115,13 @@ public final class OverlayNetwork implements Network, OverlayApp {
     @Override
     public boolean broadcast(Event e) {
         byte[] payload = EventJson.toJson(e).getBytes(StandardCharsets.UTF_8);
-        List<String> toFollowers = e.pubkey().equals(owner) ? followers.current(System.currentTimeMillis()) : List.of();
         try {
+            // the followers (up to 50,000) are listed only for a list-cast, off the overlay thread
+            boolean toFollowersOnly = e.pubkey().equals(owner) && transport.call(this::followerMode, 2_000);
+            List<String> toFollowers = toFollowersOnly ? followers.current(System.currentTimeMillis()) : List.of();
             return transport.call(() -> {
                 if (!core.hasLinks()) return false;
-                if (followerMode() && e.pubkey().equals(owner)) core.castToUsers(toFollowers, EVENT, payload);
+                if (toFollowersOnly) core.castToUsers(toFollowers, EVENT, payload);
                 else core.broadcast(new MessageId(Hex.decode(e.id())), EVENT, payload);
                 return true;
             }, 2_000);
@@ -242,13 +244,7 @@ public final class OverlayNetwork implements Network, OverlayApp {
      * would get the post only when they next come back online.
      */
     public void catchUpFromFollowedAuthors() {
-        boolean followerMode;
-        try {
-            followerMode = transport.call(this::followerMode, 2_000);
-        } catch (TimeoutException e) {
-            return; // the overlay thread is busy: the next round comes
-        }
-        if (followerMode) startAuthorCatchUp(System.currentTimeMillis() / 1000 - 2 * AUTHOR_CATCH_UP_EVERY.toSeconds());
+        if (followerModeNow().orElse(false)) startAuthorCatchUp(System.currentTimeMillis() / 1000 - 2 * AUTHOR_CATCH_UP_EVERY.toSeconds());
     }
 
     /** Followers registered now (GET /node). */
@@ -256,6 +252,15 @@ public final class OverlayNetwork implements Network, OverlayApp {
 
     /** True when this node sends its owner's events to followers only: it knows enough nodes that broadcast costs too much. */
     private boolean followerMode() { return core.knownNodes() >= followerModeAtNodes; }
+
+    /** {@link #followerMode}, asked from outside the overlay thread; empty when that thread is too busy to say. */
+    private Optional<Boolean> followerModeNow() {
+        try {
+            return Optional.of(transport.call(this::followerMode, 2_000));
+        } catch (TimeoutException e) {
+            return Optional.empty(); // a periodic task's next round comes
+        }
+    }
 
     /**
      * Asks the node of each followed author for that author's events since then. An author
@@ -291,13 +296,14 @@ public final class OverlayNetwork implements Network, OverlayApp {
      * what its own user follows, not what ours does.
      */
     public void exchangeRecent() {
+        if (followerModeNow().orElse(true)) return; // before the store is queried for nothing
         long since = System.currentTimeMillis() / 1000 - RECENT_WINDOW.toSeconds();
         List<String> held = store.query(new EventQuery(null, null, BROADCAST_KINDS, Map.of(), since, Long.MAX_VALUE, MAX_KNOWN_IDS))
                 .stream().map(Event::id).toList();
         byte[] payload = catchUpRequest(since, held);
         transport.run(() -> {
             List<org.nostrp2p.overlay.NodeInfo> peers = core.activePeers();
-            if (peers.isEmpty() || followerMode()) return;
+            if (peers.isEmpty()) return;
             NodeId peer = peers.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(peers.size())).id();
             core.sendToNode(peer, CATCH_UP_REQUEST, payload, ok -> { });
         });

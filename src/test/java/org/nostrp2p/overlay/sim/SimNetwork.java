@@ -192,10 +192,9 @@ public final class SimNetwork {
             Long at = t.app().broadcastsAt.get(number);
             if (at != null) latencies.add(at - sentAt);
         }
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        long p99 = sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
-        return new CastCost(sorted.length, targets.size(), p99, sorted.length == 0 ? -1 : sorted[sorted.length - 1],
-                bytes.all(), bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()));
+        Spread spread = Spread.of(latencies);
+        return new CastCost(latencies.size(), targets.size(), spread.p99(), spread.max(), bytes.all(),
+                bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()));
     }
 
     /** Crashes this share of the live nodes at once (never the seed, so the test can keep joining through it). */
@@ -302,10 +301,18 @@ public final class SimNetwork {
             if (at != null) latencies.add(at - sentAt);
             copies += n.app().copies.getOrDefault(number, 0);
         }
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        long p99 = sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
-        long max = sorted.length == 0 ? -1 : sorted[sorted.length - 1];
-        return new BroadcastResult(number, latencies.size(), others, others == 0 ? 0 : (double) copies / others, p99, max);
+        Spread spread = Spread.of(latencies);
+        return new BroadcastResult(number, latencies.size(), others, others == 0 ? 0 : (double) copies / others,
+                spread.p99(), spread.max());
+    }
+
+    /** The 99th percentile and the maximum of delivery latencies (-1 each when there were none). */
+    private record Spread(long p99, long max) {
+        static Spread of(List<Long> latencies) {
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (sorted.length == 0) return new Spread(-1, -1);
+            return new Spread(sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)], sorted[sorted.length - 1]);
+        }
     }
 
     /**

@@ -36,21 +36,21 @@ final class Admission {
         NodeInfo info();
         void activate(NodeId peer, Links.Link link);
         void dropLink(NodeId peer, boolean polite);
+        /** Up to n public nodes this node knows of, drawn at random, skipping those excluded. */
+        List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude);
     }
 
     private final Host host;
     private final Env env;
     private final OverlayConfig cfg;
     private final Links links;
-    private final PresenceDirectory directory;
     private final PeerScores scores;
 
-    Admission(Host host, Env env, OverlayConfig cfg, Links links, PresenceDirectory directory, PeerScores scores) {
+    Admission(Host host, Env env, OverlayConfig cfg, Links links, PeerScores scores) {
         this.host = host;
         this.env = env;
         this.cfg = cfg;
         this.links = links;
-        this.directory = directory;
         this.scores = scores;
     }
 
@@ -97,13 +97,13 @@ final class Admission {
     }
 
     /**
-     * Public nodes for a joiner to link to: mostly drawn at random from the whole directory, a
+     * Public nodes for a joiner to link to: mostly drawn at random from all this node knows, a
      * few of our own links, and us. (Our links first, as before, gave every joiner the same few
      * early nodes: they served most private nodes, and once their slots were full later joiners
      * were refused everywhere.)
      */
     List<NodeInfo> joinSample(NodeId joiner) {
-        List<NodeInfo> sample = new ArrayList<>(directory.samplePublic(JOIN_SAMPLE - 4, env.random(), id -> id.equals(joiner)));
+        List<NodeInfo> sample = new ArrayList<>(host.samplePublic(JOIN_SAMPLE - 4, id -> id.equals(joiner)));
         List<NodeInfo> ours = new ArrayList<>();
         for (Links.Link l : links.values()) if (l.active && l.info.isPublic() && !l.info.id().equals(joiner)) ours.add(l.info);
         ours.sort(Comparator.comparing(NodeInfo::id)); // a stable order for the draw (HashMap order is not)

@@ -26,6 +26,19 @@ public sealed interface Msg {
     /** "Our digests differ in these buckets: send me your records in them." */
     record PresenceRepair(List<Integer> buckets) implements Msg {}
 
+    // --- presence DHT (Kademlia over public nodes): finds a record this node does not hold ---
+    /**
+     * "Which nodes do you know closest to this key, and what records do you hold under it?" The
+     * key is a node's id (node) or a user's key; the nonce pairs the answer with the question.
+     */
+    record DhtFind(long nonce, boolean node, String id) implements Msg {}
+    /** The answer: up to {@link #MAX_NODES} closer public nodes and the records held under the key. */
+    record DhtFound(long nonce, List<NodeInfo> closer, List<byte[]> records) implements Msg {
+        public static final int MAX_NODES = 16, MAX_RECORDS = 16;
+    }
+    /** "Keep this presence record": its node stores it at the nodes closest to its keys. */
+    record DhtStore(byte[] record) implements Msg {}
+
     // --- reachability (AutoNAT-style) ---
     /** "Try to dial me back at this address." */
     record DialBackRequest(PeerAddress address, long nonce) implements Msg {}

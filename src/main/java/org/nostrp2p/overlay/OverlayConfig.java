@@ -4,16 +4,27 @@ package org.nostrp2p.overlay;
  * Protocol constants. Public nodes keep {@code publicLinks} links to other public nodes and take
  * up to {@code maxPrivateClients} private nodes; a private node keeps {@code privateUplinks}
  * outbound links to public nodes, which are also its relays. Every {@code presenceDigestMillis}
- * a node compares presence directories with one neighbour (anti-entropy).
+ * a node compares presence directories with one neighbour (anti-entropy). With
+ * {@code presenceBroadcast} every presence record is broadcast to every node; without it records
+ * are only stored in the presence DHT and looked up there (see PresenceDht).
  */
 public record OverlayConfig(int publicLinks, int maxPublicLinks, int privateUplinks, int maxPrivateClients,
                             long maintenanceMillis, long graftTimeoutMillis, long unicastTimeoutMillis,
                             long dialBackTimeoutMillis, long presenceRefreshMillis, long presenceLifetimeMillis,
-                            long messageMemoryMillis, int maxPresenceRecords, long presenceDigestMillis) {
+                            long messageMemoryMillis, int maxPresenceRecords, long presenceDigestMillis,
+                            boolean presenceBroadcast) {
 
     public static final OverlayConfig DEFAULT = new OverlayConfig(
             5, 8, 3, 64,
             2_000, 400, 5_000,
             3_000, 30 * 60_000L, 2 * 60 * 60_000L,
-            10 * 60_000L, 200_000, 30_000);
+            10 * 60_000L, 200_000, 30_000,
+            true);
+
+    /** The same, with presence records broadcast to every node (true) or only kept in the DHT (false). */
+    public OverlayConfig withPresenceBroadcast(boolean on) {
+        return new OverlayConfig(publicLinks, maxPublicLinks, privateUplinks, maxPrivateClients, maintenanceMillis,
+                graftTimeoutMillis, unicastTimeoutMillis, dialBackTimeoutMillis, presenceRefreshMillis, presenceLifetimeMillis,
+                messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, on);
+    }
 }

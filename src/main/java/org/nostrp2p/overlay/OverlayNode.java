@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * links to other public nodes and takes up to {@code maxPrivateClients} private nodes; a private
  * node keeps {@code privateUplinks} outbound links to public nodes, which are also its relays.
  * The passive view is not kept by shuffling: presence records already name every public node
- * (unicast needs them), so candidates are drawn uniformly from the presence directory.
+ * (unicast needs them), so candidates are drawn uniformly from the presence directory, and from
+ * the presence DHT's table when records are not broadcast.
  */
 public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.Host {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OverlayNode.class);
@@ -55,6 +56,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private final Map<PeerAddress, Purpose> dialing = new HashMap<>();
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
     private final PresenceDirectory directory;
+    private final PresenceDht dht;
     private final Plumtree plumtree;
     private final Router router;
     private final ListCast listCast;
@@ -67,6 +69,17 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private final PresencePolicy presencePolicy;
     private final TreeBeacons beacons;
     private boolean everLinked;
+    private long lastDhtRefresh = Long.MIN_VALUE / 2;
+    /** The DHT's table is refreshed (a lookup of our own position) this often: contacts come and go. */
+    static final long DHT_REFRESH_MILLIS = 15 * 60_000;
+    /**
+     * Without presence broadcast a node short of links looks up a random key this often: the
+     * public nodes around it are link candidates no other node was given (the contacts a node
+     * keeps in its table are the same for every joiner it answers, and fill up).
+     */
+    static final long EXPLORE_MILLIS = 10_000;
+    private static final int MAX_JOIN_CANDIDATES = 32;
+    private long lastExplore = Long.MIN_VALUE / 2;
     private long lastBootDial = Long.MIN_VALUE / 2;
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
     private boolean bootAnswered;
@@ -87,6 +100,15 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         this.listCast = new ListCast(this, cfg.messageMemoryMillis());
         this.presence = new PresenceExchange(env, cfg, signer, directory, plumtree, app);
         this.presencePolicy = new PresencePolicy(env, presence);
+        this.dht = new PresenceDht(new PresenceDht.Host() {
+            @Override public Env env() { return env; }
+            @Override public NodeId self() { return OverlayNode.this.self(); }
+            @Override public NodeSigner signer() { return signer; }
+            @Override public boolean isLinked(NodeId peer) { return OverlayNode.this.isLinked(peer); }
+            @Override public void dialForRouting(PeerAddress address) { OverlayNode.this.dialForRouting(address); }
+            @Override public Optional<PresenceRecord> ownRecord() { return directory.forNode(OverlayNode.this.self()); }
+            @Override public void found(byte[] record) { presence.accept(record, false); }
+        });
         this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
             @Override public void reachable() { setReachability(Reachability.PUBLIC); }
             @Override public void unreachable() { setReachability(Reachability.PRIVATE); }
@@ -98,7 +120,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public NodeInfo info() { return OverlayNode.this.info(); }
             @Override public void activate(NodeId peer, Links.Link link) { OverlayNode.this.activate(peer, link); }
             @Override public void dropLink(NodeId peer, boolean polite) { OverlayNode.this.dropLink(peer, polite); }
-        }, env, cfg, links, directory, scores);
+            @Override public List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
+                return OverlayNode.this.samplePublic(n, exclude);
+            }
+        }, env, cfg, links, scores);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -154,14 +179,50 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         castTo(nodes, type, payload);
     }
 
-    /** Nodes this node holds a presence record of: its view of the network's size (capped by the directory's bound). */
-    public int knownNodes() { return directory.size(); }
+    /**
+     * This node's view of the network's size: the nodes it holds a presence record of (capped by
+     * the directory's bound); without presence broadcast, where the directory holds only what it
+     * looked up, the public nodes the DHT's density suggests (so private ones are not counted).
+     */
+    public int knownNodes() {
+        if (cfg.presenceBroadcast()) return directory.size();
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(directory.size(), dht.table().estimatedPublicNodes()));
+    }
+
+    /** Records in this node's presence directory (with the DHT: the users it looked up, a cache). */
+    public int directorySize() { return directory.size(); }
+
+    /** What this node keeps of the presence DHT: records held for others, contacts, lookups done and their requests. */
+    public int dhtHeldRecords() { return dht.heldRecords(); }
+
+    public int dhtTableSize() { return dht.table().size(); }
+
+    public long dhtLookups() { return dht.lookupsDone(); }
+
+    public long dhtLookupRequests() { return dht.lookupRequests(); }
 
     /**
      * Sends to the nodes serving this user (see {@link PresenceDirectory#targetsFor}); done gets
      * true once every one of them acknowledged it.
      */
     public void sendToUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> done) {
+        if (directory.claimed(userPubkey)) {
+            sendToKnownUser(userPubkey, type, payload, done);
+        } else {
+            dht.find(DhtKey.ofUser(userPubkey), () -> sendToKnownUser(userPubkey, type, payload, done));
+        }
+    }
+
+    /**
+     * Sends to the nodes the directory names for the user. Without presence broadcast the record
+     * held may be out of date (its node found other relays since), so a failed send looks the
+     * user up again for the next try.
+     */
+    private void sendToKnownUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> caller) {
+        Consumer<Boolean> done = cfg.presenceBroadcast() ? caller : delivered -> {
+            if (!delivered && !stopped) dht.find(DhtKey.ofUser(userPubkey), () -> { });
+            caller.accept(delivered);
+        };
         List<PresenceRecord> targets = directory.targetsFor(userPubkey).nodes();
         if (targets.isEmpty()) {
             done.accept(false);
@@ -201,8 +262,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (!stopped) scheduleMaintenance(0);
     }
 
+    /** Unicast to a node; a node this node holds no record of is looked up in the DHT first. */
     public void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) {
-        router.send(node, type, payload, done);
+        if (node.equals(self()) || isLinked(node) || directory.forNode(node).isPresent()) router.send(node, type, payload, done);
+        else dht.find(DhtKey.ofNode(node), () -> router.send(node, type, payload, done));
     }
 
     public boolean hasLinks() { return links.anyActive(); }
@@ -226,7 +289,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     public boolean knowsUser(String userPubkey) { return directory.claimed(userPubkey); }
 
     /** Whether this node claims to serve the user (its presence record lists them). */
-    public boolean isNodeOf(NodeId node, String userPubkey) { return directory.claims(node, userPubkey); }
+    public boolean isNodeOf(NodeId node, String userPubkey) {
+        if (directory.claims(node, userPubkey)) return true;
+        // not known yet: looked up, so that the sender's next try (its outbox retries) finds it
+        if (directory.forNode(node).isEmpty()) dht.find(DhtKey.ofNode(node), () -> { });
+        return false;
+    }
 
     public NodeInfo info() {
         return new NodeInfo(self(), reachability == Reachability.PUBLIC ? listenAddress : null);
@@ -261,12 +329,15 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             env.send(peer.id(), new Msg.Neighbor(info(), !hasLinks()));
         }
         router.connected(peer.id(), dialed);
+        if (dialed != null) dht.heardOf(new NodeInfo(peer.id(), dialed)); // it answered at that address with its key
+        dht.connected(peer.id(), dialed);
     }
 
     public void onDialFailed(PeerAddress address) {
         if (stopped) return;
         dialing.remove(address);
         router.dialFailed(address);
+        dht.dialFailed(address);
     }
 
     /** The connection closed from the other side or failed. */
@@ -315,6 +386,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             case Msg.PresenceDigest d -> presence.onDigest(from, d);
             case Msg.PresenceRepair r -> presence.onRepair(from, r);
             case Msg.PresenceBatch b -> presence.onBatch(b);
+            case Msg.DhtFind f -> {
+                dht.onFind(from, f);
+                dht.heardOf(link.info); // a public asker is a contact (one that does not answer in turn is dropped)
+            }
+            case Msg.DhtFound f -> dht.onFound(from, f);
+            case Msg.DhtStore st -> dht.onStore(st);
             case Msg.Unknown u -> { } // the transport counts these and does not hand them on
         }
     }
@@ -354,6 +431,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (link.active) return;
         link.active = true;
         plumtree.neighborUp(peer);
+        dht.heardOf(link.info);
         relayLinkChanged(link); // perhaps a new relay
         if (!presence.synced()) {
             // just joined (or came back): fetch the directory rather than wait for refreshes;
@@ -421,6 +499,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (stopped) return;
         long now = env.now();
         directory.expire(env.wallClock());
+        dht.maintain(now, env.wallClock());
+        if (now - lastDhtRefresh >= DHT_REFRESH_MILLIS && dht.table().size() > 0) {
+            lastDhtRefresh = now;
+            dht.refresh();
+        }
         listCast.expire(now);
         closeIdleRouteLinks(now);
         boolean isPublic = reachability == Reachability.PUBLIC;
@@ -429,7 +512,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         pruneDistrusted(now);
         replaceIfStarved(now);
         int missing = want - links.activeCount(true) - pending;
-        if (missing > 0) connectMore(missing);
+        if (missing > 0) {
+            connectMore(missing);
+            exploreForCandidates(now);
+        }
         if (!bootAnswered && hasLinks()) {
             // linked through others, yet no boot peer ever answered: keep trying, backing off to 5 minutes
             if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
@@ -450,6 +536,14 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         scheduleMaintenance(base / 2 + env.random().nextLong(base));
     }
 
+    private void exploreForCandidates(long now) {
+        if (cfg.presenceBroadcast() || now - lastExplore < EXPLORE_MILLIS || dht.table().size() == 0) return;
+        lastExplore = now;
+        dht.explore(found -> {
+            for (NodeInfo n : found) if (joinCandidates.size() < MAX_JOIN_CANDIDATES && !links.isActive(n.id())) addKnownPeers(List.of(n));
+        });
+    }
+
     private void connectMore(int count) {
         List<NodeInfo> picks = new ArrayList<>();
         for (NodeInfo c : joinCandidates) {
@@ -458,7 +552,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         }
         joinCandidates.removeAll(picks);
         if (picks.size() < count) {
-            picks.addAll(directory.samplePublic(count - picks.size(), env.random(),
+            picks.addAll(samplePublic(count - picks.size(),
                     id -> id.equals(self()) || links.isActive(id) || picks.stream().anyMatch(p -> p.id().equals(id))));
         }
         for (NodeInfo p : picks) {
@@ -575,7 +669,19 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (reachability != Reachability.PUBLIC) {
             for (Links.Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
         }
-        presencePolicy.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings);
+        dht.store(presencePolicy.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings));
+    }
+
+    /**
+     * Public nodes to link to, at random: from the directory, which holds every public node when
+     * presence is broadcast; else topped up from the DHT's table.
+     */
+    private List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
+        List<NodeInfo> picks = new ArrayList<>(directory.samplePublic(n, env.random(), exclude));
+        if (picks.size() < n && !cfg.presenceBroadcast()) {
+            for (NodeInfo c : dht.table().sample(n, env.random(), exclude)) if (picks.size() < n && !picks.contains(c)) picks.add(c);
+        }
+        return picks;
     }
 
     // ------------------------------------------------------------------ hosts for Plumtree and Router
@@ -637,7 +743,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     }
 
     @Override
-    public void route(NodeId to, int routeType, byte[] payload, Consumer<Boolean> done) { router.send(to, routeType, payload, done); }
+    public void route(NodeId to, int routeType, byte[] payload, Consumer<Boolean> done) { sendToNode(to, routeType, payload, done); }
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
 

@@ -194,6 +194,12 @@ final class PresenceDirectory {
         return out;
     }
 
+    /** Forgets a node's record (one this node no longer needs to hold). */
+    void remove(NodeId node) {
+        PresenceRecord r = byNode.remove(node);
+        if (r != null) forget(r);
+    }
+
     void expire(long now) {
         List<PresenceRecord> dead = byNode.values().stream().filter(r -> r.expiresAt() <= now).toList();
         for (PresenceRecord r : dead) {

@@ -63,19 +63,23 @@ final class PresenceExchange {
 
     boolean republishAllowed() { return env.now() - lastPublished >= MIN_REPUBLISH_MILLIS; }
 
-    /** Signs and broadcasts this node's record: its users, and its address if public, else its relays. */
-    void publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<org.nostrp2p.event.NodeBinding> bindings) {
+    /**
+     * Signs this node's record (its users, and its address if public, else its relays), and
+     * broadcasts it unless presence is kept only in the DHT; the caller stores it there.
+     */
+    PresenceRecord publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<org.nostrp2p.event.NodeBinding> bindings) {
         long wall = env.wallClock();
         seq = Math.max(seq + 1, wall); // grows with the clock, and across restarts (see resume)
         seqPublished.accept(seq);
         PresenceRecord r = PresenceRecord.signed(signer, users, address, relays, seq, wall + cfg.presenceLifetimeMillis(), bindings);
         directory.offer(r, wall);
-        plumtree.broadcast(r.messageId(), TYPE, r.encode());
+        if (cfg.presenceBroadcast()) plumtree.broadcast(r.messageId(), TYPE, r.encode());
         lastPublished = env.now();
+        return r;
     }
 
     /** Whether some peer has sent us its directory since we joined (until then each new peer is asked). */
-    boolean synced() { return synced; }
+    boolean synced() { return synced || !cfg.presenceBroadcast(); } // without broadcast there is no directory to fetch
 
     void sendDirectory(NodeId to) { sendRecords(to, directory.all(), false); }
 
@@ -86,7 +90,7 @@ final class PresenceExchange {
 
     /** From maintenance: sends our digest to one of the neighbours when an interval has passed. */
     void maybeSendDigest(Supplier<List<NodeId>> activeNeighbours) {
-        if (env.now() - lastDigestSent < cfg.presenceDigestMillis()) return;
+        if (!cfg.presenceBroadcast() || env.now() - lastDigestSent < cfg.presenceDigestMillis()) return;
         List<NodeId> neighbours = activeNeighbours.get();
         if (neighbours.isEmpty()) return;
         lastDigestSent = env.now();

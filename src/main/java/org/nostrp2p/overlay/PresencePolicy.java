@@ -52,8 +52,8 @@ final class PresencePolicy {
         return env.now() - relaysChangedAt >= (shortOfRelays ? RELAY_REPLACE_MILLIS : RELAY_SETTLE_MILLIS);
     }
 
-    void publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<NodeBinding> bindings) {
-        presence.publish(users, address, relays, bindings);
+    PresenceRecord publish(List<String> users, PeerAddress address, List<NodeInfo> relays, List<NodeBinding> bindings) {
         dirty = false;
+        return presence.publish(users, address, relays, bindings);
     }
 }

@@ -22,18 +22,21 @@ public final class WireCodec {
     private static final int JOIN = 1, JOIN_REPLY = 2, NEIGHBOR = 3, NEIGHBOR_REPLY = 4, DISCONNECT = 5,
             DIAL_BACK_REQUEST = 6, DIAL_BACK_PROBE = 7, GOSSIP = 8, IHAVE = 9, GRAFT = 10, PRUNE = 11,
             ROUTE = 12, ROUTE_ACK = 13, PING = 14, PRESENCE_REQUEST = 16, PRESENCE_BATCH = 17,
-            PRESENCE_DIGEST = 19, PRESENCE_REPAIR = 20; // 15 and 18 were version 1's plaintext Hello and proof
+            PRESENCE_DIGEST = 19, PRESENCE_REPAIR = 20, // 15 and 18 were version 1's plaintext Hello and proof
+            DHT_FIND = 21, DHT_FOUND = 22, DHT_STORE = 23;
+    /** A presence record's size at most (a PresenceBatch's or the DHT's). */
+    static final int MAX_RECORD = 4096;
 
     /** Fields after the type that every version writes, by message type (see optionalFields); -1: not a message type. */
     static final int[] FIELDS = fieldsByType();
 
     private static int[] fieldsByType() {
-        int[] f = new int[PRESENCE_REPAIR + 1];
+        int[] f = new int[DHT_STORE + 1];
         java.util.Arrays.fill(f, -1);
         f[JOIN] = 1; f[JOIN_REPLY] = 2; f[NEIGHBOR] = 2; f[NEIGHBOR_REPLY] = 1; f[DISCONNECT] = 0;
         f[DIAL_BACK_REQUEST] = 2; f[DIAL_BACK_PROBE] = 1; f[GOSSIP] = 4; f[IHAVE] = 2; f[GRAFT] = 2; f[PRUNE] = 0;
         f[ROUTE] = 6; f[ROUTE_ACK] = 5; f[PING] = 0; f[PRESENCE_REQUEST] = 0; f[PRESENCE_BATCH] = 2;
-        f[PRESENCE_DIGEST] = 1; f[PRESENCE_REPAIR] = 1;
+        f[PRESENCE_DIGEST] = 1; f[PRESENCE_REPAIR] = 1; f[DHT_FIND] = 3; f[DHT_FOUND] = 3; f[DHT_STORE] = 1;
         return f;
     }
 
@@ -105,6 +108,15 @@ public final class WireCodec {
                     p.packArrayHeader(2); p.packInt(PRESENCE_REPAIR); p.packArrayHeader(r.buckets().size());
                     for (int b : r.buckets()) p.packInt(b);
                 }
+                case Msg.DhtFind f -> {
+                    p.packArrayHeader(4); p.packInt(DHT_FIND); p.packLong(f.nonce()); p.packBoolean(f.node()); p.packString(f.id());
+                }
+                case Msg.DhtFound f -> {
+                    p.packArrayHeader(4); p.packInt(DHT_FOUND); p.packLong(f.nonce()); packInfos(p, f.closer());
+                    p.packArrayHeader(f.records().size());
+                    for (byte[] r : f.records()) packBin(p, r);
+                }
+                case Msg.DhtStore x -> { p.packArrayHeader(2); p.packInt(DHT_STORE); packBin(p, x.record()); }
                 case Msg.Unknown x -> throw new IllegalArgumentException("a message of unknown type " + x.type() + " is never sent");
             }
         });
@@ -151,9 +163,19 @@ public final class WireCodec {
                 case PRESENCE_BATCH -> {
                     int n = boundedArray(u, MAX_LIST);
                     List<byte[]> records = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) records.add(boundedBin(u, 4096));
+                    for (int i = 0; i < n; i++) records.add(boundedBin(u, MAX_RECORD));
                     yield new Msg.PresenceBatch(records, u.unpackBoolean());
                 }
+                case DHT_FIND -> new Msg.DhtFind(u.unpackLong(), u.unpackBoolean(), boundedString(u));
+                case DHT_FOUND -> {
+                    long nonce = u.unpackLong();
+                    List<NodeInfo> closer = unpackInfos(u, Msg.DhtFound.MAX_NODES);
+                    int n = boundedArray(u, Msg.DhtFound.MAX_RECORDS);
+                    List<byte[]> records = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) records.add(boundedBin(u, MAX_RECORD));
+                    yield new Msg.DhtFound(nonce, closer, records);
+                }
+                case DHT_STORE -> new Msg.DhtStore(boundedBin(u, MAX_RECORD));
                 case PRESENCE_DIGEST -> {
                     byte[] digest = boundedBin(u, DirectoryDigest.BYTES);
                     if (digest.length != DirectoryDigest.BYTES) throw new IllegalArgumentException("bad digest size");
@@ -252,7 +274,11 @@ public final class WireCodec {
     }
 
     private static List<NodeInfo> unpackInfos(MessageUnpacker u) throws IOException {
-        int n = boundedArray(u, MAX_LIST);
+        return unpackInfos(u, MAX_LIST);
+    }
+
+    private static List<NodeInfo> unpackInfos(MessageUnpacker u, int max) throws IOException {
+        int n = boundedArray(u, max);
         List<NodeInfo> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) out.add(unpackInfo(u));
         return out;

@@ -38,7 +38,8 @@ public final class JudgeBench {
         }
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
                 d.maintenanceMillis(), graft, d.unicastTimeoutMillis(), d.dialBackTimeoutMillis(), d.presenceRefreshMillis(),
-                d.presenceLifetimeMillis(), d.messageMemoryMillis(), d.maxPresenceRecords(), d.presenceDigestMillis());
+                d.presenceLifetimeMillis(), d.messageMemoryMillis(), d.maxPresenceRecords(), d.presenceDigestMillis(),
+                d.presenceBroadcast());
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
                 + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms, public links %d/%d, seed %d%n",
@@ -72,7 +73,7 @@ public final class JudgeBench {
     }
 
     /** The heap the settled network holds (after a full collection), in all and per simulated node. */
-    private static String heapPerNode(int nodes) {
+    static String heapPerNode(int nodes) {
         Runtime rt = Runtime.getRuntime();
         System.gc();
         long used = rt.totalMemory() - rt.freeMemory();

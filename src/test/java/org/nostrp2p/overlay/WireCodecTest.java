@@ -22,7 +22,9 @@ class WireCodecTest {
                 new Msg.DialBackRequest(PUB.address(), -5), new Msg.DialBackProbe(42),
                 new Msg.Gossip(ID, 3, 1, new byte[]{9, 9}), new Msg.IHave(List.of(ID, ID), 2), new Msg.Graft(ID, true),
                 new Msg.Prune(), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),
-                new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]), new Msg.Ping());
+                new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]), new Msg.Ping(),
+                new Msg.DhtFind(-3, true, PUB.id().hex()), new Msg.DhtFound(5, List.of(PUB), List.of(new byte[]{3}, new byte[0])),
+                new Msg.DhtStore(new byte[]{4, 4}));
     }
 
     @Test
@@ -32,6 +34,16 @@ class WireCodecTest {
             // records holding arrays compare by identity: compare the re-encoding instead
             assertArrayEquals(WireCodec.encode(m), WireCodec.encode(back), m.getClass().getSimpleName());
         }
+    }
+
+    @Test
+    void aDhtAnswerNamingTooManyNodesOrRecordsIsRefused() {
+        List<NodeInfo> nodes = java.util.Collections.nCopies(Msg.DhtFound.MAX_NODES + 1, PUB);
+        List<byte[]> records = java.util.Collections.nCopies(Msg.DhtFound.MAX_RECORDS + 1, new byte[1]);
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(WireCodec.encode(new Msg.DhtFound(1, nodes, List.of()))));
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(WireCodec.encode(new Msg.DhtFound(1, List.of(), records))));
+        byte[] huge = new byte[WireCodec.MAX_RECORD + 1];
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(WireCodec.encode(new Msg.DhtStore(huge))));
     }
 
     @Test

@@ -1,0 +1,96 @@
+package org.nostrp2p.overlay;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * The presence DHT's routing table (Kademlia's): public nodes by the leading bits their
+ * position shares with ours, at most {@link #K} per bucket, so it holds ~K·log2(public nodes)
+ * contacts however large the network grows. A full bucket keeps the contacts it has (long-lived
+ * nodes are the likeliest to stay), so made-up nodes cannot push real ones out; a contact that
+ * fails a request is dropped, which makes room.
+ */
+final class DhtTable {
+    static final int K = 8;
+
+    record Contact(NodeInfo info, byte[] position) {}
+
+    private final NodeId self;
+    private final byte[] selfPosition;
+    @SuppressWarnings("unchecked")
+    private final List<Contact>[] buckets = new List[257];
+    private int size;
+
+    DhtTable(NodeId self) {
+        this.self = self;
+        this.selfPosition = DhtKey.positionOf(self);
+    }
+
+    byte[] selfPosition() { return selfPosition; }
+
+    /** Adds or refreshes a public node; false if its bucket is full of others. */
+    boolean add(NodeInfo info) {
+        if (!info.isPublic() || info.id().equals(self)) return false;
+        byte[] position = DhtKey.positionOf(info.id());
+        int b = DhtKey.sharedBits(selfPosition, position);
+        if (buckets[b] == null) buckets[b] = new ArrayList<>(2);
+        List<Contact> bucket = buckets[b];
+        for (int i = 0; i < bucket.size(); i++) {
+            if (bucket.get(i).info().id().equals(info.id())) {
+                bucket.set(i, new Contact(info, position)); // its address may have changed
+                return true;
+            }
+        }
+        if (bucket.size() >= K) return false;
+        bucket.add(new Contact(info, position));
+        size++;
+        return true;
+    }
+
+    void remove(NodeId id) {
+        List<Contact> bucket = buckets[DhtKey.sharedBits(selfPosition, DhtKey.positionOf(id))];
+        if (bucket != null && bucket.removeIf(c -> c.info().id().equals(id))) size--;
+    }
+
+    boolean contains(NodeId id) {
+        List<Contact> bucket = buckets[DhtKey.sharedBits(selfPosition, DhtKey.positionOf(id))];
+        return bucket != null && bucket.stream().anyMatch(c -> c.info().id().equals(id));
+    }
+
+    int size() { return size; }
+
+    /** The n contacts closest to a position (a scan: the table holds a few hundred at most). */
+    List<Contact> closest(byte[] target, int n) {
+        List<Contact> all = new ArrayList<>(size);
+        for (List<Contact> bucket : buckets) if (bucket != null) all.addAll(bucket);
+        all.sort(Comparator.comparing(Contact::position, (a, b) -> DhtKey.closer(a, b, target)));
+        return all.subList(0, Math.min(n, all.size()));
+    }
+
+    /**
+     * How many public nodes the network has, estimated from how densely they sit around this
+     * node: the K closest contacts span a fraction f of the key space, so there are about K/f.
+     * Right within a factor of ~2 once the node knows its neighbourhood (a DHT refresh looks
+     * it up); with fewer than K contacts, just how many it knows.
+     */
+    long estimatedPublicNodes() {
+        List<Contact> near = closest(selfPosition, K);
+        if (near.size() < K) return size;
+        byte[] farthest = near.get(K - 1).position();
+        double fraction = 0;
+        for (int i = 0; i < 8; i++) fraction += ((farthest[i] ^ selfPosition[i]) & 0xff) * Math.pow(2, -8 * (i + 1));
+        return fraction <= 0 ? Long.MAX_VALUE : Math.max(size, Math.round(K / fraction));
+    }
+
+    /** Up to n distinct contacts chosen at random, skipping those excluded: candidates for links. */
+    List<NodeInfo> sample(int n, RandomGenerator random, Predicate<NodeId> exclude) {
+        List<NodeInfo> all = new ArrayList<>(size);
+        for (List<Contact> bucket : buckets) if (bucket != null) for (Contact c : bucket) if (!exclude.test(c.info().id())) all.add(c.info());
+        List<NodeInfo> out = new ArrayList<>(n);
+        while (out.size() < n && !all.isEmpty()) out.add(all.remove(random.nextInt(all.size())));
+        return out;
+    }
+}

@@ -1,0 +1,356 @@
+package org.nostrp2p.overlay;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Presence that does not grow with the network: a Kademlia DHT over the public nodes. Each node
+ * stores its signed presence record at the {@link #REPLICAS} public nodes closest to its node id
+ * and to each of its users' keys (refreshed with every record it publishes), and a node that
+ * lacks a record finds it by an iterative lookup: {@link #ALPHA} requests in flight, each answer
+ * naming closer nodes, until the {@link DhtTable#K} closest known have answered. What a lookup
+ * brings is checked like any record (signature, expiry) and kept in the node's directory, which
+ * then serves as the cache of the users this node talks to; unicast then routes as before (at
+ * most two hops through the relays the record names).
+ *
+ * <p>Requests travel over direct connections (a private node dials out to public ones), so an
+ * answer goes back on the connection its request came on. Bounds: the table holds at most
+ * K contacts per bucket; the records held for others take at most {@link #HELD_BYTES};
+ * at most {@link #MAX_LOOKUPS} lookups run at once, and a key that was not found is not looked
+ * up again for {@link #NEGATIVE_MILLIS}.
+ */
+final class PresenceDht {
+    static final int ALPHA = 3;
+    static final int REPLICAS = 5;
+    static final long REQUEST_TIMEOUT_MILLIS = 2_000;
+    static final long HELD_BYTES = 4L * 1024 * 1024;
+    static final int MAX_LOOKUPS = 64;
+    static final long NEGATIVE_MILLIS = 60_000;
+    /** A lookup keeps this many candidates at most: enough for K answers when some fail. */
+    private static final int SHORTLIST = 3 * DhtTable.K;
+
+    interface Host {
+        Env env();
+        NodeId self();
+        NodeSigner signer();
+        boolean isLinked(NodeId peer);
+        void dialForRouting(PeerAddress address);
+        /** This node's own current record, if published: it answers for its own keys. */
+        Optional<PresenceRecord> ownRecord();
+        /** A record a lookup brought: check it and keep it in the directory. */
+        void found(byte[] record);
+    }
+
+    private final Host host;
+    private final Env env;
+    private final DhtTable table;
+    /** Records this node holds for others, as one of the nodes closest to their keys. */
+    private final PresenceDirectory held = new PresenceDirectory(Integer.MAX_VALUE, HELD_BYTES);
+    private final Map<Long, Request> requests = new HashMap<>();
+    private final Map<DhtKey, Lookup> lookups = new HashMap<>();
+    private final Map<DhtKey, Long> notFoundUntil = new HashMap<>();
+    /** Messages waiting for a connection being opened to this address. */
+    private final Map<PeerAddress, List<Msg>> waitingForDial = new HashMap<>();
+    private long lookupsDone, lookupRequests;
+
+    PresenceDht(Host host) {
+        this.host = host;
+        this.env = host.env();
+        this.table = new DhtTable(host.self());
+    }
+
+    DhtTable table() { return table; }
+
+    int heldRecords() { return held.size(); }
+
+    /** Lookups finished so far, and the requests they sent: their ratio is the cost of a lookup. */
+    long lookupsDone() { return lookupsDone; }
+
+    long lookupRequests() { return lookupRequests; }
+
+    /**
+     * A public node met: one we dialled at its address, a link, or one that asked us. A full
+     * bucket keeps the contacts it has, and one that fails a request is dropped, so an address
+     * claimed falsely costs one request's timeout.
+     */
+    void heardOf(NodeInfo node) {
+        if (table.contains(node.id()) || !table.add(node)) return;
+        handOver(node);
+    }
+
+    /**
+     * Records move to the nodes closest to their keys as the network grows (Kademlia's rule): a
+     * holder that is itself among the REPLICAS closest to a key it knows of hands the records
+     * under that key to a new contact closer than itself.
+     */
+    private void handOver(NodeInfo contact) {
+        byte[] at = DhtKey.positionOf(contact.id());
+        for (PresenceRecord r : held.all()) {
+            for (DhtKey k : keysOf(r)) {
+                if (DhtKey.closer(at, table.selfPosition(), k.position()) >= 0) continue;
+                if (closerKnown(k, REPLICAS) < REPLICAS) {
+                    send(contact, new Msg.DhtStore(r.encode()));
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Drops held records none of whose keys this node is still among the closest of (2·REPLICAS
+     * by its table): the network grew around them, and handOver passed them on.
+     */
+    private void dropFarRecords() {
+        List<PresenceRecord> far = new ArrayList<>();
+        for (PresenceRecord r : held.all()) {
+            if (keysOf(r).stream().allMatch(k -> closerKnown(k, 2 * REPLICAS) >= 2 * REPLICAS)) far.add(r);
+        }
+        for (PresenceRecord r : far) held.remove(r.node());
+    }
+
+    /** How many contacts are closer to the key than this node, counting up to max. */
+    private int closerKnown(DhtKey k, int max) {
+        return (int) table.closest(k.position(), max).stream()
+                .filter(c -> DhtKey.closer(c.position(), table.selfPosition(), k.position()) < 0).count();
+    }
+
+    private static List<DhtKey> keysOf(PresenceRecord r) {
+        List<DhtKey> keys = new ArrayList<>(1 + r.users().size());
+        keys.add(DhtKey.ofNode(r.node()));
+        for (String user : r.users()) keys.add(DhtKey.ofUser(user));
+        return keys;
+    }
+
+    // ------------------------------------------------------------------ finding and storing
+
+    /** Finds the records of a key (at most one lookup per key at a time); then runs when it ends. */
+    void find(DhtKey key, Runnable then) {
+        Lookup running = lookups.get(key);
+        if (running != null) {
+            running.then.add(then);
+            return;
+        }
+        Long until = notFoundUntil.get(key);
+        if ((until != null && until > env.now()) || lookups.size() >= MAX_LOOKUPS) {
+            then.run();
+            return;
+        }
+        Lookup l = new Lookup(key, true, closest -> { });
+        l.then.add(then);
+        start(l);
+    }
+
+    /**
+     * Stores this node's record at the nodes closest to each of its keys. A store that found
+     * fewer than REPLICAS nodes (this node knew few: it started the network, or just joined) is
+     * done again once the table has grown.
+     */
+    void store(PresenceRecord own) {
+        lastOwn = own;
+        storedThin = false;
+        tableAtStore = table.size();
+        lastStoreAt = env.now();
+        byte[] encoded = own.encode();
+        for (DhtKey key : keysOf(own)) {
+            if (lookups.containsKey(key)) continue; // a store for it is under way
+            start(new Lookup(key, false, closest -> {
+                if (closest.size() < REPLICAS) storedThin = true;
+                for (DhtTable.Contact c : closest.subList(0, Math.min(REPLICAS, closest.size()))) send(c.info(), new Msg.DhtStore(encoded));
+            }));
+        }
+    }
+
+    private PresenceRecord lastOwn;
+    private boolean storedThin;
+    private int tableAtStore;
+    private long lastStoreAt;
+    static final long THIN_RESTORE_MILLIS = 30_000, FAR_DROP_MILLIS = 60_000;
+    private long lastFarDrop;
+
+    /** Public nodes around a random key (those that answered), for a node in need of link candidates. */
+    void explore(java.util.function.Consumer<List<NodeInfo>> found) {
+        byte[] random = new byte[32];
+        env.random().nextBytes(random);
+        DhtKey key = DhtKey.of(DhtKey.Kind.NODE, java.util.HexFormat.of().formatHex(random));
+        start(new Lookup(key, false, closest -> found.accept(closest.stream().map(DhtTable.Contact::info).toList())));
+    }
+
+    /** Fills the table: a lookup of this node's own position finds its neighbourhood and a path to it. */
+    void refresh() {
+        DhtKey self = DhtKey.ofNode(host.self());
+        if (!lookups.containsKey(self)) start(new Lookup(self, false, closest -> { }));
+    }
+
+    /** From maintenance: drops what expired, and stores our record again if its last store was thin. */
+    void maintain(long now, long wallClock) {
+        if (storedThin && table.size() > tableAtStore && now - lastStoreAt >= THIN_RESTORE_MILLIS) store(lastOwn);
+        if (now - lastFarDrop >= FAR_DROP_MILLIS) {
+            lastFarDrop = now;
+            dropFarRecords();
+        }
+        held.expire(wallClock);
+        notFoundUntil.values().removeIf(until -> until <= now);
+    }
+
+    // ------------------------------------------------------------------ requests from others
+
+    void onFind(NodeId from, Msg.DhtFind f) {
+        DhtKey key = DhtKey.of(f.node() ? DhtKey.Kind.NODE : DhtKey.Kind.USER, f.id());
+        List<NodeInfo> closer = new ArrayList<>(DhtTable.K);
+        for (DhtTable.Contact c : table.closest(key.position(), DhtTable.K + 1)) {
+            if (!c.info().id().equals(from) && closer.size() < DhtTable.K) closer.add(c.info());
+        }
+        List<byte[]> records = new ArrayList<>();
+        for (PresenceRecord r : heldUnder(key)) if (records.size() < Msg.DhtFound.MAX_RECORDS) records.add(r.encode());
+        env.send(from, new Msg.DhtFound(f.nonce(), closer, records));
+    }
+
+    private List<PresenceRecord> heldUnder(DhtKey key) {
+        List<PresenceRecord> out = new ArrayList<>();
+        if (key.kind() == DhtKey.Kind.NODE) held.forNode(new NodeId(key.id())).ifPresent(out::add);
+        else out.addAll(held.targetsFor(key.id()).nodes());
+        host.ownRecord().filter(r -> key.kind() == DhtKey.Kind.NODE ? r.node().hex().equals(key.id()) : r.users().contains(key.id()))
+                .ifPresent(out::add);
+        return out;
+    }
+
+    /** A record to keep for its node: taken if its signature holds, it has not expired, and there is room. */
+    void onStore(Msg.DhtStore s) {
+        PresenceRecord r;
+        try {
+            r = env.decodePresence(s.record());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (r.node().equals(host.self()) || !r.verify(host.signer())) return;
+        held.offer(r, env.wallClock());
+    }
+
+    void onFound(NodeId from, Msg.DhtFound f) {
+        Request req = requests.get(f.nonce());
+        if (req == null || !req.to().info().id().equals(from)) return; // not asked, or not of this peer
+        requests.remove(f.nonce());
+        req.lookup().answered(req.to(), f);
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    void connected(NodeId peer, PeerAddress dialed) {
+        List<Msg> queue = dialed == null ? null : waitingForDial.remove(dialed);
+        if (queue != null) for (Msg m : queue) env.send(peer, m);
+    }
+
+    /** The requests that waited end by their timeouts. */
+    void dialFailed(PeerAddress address) { waitingForDial.remove(address); }
+
+    private void send(NodeInfo to, Msg m) {
+        if (host.isLinked(to.id())) {
+            env.send(to.id(), m);
+            return;
+        }
+        List<Msg> queue = waitingForDial.get(to.address());
+        if (queue != null) {
+            queue.add(m);
+            return;
+        }
+        waitingForDial.put(to.address(), new ArrayList<>(List.of(m)));
+        host.dialForRouting(to.address());
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    private record Request(Lookup lookup, DhtTable.Contact to) {}
+
+    private void start(Lookup l) {
+        lookups.put(l.key, l);
+        for (DhtTable.Contact c : table.closest(l.key.position(), DhtTable.K)) l.candidates.add(c);
+        l.pump();
+    }
+
+    /**
+     * One iterative lookup: asks the closest candidates not yet asked, ALPHA at a time, and ends
+     * when the K closest candidates still standing have all answered (or none is left).
+     */
+    private final class Lookup {
+        final DhtKey key;
+        final boolean wantRecords;
+        final java.util.function.Consumer<List<DhtTable.Contact>> done;
+        final List<Runnable> then = new ArrayList<>(1);
+        /** Sorted by distance to the key; failed ones are removed. */
+        final List<DhtTable.Contact> candidates = new ArrayList<>();
+        final Set<NodeId> asked = new HashSet<>();
+        final List<DhtTable.Contact> answeredBy = new ArrayList<>();
+        int inFlight;
+        int recordsFound;
+
+        Lookup(DhtKey key, boolean wantRecords, java.util.function.Consumer<List<DhtTable.Contact>> done) {
+            this.key = key;
+            this.wantRecords = wantRecords;
+            this.done = done;
+        }
+
+        void pump() {
+            candidates.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
+            int looked = 0;
+            for (DhtTable.Contact c : candidates) {
+                if (inFlight >= ALPHA || looked >= DhtTable.K) break;
+                looked++;
+                if (asked.add(c.info().id())) ask(c);
+            }
+            if (inFlight == 0) finish();
+        }
+
+        private void ask(DhtTable.Contact c) {
+            long nonce;
+            do {
+                nonce = env.random().nextLong();
+            } while (requests.containsKey(nonce));
+            long n = nonce;
+            requests.put(n, new Request(this, c));
+            inFlight++;
+            lookupRequests++;
+            send(c.info(), new Msg.DhtFind(n, key.kind() == DhtKey.Kind.NODE, key.id()));
+            env.schedule(REQUEST_TIMEOUT_MILLIS, () -> {
+                if (requests.remove(n) == null) return;
+                table.remove(c.info().id()); // it did not answer: make room for one that does
+                candidates.remove(c);
+                inFlight--;
+                pump();
+            });
+        }
+
+        void answered(DhtTable.Contact from, Msg.DhtFound f) {
+            inFlight--;
+            table.add(from.info()); // it answered at its address: proven
+            answeredBy.add(from);
+            for (NodeInfo n : f.closer().subList(0, Math.min(DhtTable.K, f.closer().size()))) {
+                if (!n.isPublic() || n.id().equals(host.self()) || asked.contains(n.id())) continue;
+                if (candidates.stream().anyMatch(c -> c.info().id().equals(n.id()))) continue;
+                candidates.add(new DhtTable.Contact(n, DhtKey.positionOf(n.id())));
+            }
+            if (wantRecords) {
+                for (byte[] r : f.records()) {
+                    host.found(r);
+                    recordsFound++;
+                }
+            }
+            candidates.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
+            if (candidates.size() > SHORTLIST) candidates.subList(SHORTLIST, candidates.size()).clear();
+            pump();
+        }
+
+        private void finish() {
+            if (lookups.remove(key) != this) return;
+            lookupsDone++;
+            if (wantRecords && recordsFound == 0) notFoundUntil.put(key, env.now() + NEGATIVE_MILLIS);
+            answeredBy.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
+            done.accept(answeredBy);
+            for (Runnable r : then) r.run();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.nostrp2p.overlay;
+
+import org.junit.jupiter.api.Test;
+import org.nostrp2p.event.KeyPair;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * One node's part in the presence DHT, against a world that records what it sends and whose
+ * timers run by hand: lookups, the table's bounds, records kept for others, and what a hostile
+ * peer cannot make it do.
+ */
+class PresenceDhtTest {
+    static final String USER = "c".repeat(64);
+
+    static final class World implements PresenceDht.Host, Env {
+        final SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
+        final PresenceDht dht = new PresenceDht(this);
+        final List<Sent> sent = new ArrayList<>();
+        final List<Runnable> timers = new ArrayList<>();
+        final List<byte[]> found = new ArrayList<>();
+        final List<PeerAddress> dialled = new ArrayList<>();
+        final SplittableRandom random = new SplittableRandom(3);
+        long now;
+
+        record Sent(NodeId to, Msg m) {}
+
+        @Override public Env env() { return this; }
+        @Override public NodeId self() { return signer.id(); }
+        @Override public NodeSigner signer() { return signer; }
+        @Override public boolean isLinked(NodeId peer) { return true; } // every contact answers on an open connection
+        @Override public void dialForRouting(PeerAddress address) { dialled.add(address); }
+        @Override public Optional<PresenceRecord> ownRecord() { return Optional.empty(); }
+        @Override public void found(byte[] record) { found.add(record); }
+        @Override public long now() { return now; }
+        @Override public long wallClock() { return 1_000_000; }
+        @Override public RandomGenerator random() { return random; }
+        @Override public void send(NodeId peer, Msg m) { sent.add(new Sent(peer, m)); }
+        @Override public void dial(PeerAddress address) { }
+        @Override public void dialBack(PeerAddress address, long nonce) { }
+        @Override public void close(NodeId peer) { }
+        @Override public void schedule(long delayMillis, Runnable task) { timers.add(task); }
+
+        List<Sent> finds() { return sent.stream().filter(s -> s.m() instanceof Msg.DhtFind).toList(); }
+
+        void runTimers() {
+            List<Runnable> due = new ArrayList<>(timers);
+            timers.clear();
+            due.forEach(Runnable::run);
+        }
+    }
+
+    static NodeInfo publicNode(int i) {
+        return new NodeInfo(new NodeId(String.format("%064x", i + 1)), new PeerAddress("198.51.100." + (i % 250 + 1), 20_000 + i));
+    }
+
+    static PresenceRecord recordOf(SchnorrNodeSigner node, String user) {
+        return PresenceRecord.signed(node, List.of(user), new PeerAddress("203.0.113.9", 20000), List.of(), 1, 2_000_000);
+    }
+
+    @Test
+    void theTableKeepsAtMostKPerBucketAndTheOldOnesWhenFull() {
+        DhtTable table = new DhtTable(publicNode(0).id());
+        int added = 0;
+        for (int i = 1; i <= 2_000; i++) if (table.add(publicNode(i))) added++;
+        assertEquals(added, table.size());
+        assertTrue(table.size() <= DhtTable.K * 20, "a table of 2,000 nodes' contacts holds ~K per level, not all: " + table.size());
+        assertFalse(table.add(new NodeInfo(new NodeId("f".repeat(64)), null)), "a private node is no contact");
+        // the closest are sorted by distance to the target
+        byte[] target = DhtKey.ofUser(USER).position();
+        List<DhtTable.Contact> closest = table.closest(target, 10);
+        for (int i = 1; i < closest.size(); i++) {
+            assertTrue(DhtKey.closer(closest.get(i - 1).position(), closest.get(i).position(), target) <= 0);
+        }
+        // a full bucket keeps what it has; a removal makes room
+        NodeInfo first = closest.get(0).info();
+        table.remove(first.id());
+        assertFalse(table.contains(first.id()));
+        assertTrue(table.add(first));
+    }
+
+    @Test
+    void aLookupAsksTheClosestAndHandsOnTheRecordsItFinds() {
+        World w = new World();
+        for (int i = 1; i <= 6; i++) w.dht.heardOf(publicNode(i));
+        boolean[] done = {false};
+        w.dht.find(DhtKey.ofUser(USER), () -> done[0] = true);
+        List<World.Sent> asked = w.finds();
+        assertEquals(PresenceDht.ALPHA, asked.size(), "ALPHA requests in flight");
+
+        SchnorrNodeSigner served = new SchnorrNodeSigner(KeyPair.generate());
+        byte[] record = recordOf(served, USER).encode();
+        World.Sent first = asked.get(0);
+        long nonce = ((Msg.DhtFind) first.m()).nonce();
+        // an answer from a peer not asked, or to a question not asked, is ignored
+        w.dht.onFound(publicNode(99).id(), new Msg.DhtFound(nonce, List.of(), List.of(record)));
+        w.dht.onFound(first.to(), new Msg.DhtFound(nonce + 1, List.of(), List.of(record)));
+        assertTrue(w.found.isEmpty());
+        w.dht.onFound(first.to(), new Msg.DhtFound(nonce, List.of(), List.of(record)));
+        assertEquals(1, w.found.size(), "the record went to the directory (which checks it)");
+        assertFalse(done[0]);
+        // the others never answer: they time out, are dropped from the table, and the rest are asked
+        while (!done[0] && !w.timers.isEmpty()) w.runTimers();
+        assertTrue(done[0], "the lookup ended");
+        assertEquals(1, w.dht.table().size(), "only the contact that answered is left");
+        assertEquals(6, w.finds().size(), "each contact was asked once");
+    }
+
+    @Test
+    void aKeyNotFoundIsNotLookedUpAgainForAWhile() {
+        World w = new World();
+        w.dht.heardOf(publicNode(1));
+        boolean[] done = {false, false};
+        w.dht.find(DhtKey.ofUser(USER), () -> done[0] = true);
+        World.Sent asked = w.finds().get(0);
+        w.dht.onFound(asked.to(), new Msg.DhtFound(((Msg.DhtFind) asked.m()).nonce(), List.of(), List.of()));
+        assertTrue(done[0]);
+        w.dht.find(DhtKey.ofUser(USER), () -> done[1] = true);
+        assertTrue(done[1], "answered at once");
+        assertEquals(1, w.finds().size(), "without another request");
+        w.now += PresenceDht.NEGATIVE_MILLIS;
+        w.dht.maintain(w.now, w.wallClock());
+        w.dht.find(DhtKey.ofUser(USER), () -> { });
+        assertEquals(2, w.finds().size(), "asked again after the pause");
+    }
+
+    @Test
+    void recordsKeptForOthersAreCheckedAndServedUnderTheirKeys() {
+        World w = new World();
+        SchnorrNodeSigner other = new SchnorrNodeSigner(KeyPair.generate());
+        byte[] good = recordOf(other, USER).encode();
+        byte[] forged = good.clone();
+        forged[forged.length - 3] ^= 1; // the signature no longer holds
+        w.dht.onStore(new Msg.DhtStore(forged));
+        w.dht.onStore(new Msg.DhtStore(new byte[]{1, 2, 3}));
+        assertEquals(0, w.dht.heldRecords(), "a forged or malformed record is not kept");
+        w.dht.onStore(new Msg.DhtStore(good));
+        assertEquals(1, w.dht.heldRecords());
+
+        NodeId asker = publicNode(7).id();
+        w.dht.onFind(asker, new Msg.DhtFind(11, false, USER));
+        w.dht.onFind(asker, new Msg.DhtFind(12, true, other.id().hex()));
+        w.dht.onFind(asker, new Msg.DhtFind(13, false, "d".repeat(64)));
+        List<Msg.DhtFound> answers = w.sent.stream().map(World.Sent::m).map(Msg.DhtFound.class::cast).toList();
+        assertEquals(List.of(11L, 12L, 13L), answers.stream().map(Msg.DhtFound::nonce).toList(), "each answer carries its question's nonce");
+        assertArrayEquals(good, answers.get(0).records().get(0), "served under the user's key");
+        assertArrayEquals(good, answers.get(1).records().get(0), "and under its node's");
+        assertTrue(answers.get(2).records().isEmpty(), "nothing under another key");
+    }
+}

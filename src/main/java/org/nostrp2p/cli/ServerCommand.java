@@ -76,6 +76,11 @@ final class ServerCommand implements Callable<Integer> {
                     + " below it they are broadcast to every node (default: ${DEFAULT-VALUE}; 0: always).")
     int followerModeAt;
 
+    @Option(names = "--presence-dht",
+            description = "Keep presence records (which node serves which user) only in the presence DHT, looked up when needed,"
+                    + " instead of broadcasting each to every node: for networks past ~10,000 nodes. Every node of a network should choose the same.")
+    boolean presenceDht;
+
     @Override
     public Integer call() throws Exception {
         if (debug) Logging.debug();
@@ -108,7 +113,7 @@ final class ServerCommand implements Callable<Integer> {
         return new NodeConfig(listen, bootPeer, publicKey, writable,
                 dataDir != null ? dataDir : NodeConfig.defaultDataDir(listen),
                 maxEvents, tls, new RetryPolicy(base, max, Duration.ofDays(7)), Duration.ofSeconds(1), relayAuthForReads,
-                followerModeAt);
+                followerModeAt, presenceDht);
     }
 
     private static Node startNode(NodeConfig config) {

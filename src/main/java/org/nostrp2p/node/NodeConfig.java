@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record NodeConfig(HostPort listen, HostPort bootPeer, String ownerPubkey, boolean writable,
                          Path dataDir, long maxEvents, TlsFiles tls, RetryPolicy retry, Duration deliveryTick,
-                         boolean relayAuthForReads, int followerModeAtNodes) {
+                         boolean relayAuthForReads, int followerModeAtNodes, boolean presenceByDht) {
 
     /** Original server's store limit (100 × 1024 events). */
     public static final long DEFAULT_MAX_EVENTS = 100L * 1024;

@@ -7,6 +7,8 @@
 #                                             issue 16: broadcasts judged against the flood bound, latency per pair
 #   scripts/bench.sh followers [NODES] [SEED] [POSTS]
 #                                             issue 16: follower mode's list-cast against broadcast, 100 and 5,000 followers
+#   scripts/bench.sh presence [SIZES] [SEED] [dht|broadcast|both]
+#                                             issue 16: what presence costs a node as the network grows (1000,3000,10000)
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 #   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep
 #   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep
@@ -27,12 +29,13 @@ case "$which" in
   sim) main=org.nostrp2p.bench.SimBench ;;
   judge) main=org.nostrp2p.bench.JudgeBench ;;
   followers) main=org.nostrp2p.bench.FollowerBench ;;
+  presence) main=org.nostrp2p.bench.PresenceBench ;;
   attacks) main=org.nostrp2p.bench.MachineInfo ;;
   sweep) main=org.nostrp2p.bench.SweepBench ;;
   links) main=org.nostrp2p.bench.LinkBench ;;
   cli) main=org.nostrp2p.bench.CliBench ;;
   links-overlay) main=org.nostrp2p.bench.OverlayBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, judge, followers, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, judge, followers, presence, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \

@@ -6,7 +6,9 @@ import org.nostrp2p.overlay.PeerAddress;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -306,13 +308,54 @@ public final class SimNetwork {
                 spread.p99(), spread.max());
     }
 
-    /** The 99th percentile and the maximum of delivery latencies (-1 each when there were none). */
-    private record Spread(long p99, long max) {
+    /** The median, 99th percentile and maximum of delivery latencies (-1 each when there were none). */
+    private record Spread(long p50, long p99, long max) {
         static Spread of(List<Long> latencies) {
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            if (sorted.length == 0) return new Spread(-1, -1);
-            return new Spread(sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)], sorted[sorted.length - 1]);
+            if (sorted.length == 0) return new Spread(-1, -1, -1);
+            return new Spread(sorted[(sorted.length - 1) / 2],
+                    sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)], sorted[sorted.length - 1]);
         }
+    }
+
+    /** Unicasts sent at once: how many arrived, and how fast (from the send to the target's node). */
+    public record UnicastTiming(int attempted, int delivered, long p50Millis, long p99Millis) {}
+
+    /** A sender and the node whose user it writes to. */
+    public record Pair(Simulator.SimNode from, Simulator.SimNode to) {}
+
+    /** Random (sender, target) pairs among live nodes. */
+    public List<Pair> randomPairs(int count) {
+        List<Simulator.SimNode> alive = sim.aliveNodes();
+        List<Pair> pairs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Simulator.SimNode from = alive.get(sim.random().nextInt(alive.size()));
+            Simulator.SimNode to;
+            do {
+                to = alive.get(sim.random().nextInt(alive.size()));
+            } while (to == from);
+            pairs.add(new Pair(from, to));
+        }
+        return pairs;
+    }
+
+    /** Unicasts to each pair's target user, sent at once and timed; one try each. */
+    public UnicastTiming timedUnicasts(List<Pair> pairs, long settleMillis) {
+        Map<Long, Simulator.SimNode> sent = new HashMap<>();
+        long sentAt = sim.now();
+        for (Pair p : pairs) {
+            long number = nextNumber++;
+            sent.put(number, p.to());
+            p.from().core().sendToUser(p.to().user(), SimApp.TEST_TYPE, SimApp.payload(number), ok -> { });
+        }
+        sim.runFor(settleMillis);
+        List<Long> latencies = new ArrayList<>();
+        for (Map.Entry<Long, Simulator.SimNode> s : sent.entrySet()) {
+            Long at = s.getValue().app().unicastsAt.get(s.getKey());
+            if (at != null) latencies.add(at - sentAt);
+        }
+        Spread spread = Spread.of(latencies);
+        return new UnicastTiming(pairs.size(), latencies.size(), spread.p50(), spread.p99());
     }
 
     /**

@@ -57,6 +57,13 @@ final class PresenceDht {
     /** Messages waiting for a connection being opened to this address. */
     private final Map<PeerAddress, List<Msg>> waitingForDial = new HashMap<>();
     private long lookupsDone, lookupRequests;
+    /** This node's last record, and whether its store reached fewer than REPLICAS nodes. */
+    private PresenceRecord lastOwn;
+    private boolean storedThin;
+    private int tableAtStore;
+    private long lastStoreAt;
+    private long lastFarDrop;
+    static final long THIN_RESTORE_MILLIS = 30_000, FAR_DROP_MILLIS = 60_000;
 
     PresenceDht(Host host) {
         this.host = host;
@@ -106,11 +113,13 @@ final class PresenceDht {
      * by its table): the network grew around them, and handOver passed them on.
      */
     private void dropFarRecords() {
-        List<PresenceRecord> far = new ArrayList<>();
-        for (PresenceRecord r : held.all()) {
-            if (keysOf(r).stream().allMatch(k -> closerKnown(k, 2 * REPLICAS) >= 2 * REPLICAS)) far.add(r);
-        }
+        List<PresenceRecord> far = held.all().stream().filter(r -> !ours(r)).toList();
         for (PresenceRecord r : far) held.remove(r.node());
+    }
+
+    /** Whether this node is among the 2·REPLICAS closest it knows to one of the record's keys. */
+    private boolean ours(PresenceRecord r) {
+        return keysOf(r).stream().anyMatch(k -> closerKnown(k, 2 * REPLICAS) < 2 * REPLICAS);
     }
 
     /** How many contacts are closer to the key than this node, counting up to max. */
@@ -165,13 +174,6 @@ final class PresenceDht {
         }
     }
 
-    private PresenceRecord lastOwn;
-    private boolean storedThin;
-    private int tableAtStore;
-    private long lastStoreAt;
-    static final long THIN_RESTORE_MILLIS = 30_000, FAR_DROP_MILLIS = 60_000;
-    private long lastFarDrop;
-
     /** Public nodes around a random key (those that answered), for a node in need of link candidates. */
     void explore(java.util.function.Consumer<List<NodeInfo>> found) {
         byte[] random = new byte[32];
@@ -219,7 +221,11 @@ final class PresenceDht {
         return out;
     }
 
-    /** A record to keep for its node: taken if its signature holds, it has not expired, and there is room. */
+    /**
+     * A record to keep for its node: taken if this node is among the closest it knows to one of
+     * its keys (made-up records for random keys land elsewhere), its signature holds, it has not
+     * expired, and there is room.
+     */
     void onStore(Msg.DhtStore s) {
         PresenceRecord r;
         try {
@@ -227,7 +233,7 @@ final class PresenceDht {
         } catch (IllegalArgumentException e) {
             return;
         }
-        if (r.node().equals(host.self()) || !r.verify(host.signer())) return;
+        if (r.node().equals(host.self()) || !ours(r) || !r.verify(host.signer())) return;
         held.offer(r, env.wallClock());
     }
 

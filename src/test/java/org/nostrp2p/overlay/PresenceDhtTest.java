@@ -130,6 +130,29 @@ class PresenceDhtTest {
         assertEquals(2, w.finds().size(), "asked again after the pause");
     }
 
+    /** A user key whose position shares at least bits leading bits with the node's. */
+    static String userNear(NodeId node, int bits) {
+        byte[] at = DhtKey.positionOf(node);
+        for (int i = 0; ; i++) {
+            String user = String.format("%064x", i);
+            if (DhtKey.sharedBits(at, DhtKey.ofUser(user).position()) >= bits) return user;
+        }
+    }
+
+    @Test
+    void aNodeKeepsOnlyRecordsOfKeysNearItsOwnPosition() {
+        World w = new World();
+        for (int i = 1; i <= 3_000; i++) w.dht.heardOf(publicNode(i));
+        for (int i = 0; i < 20; i++) {
+            w.dht.onStore(new Msg.DhtStore(recordOf(new SchnorrNodeSigner(KeyPair.generate()), String.format("%064x", 1_000_000 + i)).encode()));
+        }
+        int far = w.dht.heldRecords();
+        assertTrue(far <= 2, "records for random keys are others' to keep, not this node's: " + far + " of 20 kept");
+        // of 3,000 public nodes, the 10 closest to a key share ~8 leading bits with it; 16 is surely among them
+        w.dht.onStore(new Msg.DhtStore(recordOf(new SchnorrNodeSigner(KeyPair.generate()), userNear(w.self(), 16)).encode()));
+        assertEquals(far + 1, w.dht.heldRecords(), "a record of a user whose key is next to this node is kept");
+    }
+
     @Test
     void recordsKeptForOthersAreCheckedAndServedUnderTheirKeys() {
         World w = new World();

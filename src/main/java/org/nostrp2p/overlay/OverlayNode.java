@@ -73,7 +73,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     /** The DHT's table is refreshed (a lookup of our own position) this often: contacts come and go. */
     static final long DHT_REFRESH_MILLIS = 15 * 60_000;
     /**
-     * Without presence broadcast a node short of links looks up a random key this often: the
+     * Without presence broadcast a node short of half its links looks up a random key this often: the
      * public nodes around it are link candidates no other node was given (the contacts a node
      * keeps in its table are the same for every joiner it answers, and fill up).
      */
@@ -514,7 +514,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         int missing = want - links.activeCount(true) - pending;
         if (missing > 0) {
             connectMore(missing);
-            exploreForCandidates(now);
+            if (2 * links.activeCount(true) < want) exploreForCandidates(now); // short by half: its candidates are used up
         }
         if (!bootAnswered && hasLinks()) {
             // linked through others, yet no boot peer ever answered: keep trying, backing off to 5 minutes
@@ -674,12 +674,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     /**
      * Public nodes to link to, at random: from the directory, which holds every public node when
-     * presence is broadcast; else topped up from the DHT's table.
+     * presence is broadcast; else topped up from the public nodes the DHT met lately and its table.
      */
     private List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
         List<NodeInfo> picks = new ArrayList<>(directory.samplePublic(n, env.random(), exclude));
         if (picks.size() < n && !cfg.presenceBroadcast()) {
-            for (NodeInfo c : dht.table().sample(n, env.random(), exclude)) if (picks.size() < n && !picks.contains(c)) picks.add(c);
+            for (NodeInfo c : dht.sample(n, exclude)) if (picks.size() < n && !picks.contains(c)) picks.add(c);
         }
         return picks;
     }

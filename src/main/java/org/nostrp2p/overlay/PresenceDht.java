@@ -56,6 +56,8 @@ final class PresenceDht {
     private final Map<DhtKey, Long> notFoundUntil = new HashMap<>();
     /** Messages waiting for a connection being opened to this address. */
     private final Map<PeerAddress, List<Msg>> waitingForDial = new HashMap<>();
+    static final int MET = 128;
+    private final List<NodeInfo> met = new ArrayList<>(MET);
     private long lookupsDone, lookupRequests;
     /** This node's last record, and whether its store reached fewer than REPLICAS nodes. */
     private PresenceRecord lastOwn;
@@ -86,8 +88,38 @@ final class PresenceDht {
      * claimed falsely costs one request's timeout.
      */
     void heardOf(NodeInfo node) {
+        if (!node.isPublic() || node.id().equals(host.self())) return;
+        met(node);
         if (table.contains(node.id()) || !table.add(node)) return;
         handOver(node);
+    }
+
+    /**
+     * Public nodes met lately, at most {@link #MET}, a new one in place of one drawn at random
+     * when full: link candidates. The table is a poor source of them: its buckets keep their
+     * oldest contacts, the same for every node, which fill up; nodes met through lookups of
+     * everyone's keys, and nodes that asked us (joiners, at a boot node), are spread over the
+     * network and often new.
+     */
+    private void met(NodeInfo node) {
+        for (int i = 0; i < met.size(); i++) {
+            if (met.get(i).id().equals(node.id())) {
+                met.set(i, node);
+                return;
+            }
+        }
+        if (met.size() < MET) met.add(node);
+        else met.set(env.random().nextInt(MET), node);
+    }
+
+    /** Up to n public nodes met lately or in the table, at random, skipping those excluded. */
+    List<NodeInfo> sample(int n, java.util.function.Predicate<NodeId> exclude) {
+        List<NodeInfo> pool = new ArrayList<>(met.size() + table.size());
+        for (NodeInfo m : met) if (!exclude.test(m.id())) pool.add(m);
+        for (NodeInfo c : table.sample(table.size(), env.random(), exclude)) if (!pool.contains(c)) pool.add(c);
+        List<NodeInfo> out = new ArrayList<>(n);
+        while (out.size() < n && !pool.isEmpty()) out.add(pool.remove(env.random().nextInt(pool.size())));
+        return out;
     }
 
     /**
@@ -332,7 +364,7 @@ final class PresenceDht {
 
         void answered(DhtTable.Contact from, Msg.DhtFound f) {
             inFlight--;
-            table.add(from.info()); // it answered at its address: proven
+            heardOf(from.info()); // it answered at its address: proven
             answeredBy.add(from);
             for (NodeInfo n : f.closer().subList(0, Math.min(DhtTable.K, f.closer().size()))) {
                 if (!n.isPublic() || n.id().equals(host.self()) || asked.contains(n.id())) continue;

@@ -108,7 +108,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public void dialForRouting(PeerAddress address) { OverlayNode.this.dialForRouting(address); }
             @Override public Optional<PresenceRecord> ownRecord() { return directory.forNode(OverlayNode.this.self()); }
             @Override public void found(byte[] record) { presence.accept(record, false); }
-        });
+        }, !cfg.presenceBroadcast());
         this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
             @Override public void reachable() { setReachability(Reachability.PUBLIC); }
             @Override public void unreachable() { setReachability(Reachability.PRIVATE); }
@@ -500,7 +500,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         long now = env.now();
         directory.expire(env.wallClock());
         dht.maintain(now, env.wallClock());
-        if (now - lastDhtRefresh >= DHT_REFRESH_MILLIS && dht.table().size() > 0) {
+        if (!cfg.presenceBroadcast() && now - lastDhtRefresh >= DHT_REFRESH_MILLIS && dht.table().size() > 0) {
             lastDhtRefresh = now;
             dht.refresh();
         }
@@ -669,7 +669,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (reachability != Reachability.PUBLIC) {
             for (Links.Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
         }
-        dht.store(presencePolicy.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings));
+        PresenceRecord own = presencePolicy.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings);
+        if (!cfg.presenceBroadcast()) dht.store(own); // broadcast brings it to every node already
     }
 
     /**

@@ -47,6 +47,7 @@ final class PresenceDht {
     }
 
     private final Host host;
+    private final boolean primary;
     private final Env env;
     private final DhtTable table;
     /** Records this node holds for others, as one of the nodes closest to their keys. */
@@ -67,7 +68,14 @@ final class PresenceDht {
     private long lastFarDrop;
     static final long THIN_RESTORE_MILLIS = 30_000, FAR_DROP_MILLIS = 60_000;
 
-    PresenceDht(Host host) {
+    /**
+     * primary: presence lives here (no record is broadcast): this node stores its own record,
+     * keeps its table fresh and collects link candidates. Otherwise the DHT only serves: it answers
+     * and keeps what nodes of the other mode store, and looks up a record that broadcast did not
+     * bring (a node without broadcast, in a network of mixed modes).
+     */
+    PresenceDht(Host host, boolean primary) {
+        this.primary = primary;
         this.host = host;
         this.env = host.env();
         this.table = new DhtTable(host.self());
@@ -89,7 +97,7 @@ final class PresenceDht {
      */
     void heardOf(NodeInfo node) {
         if (!node.isPublic() || node.id().equals(host.self())) return;
-        met(node);
+        if (primary) met(node);
         if (table.contains(node.id()) || !table.add(node)) return;
         handOver(node);
     }

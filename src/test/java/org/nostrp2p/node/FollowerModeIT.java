@@ -6,11 +6,9 @@ import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
-import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -26,9 +24,8 @@ class FollowerModeIT {
     @TempDir Path tmp;
 
     private NodeProcess start(String name, EventSigner owner, Integer bootPort) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("--follower-mode-at", "0", "--retry-base-seconds", "1"));
-        if (bootPort != null) args.addAll(List.of("-b", "127.0.0.1:" + bootPort));
-        return NodeProcess.start(tmp.resolve(name), owner.keys().npub(), args.toArray(String[]::new));
+        return NodeProcess.startJoining(tmp.resolve(name), owner.keys().npub(), bootPort,
+                List.of("--follower-mode-at", "0", "--retry-base-seconds", "1"));
     }
 
     @Test
@@ -71,12 +68,6 @@ class FollowerModeIT {
     }
 
     private static void await(String what, BooleanSupplier condition, NodeProcess... nodes) throws InterruptedException {
-        if (Eventually.within(Duration.ofSeconds(60), condition)) return;
-        StringBuilder logs = new StringBuilder();
-        for (NodeProcess n : nodes) {
-            String log = n.log();
-            logs.append("\n---\n").append(log.length() <= 3_000 ? log : log.substring(log.length() - 3_000));
-        }
-        fail("timed out waiting for: " + what + logs);
+        NodeProcess.awaitOrFail(what, condition, nodes);
     }
 }

@@ -56,6 +56,25 @@ public final class NodeProcess implements AutoCloseable {
         return startTls(dataDir, ownerPubkey, null, extra);
     }
 
+    /** As {@link #start}, with these flags, joining through the node on bootPort (none: it starts a network). */
+    public static NodeProcess startJoining(Path dataDir, String ownerPubkey, Integer bootPort, List<String> flags) throws Exception {
+        List<String> args = new java.util.ArrayList<>(flags);
+        if (bootPort != null) args.addAll(List.of("-b", "127.0.0.1:" + bootPort));
+        return start(dataDir, ownerPubkey, args.toArray(String[]::new));
+    }
+
+    /** Waits up to 60 s for the condition; then fails, naming it, with the end of each node's log. */
+    public static void awaitOrFail(String what, java.util.function.BooleanSupplier condition, NodeProcess... nodes)
+            throws InterruptedException {
+        if (Eventually.within(java.time.Duration.ofSeconds(60), condition)) return;
+        StringBuilder logs = new StringBuilder();
+        for (NodeProcess n : nodes) {
+            String log = n.log();
+            logs.append("\n---\n").append(log.length() <= 3_000 ? log : log.substring(log.length() - 3_000));
+        }
+        org.junit.jupiter.api.Assertions.fail("timed out waiting for: " + what + logs);
+    }
+
     /** As {@link #start}, for a node serving HTTPS; the client trusts what {@code tls} trusts. */
     public static NodeProcess startTls(Path dataDir, String ownerPubkey, SSLContext tls, String... extra) throws Exception {
         return startOn(freePortPair(), dataDir, ownerPubkey, tls, extra);

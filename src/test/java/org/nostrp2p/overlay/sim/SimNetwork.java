@@ -135,21 +135,15 @@ public final class SimNetwork {
 
     /** Random (sender, target user) pairs among live nodes, all sent at once, then measured. */
     public UnicastResult unicastsBetweenRandomPairs(int pairs, long settleMillis) {
-        List<Simulator.SimNode> alive = sim.aliveNodes();
         AtomicInteger acked = new AtomicInteger();
-        List<long[]> expected = new ArrayList<>(); // {number, target index}
-        for (int i = 0; i < pairs; i++) {
-            Simulator.SimNode from = alive.get(sim.random().nextInt(alive.size()));
-            Simulator.SimNode to;
-            do {
-                to = alive.get(sim.random().nextInt(alive.size()));
-            } while (to == from);
+        Map<Long, Simulator.SimNode> expected = new HashMap<>();
+        for (Pair p : randomPairs(pairs)) {
             long number = nextNumber++;
-            expected.add(new long[]{number, alive.indexOf(to)});
-            from.core().sendToUser(to.user(), SimApp.TEST_TYPE, SimApp.payload(number), ok -> { if (ok) acked.incrementAndGet(); });
+            expected.put(number, p.to());
+            p.from().core().sendToUser(p.to().user(), SimApp.TEST_TYPE, SimApp.payload(number), ok -> { if (ok) acked.incrementAndGet(); });
         }
         sim.runFor(settleMillis);
-        int delivered = (int) expected.stream().filter(e -> alive.get((int) e[1]).app().unicastsAt.containsKey(e[0])).count();
+        int delivered = (int) expected.entrySet().stream().filter(e -> e.getValue().app().unicastsAt.containsKey(e.getKey())).count();
         return new UnicastResult(pairs, acked.get(), delivered);
     }
 

@@ -172,11 +172,28 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      */
     public void castTo(List<NodeId> nodes, int type, byte[] payload) { listCast.send(type, payload, nodes); }
 
-    /** As {@link #castTo}, to the nodes serving these users (those with no presence record are left out). */
+    /**
+     * As {@link #castTo}, to the nodes serving these users. A user with no presence record here is
+     * looked up in the DHT, and sent to on its own once found (without broadcast the directory
+     * holds only records looked up, which expire); with broadcast it is left out.
+     */
     public void castToUsers(List<String> users, int type, byte[] payload) {
         List<NodeId> nodes = new ArrayList<>();
-        for (String user : users) for (PresenceRecord r : directory.targetsFor(user).nodes()) nodes.add(r.node());
+        for (String user : users) {
+            List<NodeId> serving = nodesServing(user);
+            nodes.addAll(serving);
+            if (serving.isEmpty() && !cfg.presenceBroadcast()) {
+                dht.find(DhtKey.ofUser(user), () -> {
+                    List<NodeId> found = nodesServing(user);
+                    if (!found.isEmpty()) castTo(found, type, payload);
+                });
+            }
+        }
         castTo(nodes, type, payload);
+    }
+
+    private List<NodeId> nodesServing(String user) {
+        return directory.targetsFor(user).nodes().stream().map(PresenceRecord::node).toList();
     }
 
     /**

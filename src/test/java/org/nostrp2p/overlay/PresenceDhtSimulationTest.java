@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class PresenceDhtSimulationTest {
     record Footprint(int nodes, double cached, double held, double contacts, double sizeEstimate, long publicNodes,
-                     SimNetwork.UnicastResult unicast,
+                     SimNetwork.CastCost followers, SimNetwork.UnicastResult unicast,
                      SimNetwork.BroadcastResult broadcast, List<String> unicastFailures) {}
 
     static Footprint run(long seed, int nodes) {
@@ -32,9 +32,12 @@ class PresenceDhtSimulationTest {
         SimNetwork.UnicastResult unicast = net.honestUnicasts(200, 10_000, 3);
         List<String> failures = net.lastUnicastFailures();
         SimNetwork.BroadcastResult broadcast = net.broadcastFromRandom(10_000);
+        // follower mode: an author's node list-casts to 40 followers' users it holds no record of
+        List<Simulator.SimNode> picked = net.randomAliveNodes(41);
+        SimNetwork.CastCost followers = net.listCastToUsersFrom(picked.get(0), picked.subList(1, 41), 15_000);
         Footprint f = new Footprint(nodes, mean(alive, n -> n.core().directorySize()), mean(alive, n -> n.core().dhtHeldRecords()),
                 mean(alive, n -> n.core().dhtTableSize()), mean(alive, n -> n.core().knownNodes()),
-                alive.stream().filter(Simulator.SimNode::reachable).count(), unicast, broadcast, failures);
+                alive.stream().filter(Simulator.SimNode::reachable).count(), followers, unicast, broadcast, failures);
         System.out.println(f);
         return f;
     }
@@ -51,6 +54,7 @@ class PresenceDhtSimulationTest {
         for (Footprint f : List.of(small, large)) {
             assertEquals(f.unicast().attempted(), f.unicast().delivered(), "unicasts delivered at " + f.nodes() + ": " + f.unicastFailures());
             assertEquals(f.broadcast().aliveOthers(), f.broadcast().reached(), "broadcast reached all at " + f.nodes());
+            assertEquals(40, f.followers().reached(), "a list-cast to users looked up reached all 40 at " + f.nodes() + ": " + f.followers());
             // each node looked up the few users it sent to, and holds no directory of the network
             assertTrue(f.cached() < 5, "records in a node's directory at " + f.nodes() + ": " + f);
             // what follower mode's switch goes by: the public nodes, from the DHT's density

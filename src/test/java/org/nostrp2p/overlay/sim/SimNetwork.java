@@ -168,6 +168,13 @@ public final class SimNetwork {
         return cost(number, origin, targets, settleMillis, () -> origin.core().castTo(ids, SimApp.TEST_TYPE, SimApp.post(number)));
     }
 
+    /** As listCastFrom, addressed to the targets' users (the origin finds their nodes). */
+    public CastCost listCastToUsersFrom(Simulator.SimNode origin, List<Simulator.SimNode> targets, long settleMillis) {
+        long number = nextNumber++;
+        List<String> users = targets.stream().map(Simulator.SimNode::user).toList();
+        return cost(number, origin, targets, settleMillis, () -> origin.core().castToUsers(users, SimApp.TEST_TYPE, SimApp.post(number)));
+    }
+
     /** The same kind of post broadcast from origin, and what it cost; its targets are every other live node. */
     public CastCost broadcastCostFrom(Simulator.SimNode origin, long settleMillis) {
         long number = nextNumber++;

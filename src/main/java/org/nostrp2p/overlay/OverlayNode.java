@@ -57,6 +57,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
     private final PresenceDirectory directory;
     private final PresenceDht dht;
+    private final PresenceRouting routing;
     private final Plumtree plumtree;
     private final Router router;
     private final ListCast listCast;
@@ -109,6 +110,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public Optional<PresenceRecord> ownRecord() { return directory.forNode(OverlayNode.this.self()); }
             @Override public void found(byte[] record) { presence.accept(record, false); }
         }, !cfg.presenceBroadcast());
+        this.routing = new PresenceRouting(cfg, directory, dht, router, listCast,
+                node -> node.equals(self()) || isLinked(node), () -> stopped);
         this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
             @Override public void reachable() { setReachability(Reachability.PUBLIC); }
             @Override public void unreachable() { setReachability(Reachability.PRIVATE); }
@@ -173,28 +176,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     public void castTo(List<NodeId> nodes, int type, byte[] payload) { listCast.send(type, payload, nodes); }
 
     /**
-     * As {@link #castTo}, to the nodes serving these users. A user with no presence record here is
-     * looked up in the DHT, and sent to on its own once found (without broadcast the directory
-     * holds only records looked up, which expire); with broadcast it is left out.
+     * As {@link #castTo}, to the nodes serving these users (see {@link PresenceRouting#castToUsers}:
+     * without broadcast, those with no record here are looked up).
      */
-    public void castToUsers(List<String> users, int type, byte[] payload) {
-        List<NodeId> nodes = new ArrayList<>();
-        for (String user : users) {
-            List<NodeId> serving = nodesServing(user);
-            nodes.addAll(serving);
-            if (serving.isEmpty() && !cfg.presenceBroadcast()) {
-                dht.find(DhtKey.ofUser(user), () -> {
-                    List<NodeId> found = nodesServing(user);
-                    if (!found.isEmpty()) castTo(found, type, payload);
-                });
-            }
-        }
-        castTo(nodes, type, payload);
-    }
-
-    private List<NodeId> nodesServing(String user) {
-        return directory.targetsFor(user).nodes().stream().map(PresenceRecord::node).toList();
-    }
+    public void castToUsers(List<String> users, int type, byte[] payload) { routing.castToUsers(users, type, payload); }
 
     /**
      * This node's view of the network's size: the nodes it holds a presence record of (capped by
@@ -223,40 +208,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      * true once every one of them acknowledged it.
      */
     public void sendToUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> done) {
-        if (directory.claimed(userPubkey)) {
-            sendToKnownUser(userPubkey, type, payload, done);
-        } else {
-            dht.find(DhtKey.ofUser(userPubkey), () -> sendToKnownUser(userPubkey, type, payload, done));
-        }
-    }
-
-    /**
-     * Sends to the nodes the directory names for the user. Without presence broadcast the record
-     * held may be out of date (its node found other relays since), so a failed send looks the
-     * user up again for the next try.
-     */
-    private void sendToKnownUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> caller) {
-        Consumer<Boolean> done = cfg.presenceBroadcast() ? caller : delivered -> {
-            if (!delivered && !stopped) dht.find(DhtKey.ofUser(userPubkey), () -> { });
-            caller.accept(delivered);
-        };
-        List<PresenceRecord> targets = directory.targetsFor(userPubkey).nodes();
-        if (targets.isEmpty()) {
-            done.accept(false);
-            return;
-        }
-        if (targets.size() == 1) {
-            router.send(targets.get(0).node(), type, payload, done);
-            return;
-        }
-        int[] waiting = {targets.size()};
-        boolean[] allDelivered = {true};
-        for (PresenceRecord r : targets) {
-            router.send(r.node(), type, payload, delivered -> {
-                allDelivered[0] &= delivered;
-                if (--waiting[0] == 0) done.accept(allDelivered[0]);
-            });
-        }
+        routing.sendToUser(userPubkey, type, payload, done);
     }
 
     /** Which nodes serve a user, as this node sees it: for diagnostics (the API's /presence). */
@@ -280,10 +232,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     }
 
     /** Unicast to a node; a node this node holds no record of is looked up in the DHT first. */
-    public void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) {
-        if (node.equals(self()) || isLinked(node) || directory.forNode(node).isPresent()) router.send(node, type, payload, done);
-        else dht.find(DhtKey.ofNode(node), () -> router.send(node, type, payload, done));
-    }
+    public void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) { routing.sendToNode(node, type, payload, done); }
 
     public boolean hasLinks() { return links.anyActive(); }
 
@@ -306,12 +255,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     public boolean knowsUser(String userPubkey) { return directory.claimed(userPubkey); }
 
     /** Whether this node claims to serve the user (its presence record lists them). */
-    public boolean isNodeOf(NodeId node, String userPubkey) {
-        if (directory.claims(node, userPubkey)) return true;
-        // not known yet: looked up, so that the sender's next try (its outbox retries) finds it
-        if (directory.forNode(node).isEmpty()) dht.find(DhtKey.ofNode(node), () -> { });
-        return false;
-    }
+    public boolean isNodeOf(NodeId node, String userPubkey) { return routing.isNodeOf(node, userPubkey); }
 
     public NodeInfo info() {
         return new NodeInfo(self(), reachability == Reachability.PUBLIC ? listenAddress : null);

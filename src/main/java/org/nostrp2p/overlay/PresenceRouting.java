@@ -1,0 +1,105 @@
+package org.nostrp2p.overlay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Where unicasts and list-casts go: to the nodes a user's or a node's presence names, from the
+ * directory, or else looked up in the presence DHT first. Without presence broadcast the
+ * directory holds only records looked up, which can go stale or expire, so a failed send to a
+ * user looks it up again and a list-cast looks up the followers it holds no record of.
+ */
+final class PresenceRouting {
+    private final OverlayConfig cfg;
+    private final PresenceDirectory directory;
+    private final PresenceDht dht;
+    private final Router router;
+    private final ListCast listCast;
+    /** Whether a node is reachable without its record (itself, or linked). */
+    private final Predicate<NodeId> reachableDirectly;
+    private final BooleanSupplier stopped;
+
+    PresenceRouting(OverlayConfig cfg, PresenceDirectory directory, PresenceDht dht, Router router, ListCast listCast,
+                    Predicate<NodeId> reachableDirectly, BooleanSupplier stopped) {
+        this.cfg = cfg;
+        this.directory = directory;
+        this.dht = dht;
+        this.router = router;
+        this.listCast = listCast;
+        this.reachableDirectly = reachableDirectly;
+        this.stopped = stopped;
+    }
+
+    /** Unicast to a node; a node with no record here is looked up first. */
+    void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) {
+        if (reachableDirectly.test(node) || directory.forNode(node).isPresent()) router.send(node, type, payload, done);
+        else dht.find(DhtKey.ofNode(node), () -> router.send(node, type, payload, done));
+    }
+
+    /** Unicast to every node serving the user; done gets true once every one of them acknowledged it. */
+    void sendToUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> done) {
+        if (directory.claimed(userPubkey)) {
+            sendToKnownUser(userPubkey, type, payload, done);
+        } else {
+            dht.find(DhtKey.ofUser(userPubkey), () -> sendToKnownUser(userPubkey, type, payload, done));
+        }
+    }
+
+    /** Sends to the nodes the directory names for the user (a failed send without broadcast looks it up again). */
+    private void sendToKnownUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> caller) {
+        Consumer<Boolean> done = cfg.presenceBroadcast() ? caller : delivered -> {
+            if (!delivered && !stopped.getAsBoolean()) dht.find(DhtKey.ofUser(userPubkey), () -> { });
+            caller.accept(delivered);
+        };
+        List<PresenceRecord> targets = directory.targetsFor(userPubkey).nodes();
+        if (targets.isEmpty()) {
+            done.accept(false);
+            return;
+        }
+        if (targets.size() == 1) {
+            router.send(targets.get(0).node(), type, payload, done);
+            return;
+        }
+        int[] waiting = {targets.size()};
+        boolean[] allDelivered = {true};
+        for (PresenceRecord r : targets) {
+            router.send(r.node(), type, payload, delivered -> {
+                allDelivered[0] &= delivered;
+                if (--waiting[0] == 0) done.accept(allDelivered[0]);
+            });
+        }
+    }
+
+    /**
+     * A list-cast to the nodes serving these users. A user with no record here is looked up, and
+     * sent to on its own once found; with broadcast it is left out.
+     */
+    void castToUsers(List<String> users, int type, byte[] payload) {
+        List<NodeId> nodes = new ArrayList<>();
+        for (String user : users) {
+            List<NodeId> serving = nodesServing(user);
+            nodes.addAll(serving);
+            if (serving.isEmpty() && !cfg.presenceBroadcast()) {
+                dht.find(DhtKey.ofUser(user), () -> {
+                    List<NodeId> found = nodesServing(user);
+                    if (!found.isEmpty()) listCast.send(type, payload, found);
+                });
+            }
+        }
+        listCast.send(type, payload, nodes);
+    }
+
+    private List<NodeId> nodesServing(String user) {
+        return directory.targetsFor(user).nodes().stream().map(PresenceRecord::node).toList();
+    }
+
+    /** Whether the node claims to serve the user; one not known yet is looked up, so the sender's next try finds it. */
+    boolean isNodeOf(NodeId node, String userPubkey) {
+        if (directory.claims(node, userPubkey)) return true;
+        if (directory.forNode(node).isEmpty()) dht.find(DhtKey.ofNode(node), () -> { });
+        return false;
+    }
+}

@@ -55,8 +55,7 @@ final class PresenceDht {
     private final Map<Long, Request> requests = new HashMap<>();
     private final Map<DhtKey, Lookup> lookups = new HashMap<>();
     private final Map<DhtKey, Long> notFoundUntil = new HashMap<>();
-    /** Messages waiting for a connection being opened to this address. */
-    private final Map<PeerAddress, List<Msg>> waitingForDial = new HashMap<>();
+    private final DialQueue<Msg> waitingForDial = new DialQueue<>();
     static final int MET = 128;
     private final List<NodeInfo> met = new ArrayList<>(MET);
     private long lookupsDone, lookupRequests;
@@ -287,25 +286,15 @@ final class PresenceDht {
     // ------------------------------------------------------------------ connections
 
     void connected(NodeId peer, PeerAddress dialed) {
-        List<Msg> queue = dialed == null ? null : waitingForDial.remove(dialed);
-        if (queue != null) for (Msg m : queue) env.send(peer, m);
+        for (Msg m : waitingForDial.take(dialed)) env.send(peer, m);
     }
 
     /** The requests that waited end by their timeouts. */
-    void dialFailed(PeerAddress address) { waitingForDial.remove(address); }
+    void dialFailed(PeerAddress address) { waitingForDial.take(address); }
 
     private void send(NodeInfo to, Msg m) {
-        if (host.isLinked(to.id())) {
-            env.send(to.id(), m);
-            return;
-        }
-        List<Msg> queue = waitingForDial.get(to.address());
-        if (queue != null) {
-            queue.add(m);
-            return;
-        }
-        waitingForDial.put(to.address(), new ArrayList<>(List.of(m)));
-        host.dialForRouting(to.address());
+        if (host.isLinked(to.id())) env.send(to.id(), m);
+        else if (waitingForDial.add(to.address(), m)) host.dialForRouting(to.address());
     }
 
     // ------------------------------------------------------------------ lookups

@@ -50,8 +50,7 @@ final class Router {
     private final Host host;
     private final long timeout;
     private final Map<Long, Pending> pending = new HashMap<>();
-    /** Messages waiting for a connection being opened to this address. */
-    private final Map<PeerAddress, List<Msg.Route>> waitingForDial = new HashMap<>();
+    private final DialQueue<Msg.Route> waitingForDial = new DialQueue<>();
     private long forgedAcks;
 
     Router(Host host, long timeoutMillis) {
@@ -143,24 +142,16 @@ final class Router {
     }
 
     private void sendVia(PeerAddress address, Msg.Route route) {
-        List<Msg.Route> queue = waitingForDial.get(address);
-        if (queue != null) {
-            queue.add(route);
-            return;
-        }
-        waitingForDial.put(address, new ArrayList<>(List.of(route)));
-        host.dialForRouting(address);
+        if (waitingForDial.add(address, route)) host.dialForRouting(address);
     }
 
     /** A connection opened; flush what waited for it. */
     void connected(NodeId peer, PeerAddress dialed) {
-        List<Msg.Route> queue = dialed == null ? null : waitingForDial.remove(dialed);
-        if (queue != null) for (Msg.Route r : queue) host.env().send(peer, r);
+        for (Msg.Route r : waitingForDial.take(dialed)) host.env().send(peer, r);
     }
 
     void dialFailed(PeerAddress address) {
-        List<Msg.Route> queue = waitingForDial.remove(address);
-        if (queue != null) for (Msg.Route r : queue) tryNextRelay(r.seq());
+        for (Msg.Route r : waitingForDial.take(address)) tryNextRelay(r.seq());
     }
 
     void onRoute(NodeId from, Msg.Route r) {

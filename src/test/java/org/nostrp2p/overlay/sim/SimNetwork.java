@@ -326,14 +326,16 @@ public final class SimNetwork {
     public record Pair(Simulator.SimNode from, Simulator.SimNode to) {}
 
     /** Random (sender, target) pairs among live nodes. */
-    public List<Pair> randomPairs(int count) {
-        List<Simulator.SimNode> alive = sim.aliveNodes();
+    public List<Pair> randomPairs(int count) { return randomPairs(sim.aliveNodes(), count); }
+
+    /** Random (sender, target) pairs drawn from these nodes. */
+    private List<Pair> randomPairs(List<Simulator.SimNode> pool, int count) {
         List<Pair> pairs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Simulator.SimNode from = alive.get(sim.random().nextInt(alive.size()));
+            Simulator.SimNode from = pool.get(sim.random().nextInt(pool.size()));
             Simulator.SimNode to;
             do {
-                to = alive.get(sim.random().nextInt(alive.size()));
+                to = pool.get(sim.random().nextInt(pool.size()));
             } while (to == from);
             pairs.add(new Pair(from, to));
         }
@@ -365,30 +367,22 @@ public final class SimNetwork {
      * delivered counts those that reached the target's node.
      */
     public UnicastResult honestUnicasts(int pairs, long settleMillis, int attempts) {
-        List<Simulator.SimNode> honest = honestAlive();
-        List<long[]> sends = new ArrayList<>(); // {number, from index, to index}
-        for (int i = 0; i < pairs; i++) {
-            Simulator.SimNode from = honest.get(sim.random().nextInt(honest.size()));
-            Simulator.SimNode to;
-            do {
-                to = honest.get(sim.random().nextInt(honest.size()));
-            } while (to == from);
-            sends.add(new long[]{nextNumber++, honest.indexOf(from), honest.indexOf(to)});
-        }
+        record Send(long number, Simulator.SimNode from, Simulator.SimNode to) {}
+        List<Send> sends = new ArrayList<>();
+        for (Pair p : randomPairs(honestAlive(), pairs)) sends.add(new Send(nextNumber++, p.from(), p.to()));
         AtomicInteger acked = new AtomicInteger();
-        List<long[]> pending = sends;
+        List<Send> pending = sends;
         for (int attempt = 0; attempt < attempts && !pending.isEmpty(); attempt++) {
-            for (long[] s : pending) {
-                Simulator.SimNode from = honest.get((int) s[1]);
-                if (!from.alive()) continue;
-                from.core().sendToUser(honest.get((int) s[2]).user(), SimApp.TEST_TYPE, SimApp.payload(s[0]),
+            for (Send s : pending) {
+                if (!s.from().alive()) continue;
+                s.from().core().sendToUser(s.to().user(), SimApp.TEST_TYPE, SimApp.payload(s.number()),
                         ok -> { if (ok) acked.incrementAndGet(); });
             }
             sim.runFor(settleMillis);
-            pending = pending.stream().filter(s -> !honest.get((int) s[2]).app().unicastsAt.containsKey(s[0])).toList();
+            pending = pending.stream().filter(s -> !s.to().app().unicastsAt.containsKey(s.number())).toList();
         }
         lastUnicastFailures = pending.stream().map(p -> {
-            Simulator.SimNode from = honest.get((int) p[1]), to = honest.get((int) p[2]);
+            Simulator.SimNode from = p.from(), to = p.to();
             return from.index() + " -> " + to.index() + (to.reachable() ? " (public)" : " (private, relays "
                     + to.core().activePeers().stream().map(r -> sim.node(r.id())).map(r -> r.index() + (r.honest() ? "" : "/" + r.behaviour())).toList() + ")")
                     + ", sender knows the user: " + from.core().knowsUser(to.user());

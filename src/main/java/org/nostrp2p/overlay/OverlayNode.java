@@ -95,7 +95,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         this.listenAddress = listenAddress;
         this.users = List.copyOf(users);
         this.app = app;
-        this.directory = new PresenceDirectory(cfg.maxPresenceRecords());
+        // with the DHT, the directory is a cache of the records this node looked up
+        this.directory = cfg.presenceBroadcast() ? new PresenceDirectory(cfg.maxPresenceRecords())
+                : PresenceDirectory.cache(cfg.maxPresenceRecords(), PresenceDirectory.MAX_BYTES, signer.id());
         this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
         this.listCast = new ListCast(this, cfg.messageMemoryMillis());

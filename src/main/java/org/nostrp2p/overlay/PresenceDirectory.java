@@ -2,6 +2,7 @@ package org.nostrp2p.overlay;
 
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.objects.ObjectLinkedOpenHashSet;
 import org.nostrp2p.event.Kinds;
 import org.nostrp2p.event.NodeBinding;
 
@@ -16,6 +17,10 @@ import java.util.random.RandomGenerator;
  * them. Its public nodes double as the membership's passive view (candidates to connect to).
  * It holds a record of every node in the network, so its maps are open-addressed (two arrays,
  * no entry object per mapping): that halved the heap per simulated node at 10,000 nodes.
+ *
+ * <p>Without presence broadcast (the DHT) it is a cache of the records this node looked up or
+ * was sent: when full, the record least recently used makes room (never the node's own), so
+ * records pushed at it by strangers cost a lookup again later, not the room for new ones.
  */
 final class PresenceDirectory {
     /**
@@ -43,15 +48,30 @@ final class PresenceDirectory {
     private final List<NodeInfo> publicNodes = new ArrayList<>();
     private final Object2IntOpenHashMap<NodeId> publicIndex = new Object2IntOpenHashMap<>();
     private final DirectoryDigest digest = new DirectoryDigest();
+    /** As a cache: held nodes, least recently used first; null when every record is kept. */
+    private final ObjectLinkedOpenHashSet<NodeId> recency;
+    /** As a cache: the node whose own record this is, never evicted. */
+    private final NodeId self;
 
     PresenceDirectory(int maxRecords) {
         this(maxRecords, MAX_BYTES);
     }
 
     PresenceDirectory(int maxRecords, long maxBytes) {
+        this(maxRecords, maxBytes, null);
+    }
+
+    private PresenceDirectory(int maxRecords, long maxBytes, NodeId cacheOwner) {
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
+        this.self = cacheOwner;
+        this.recency = cacheOwner == null ? null : new ObjectLinkedOpenHashSet<>();
         publicIndex.defaultReturnValue(-1);
+    }
+
+    /** A directory that evicts the least recently used record when full, except self's own. */
+    static PresenceDirectory cache(int maxRecords, long maxBytes, NodeId self) {
+        return new PresenceDirectory(maxRecords, maxBytes, self);
     }
 
     /** The heap a held record takes, closely enough: its objects, strings and the maps' share. */
@@ -79,17 +99,44 @@ final class PresenceDirectory {
         // the same record with its bindings beats a copy a relay stripped of them (both signatures hold)
         if (held != null && held.seq() == r.seq() && r.bindings().size() <= held.bindings().size()) return Offer.HELD;
         if (held != null && held.seq() > r.seq()) return Offer.REFUSED;
-        if (held == null && byNode.size() >= maxRecords) return Offer.REFUSED;
         long size = estimatedBytes(r);
-        boolean grows = held == null || size > estimatedBytes(held);
-        if (grows && heldBytes - (held == null ? 0 : estimatedBytes(held)) + size > maxBytes) return Offer.REFUSED;
+        if (!makeRoom(r.node(), held, size)) return Offer.REFUSED;
         if (held != null) forget(held);
         byNode.put(r.node(), r);
+        touch(r.node());
         heldBytes += size;
         digest.toggle(r.node(), r.seq());
         for (String u : r.users()) addClaimant(u, r);
         if (r.address() != null) addPublic(r.info());
         return Offer.TAKEN;
+    }
+
+    /**
+     * Whether a record of this size fits in place of what is held of its node: as a cache, by
+     * evicting the least recently used records of other nodes; otherwise only if it fits.
+     */
+    private boolean makeRoom(NodeId node, PresenceRecord held, long size) {
+        long freed = held == null ? 0 : estimatedBytes(held);
+        if (recency != null && size <= maxBytes) {
+            int skipped = 0; // this node's and self's records stay: moved behind the others, once each
+            while ((held == null && byNode.size() >= maxRecords || heldBytes - freed + size > maxBytes) && !recency.isEmpty()) {
+                NodeId oldest = recency.first();
+                if (!oldest.equals(node) && !oldest.equals(self)) {
+                    remove(oldest);
+                } else if (skipped++ < 2) {
+                    recency.addAndMoveToLast(oldest);
+                } else {
+                    break;
+                }
+            }
+        }
+        if (held == null && byNode.size() >= maxRecords) return false;
+        boolean grows = held == null || size > freed;
+        return !grows || heldBytes - freed + size <= maxBytes;
+    }
+
+    private void touch(NodeId node) {
+        if (recency != null) recency.addAndMoveToLast(node);
     }
 
     /** Where unicast to a user goes, and whether a binding of the user chose it. */
@@ -107,6 +154,7 @@ final class PresenceDirectory {
     Targets targetsFor(String user) {
         List<PresenceRecord> claimants = claimantsOf(user);
         if (claimants.isEmpty()) return Targets.NONE;
+        for (PresenceRecord r : claimants) touch(r.node());
         NodeBinding newest = null;
         for (PresenceRecord r : claimants) {
             NodeBinding b = r.bindingOf(user).orElse(null);
@@ -167,7 +215,11 @@ final class PresenceDirectory {
         if (more != null && more.isEmpty()) moreClaimants.remove(user);
     }
 
-    Optional<PresenceRecord> forNode(NodeId node) { return Optional.ofNullable(byNode.get(node)); }
+    Optional<PresenceRecord> forNode(NodeId node) {
+        PresenceRecord r = byNode.get(node);
+        if (r != null) touch(node);
+        return Optional.ofNullable(r);
+    }
 
     int size() { return byNode.size(); }
 
@@ -221,6 +273,7 @@ final class PresenceDirectory {
     }
 
     private void forget(PresenceRecord r) {
+        if (recency != null) recency.remove(r.node());
         heldBytes -= estimatedBytes(r);
         digest.toggle(r.node(), r.seq());
         for (String u : r.users()) removeClaimant(u, r.node());

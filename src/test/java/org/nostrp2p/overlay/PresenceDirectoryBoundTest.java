@@ -8,7 +8,11 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The directory holds what its byte bound allows: made-up nodes beyond it are refused, held nodes keep updating. */
+/**
+ * The directory holds what its byte bound allows: made-up nodes beyond it are refused, held
+ * nodes keep updating. As a cache (presence by DHT) it makes room by evicting the least
+ * recently used record instead, never the node's own.
+ */
 class PresenceDirectoryBoundTest {
     private static final long LATER = Long.MAX_VALUE / 2;
 
@@ -46,5 +50,41 @@ class PresenceDirectoryBoundTest {
         d.expire(100);
         assertEquals(0, d.heldBytes());
         assertEquals(PresenceDirectory.Offer.TAKEN, d.offer(other, 0));
+    }
+
+    @Test
+    void asACacheTheLeastRecentlyUsedRecordMakesRoomButNeverTheNodesOwn() {
+        SchnorrNodeSigner self = new SchnorrNodeSigner(KeyPair.generate());
+        PresenceRecord own = record(self, 1, 1, LATER);
+        PresenceRecord a = record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER);
+        PresenceRecord b = record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER);
+        PresenceRecord c = record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER);
+        PresenceDirectory d = PresenceDirectory.cache(3, PresenceDirectory.MAX_BYTES, self.id());
+        for (PresenceRecord r : List.of(own, a, b)) assertEquals(PresenceDirectory.Offer.TAKEN, d.offer(r, 0));
+        assertTrue(d.targetsFor(a.users().get(0)).nodes().contains(a), "a is used: b is now the least recently used");
+        assertEquals(PresenceDirectory.Offer.TAKEN, d.offer(c, 0), "a full cache makes room");
+        assertFalse(d.claimed(b.users().get(0)), "b was evicted");
+        assertTrue(d.claimed(a.users().get(0)) && d.claimed(c.users().get(0)));
+        assertTrue(d.forNode(self.id()).isPresent(), "the node's own record stays, though it was the oldest");
+        assertEquals(3, d.size());
+    }
+
+    @Test
+    void asACacheAFloodOfMadeUpNodesCannotKeepOutTheRecordsANodeLooksUpNext() {
+        SchnorrNodeSigner self = new SchnorrNodeSigner(KeyPair.generate());
+        PresenceRecord own = record(self, 1, 1, LATER);
+        long bound = 20 * PresenceDirectory.estimatedBytes(own);
+        PresenceDirectory d = PresenceDirectory.cache(200_000, bound, self.id());
+        d.offer(own, 0);
+        for (int i = 0; i < 1_000; i++) d.offer(record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER), 0);
+        assertTrue(d.heldBytes() <= bound, "the byte bound holds: " + d.heldBytes());
+        assertEquals(20, d.size());
+        PresenceRecord lookedUp = record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER);
+        assertEquals(PresenceDirectory.Offer.TAKEN, d.offer(lookedUp, 0), "room for the next lookup's record");
+        assertTrue(d.claimed(lookedUp.users().get(0)));
+        assertTrue(d.forNode(self.id()).isPresent(), "the node's own record survived the flood");
+        assertEquals(PresenceDirectory.Offer.REFUSED, d.offer(record(new SchnorrNodeSigner(KeyPair.generate()), 2_000, 1, LATER), 0),
+                "a record larger than the whole bound is refused, and evicts nothing");
+        assertEquals(20, d.size());
     }
 }

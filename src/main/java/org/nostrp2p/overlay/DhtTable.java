@@ -85,6 +85,13 @@ final class DhtTable {
         return fraction <= 0 ? Long.MAX_VALUE : Math.max(size, Math.round(K / fraction));
     }
 
+    /** Every contact, bucket by bucket. */
+    List<NodeInfo> all() {
+        List<NodeInfo> all = new ArrayList<>(size);
+        for (List<Contact> bucket : buckets) if (bucket != null) for (Contact c : bucket) all.add(c.info());
+        return all;
+    }
+
     /** Up to n distinct contacts chosen at random, skipping those excluded: candidates for links. */
     List<NodeInfo> sample(int n, RandomGenerator random, Predicate<NodeId> exclude) {
         List<NodeInfo> all = new ArrayList<>(size);

@@ -119,7 +119,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public void unreachable() { setReachability(Reachability.PRIVATE); }
             @Override public void attemptEnded() { scheduleMaintenance(0); }
         });
-        this.beacons = new TreeBeacons(env, signer, plumtree, directory);
+        this.beacons = new TreeBeacons(env, signer, plumtree, this::publicIdsBelowSelf);
         this.admission = new Admission(new Admission.Host() {
             @Override public Reachability reachability() { return reachability; }
             @Override public NodeInfo info() { return OverlayNode.this.info(); }
@@ -191,6 +191,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     public int knownNodes() {
         if (cfg.presenceBroadcast()) return directory.size();
         return (int) Math.min(Integer.MAX_VALUE, Math.max(directory.size(), dht.table().estimatedPublicNodes()));
+    }
+
+    /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */
+    private long publicIdsBelowSelf() {
+        return cfg.presenceBroadcast() ? directory.publicIdsBelow(self(), TreeBeacons.MAX_RANK) : dht.publicIdsBelow(self());
     }
 
     /** Records in this node's presence directory (with the DHT: the users it looked up, a cache). */

@@ -130,6 +130,20 @@ final class PresenceDht {
     }
 
     /**
+     * How many public nodes have an id below this one, estimated without a directory: the share
+     * below it among the public nodes met lately and in the table (a sample whose ids are in no
+     * particular order, as the table goes by hashed positions), times the DHT's estimate of all
+     * public nodes.
+     */
+    long publicIdsBelow(NodeId id) {
+        Set<NodeId> seen = new HashSet<>();
+        int below = 0;
+        for (NodeInfo n : met) if (seen.add(n.id()) && n.id().compareTo(id) < 0) below++;
+        for (NodeInfo n : table.all()) if (seen.add(n.id()) && n.id().compareTo(id) < 0) below++;
+        return seen.isEmpty() ? 0 : Math.round((double) below / seen.size() * table.estimatedPublicNodes());
+    }
+
+    /**
      * Records move to the nodes closest to their keys as the network grows (Kademlia's rule): a
      * holder that is itself among the REPLICAS closest to a key it knows of hands the records
      * under that key to a new contact closer than itself.

@@ -33,6 +33,35 @@ class TreeBeaconsTest {
         assertEquals(Set.of(successor), origins, "the live public node of lowest id took over, alone");
     }
 
+    /**
+     * Without presence broadcast a node's directory holds a few looked-up records, so it cannot
+     * count the public nodes below it; when the anchor dies, its successor must still be one
+     * node (or a few), not every public node at once.
+     */
+    @Test
+    void withoutPresenceBroadcastFewNodesBeaconAfterTheAnchorDies() {
+        SimNetwork net = new SimNetwork(Simulator.Settings.standard(5), OverlayConfig.DEFAULT.withPresenceBroadcast(false));
+        net.build(600, 0.70, 20);
+        Simulator sim = net.sim();
+        sim.runFor(60_000);
+        Set<NodeId> origins = new HashSet<>();
+        sim.trace((from, to, m) -> {
+            if (m instanceof Msg.Gossip g && g.type() == TreeBeacons.TYPE) origins.add(Beacon.decode(g.payload()).origin());
+        });
+        sim.runFor(30_000);
+        assertEquals(1, origins.size(), "one anchor in steady state: " + origins);
+        sim.crash(sim.node(origins.iterator().next()));
+        origins.clear();
+        sim.runFor(90_000);
+        long publicNodes = sim.aliveNodes().stream().filter(Simulator.SimNode::reachable).count();
+        System.out.println("beacon origins in the 90 s after the anchor died: " + origins.size() + " of " + publicNodes + " public nodes");
+        assertFalse(origins.isEmpty(), "a successor took over");
+        assertTrue(origins.size() <= 8, origins.size() + " of " + publicNodes + " public nodes beaconed after the anchor died");
+        origins.clear();
+        sim.runFor(30_000);
+        assertEquals(1, origins.size(), "one anchor again: " + origins);
+    }
+
     @Test
     void aBeaconIsSignedByItsOriginAndAForgeryOrGarbageIsRefused() {
         SchnorrNodeSigner anchor = new SchnorrNodeSigner(org.nostrp2p.event.KeyPair.generate());

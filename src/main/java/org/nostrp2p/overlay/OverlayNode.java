@@ -111,6 +111,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public void dialForRouting(PeerAddress address) { OverlayNode.this.dialForRouting(address); }
             @Override public Optional<PresenceRecord> ownRecord() { return directory.forNode(OverlayNode.this.self()); }
             @Override public void found(byte[] record) { presence.accept(record, false); }
+            @Override public boolean settles(DhtKey key) {
+                if (key.kind() == DhtKey.Kind.NODE) return directory.forNode(new NodeId(key.id())).isPresent();
+                return directory.targetsFor(key.id()).bound();
+            }
         }, !cfg.presenceBroadcast());
         this.routing = new PresenceRouting(cfg, directory, dht, router, listCast,
                 node -> node.equals(self()) || isLinked(node), () -> stopped);

@@ -44,6 +44,12 @@ final class PresenceDht {
         Optional<PresenceRecord> ownRecord();
         /** A record a lookup brought: check it and keep it in the directory. */
         void found(byte[] record);
+        /**
+         * Whether the directory now answers the key beyond doubt, so that a send may go before
+         * the lookup ends: a node's own signed record, or a user's binding (a record claiming a
+         * user without one may be an impostor's that answered first).
+         */
+        boolean settles(DhtKey key);
     }
 
     private final Host host;
@@ -387,6 +393,7 @@ final class PresenceDht {
                     host.found(r);
                     recordsFound++;
                 }
+                if (!f.records().isEmpty() && !then.isEmpty() && host.settles(key)) runThen();
             }
             candidates.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
             if (candidates.size() > SHORTLIST) candidates.subList(SHORTLIST, candidates.size()).clear();
@@ -399,7 +406,17 @@ final class PresenceDht {
             if (wantRecords && recordsFound == 0) notFoundUntil.put(key, env.now() + NEGATIVE_MILLIS);
             answeredBy.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
             done.accept(answeredBy);
-            for (Runnable r : then) r.run();
+            runThen();
+        }
+
+        /**
+         * What waits on the lookup goes once: as soon as what was found settles the key (the
+         * lookup goes on, and may bring a user's other nodes), else when it ends.
+         */
+        private void runThen() {
+            List<Runnable> waiting = List.copyOf(then);
+            then.clear();
+            for (Runnable r : waiting) r.run();
         }
     }
 }

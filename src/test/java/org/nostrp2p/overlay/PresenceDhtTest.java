@@ -38,6 +38,9 @@ class PresenceDhtTest {
         @Override public void dialForRouting(PeerAddress address) { dialled.add(address); }
         @Override public Optional<PresenceRecord> ownRecord() { return Optional.empty(); }
         @Override public void found(byte[] record) { found.add(record); }
+        /** Whether what was found settles a key (a node's record, a user's binding): off unless a test says. */
+        boolean settled;
+        @Override public boolean settles(DhtKey key) { return settled && !found.isEmpty(); }
         @Override public long now() { return now; }
         @Override public long wallClock() { return 1_000_000; }
         @Override public RandomGenerator random() { return random; }
@@ -110,6 +113,22 @@ class PresenceDhtTest {
         assertTrue(done[0], "the lookup ended");
         assertEquals(1, w.dht.table().size(), "only the contact that answered is left");
         assertEquals(6, w.finds().size(), "each contact was asked once");
+    }
+
+    @Test
+    void aSendWaitingOnALookupGoesAsSoonAsWhatWasFoundSettlesTheKey() {
+        World w = new World();
+        w.settled = true;
+        for (int i = 1; i <= 6; i++) w.dht.heardOf(publicNode(i));
+        int[] ran = {0};
+        w.dht.find(DhtKey.ofNode(publicNode(50).id()), () -> ran[0]++);
+        World.Sent first = w.finds().get(0);
+        w.dht.onFound(first.to(), new Msg.DhtFound(((Msg.DhtFind) first.m()).nonce(), List.of(),
+                List.of(recordOf(new SchnorrNodeSigner(KeyPair.generate()), USER).encode())));
+        assertEquals(1, ran[0], "the send went with the first answer that settled the key");
+        while (!w.timers.isEmpty()) w.runTimers(); // the lookup goes on to its end
+        assertEquals(6, w.finds().size(), "and still asked every contact");
+        assertEquals(1, ran[0], "what waited ran once");
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class FollowerBench {
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes as JudgeBench does (70%% private, latency per pair, 10 Mbit/s uplinks,"
                 + " 0.3 ms CPU per payload), seed %d; a post is 600 bytes%n", nodes, seed);
-        SimNetwork net = JudgeBench.judgedNetwork(nodes, seed, OverlayConfig.DEFAULT);
+        SimNetwork net = JudgeBench.judgedNetwork(nodes, seed, OverlayConfig.DEFAULT, false);
         for (int followers : new int[] {100, Math.min(5_000, nodes - 1)}) {
             for (int i = 0; i < posts; i++) {
                 List<Simulator.SimNode> picked = net.randomAliveNodes(followers + 1);

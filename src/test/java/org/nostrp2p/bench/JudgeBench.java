@@ -51,7 +51,7 @@ public final class JudgeBench {
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
                 + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms, public links %d/%d, presence by %s, seed %d%n",
                 nodes, graft, links, maxLinks, presenceBroadcast ? "broadcast" : "DHT", seed);
-        SimNetwork net = judgedNetwork(nodes, seed, config);
+        SimNetwork net = judgedNetwork(nodes, seed, config, false);
         System.out.println(heapPerNode(nodes));
         System.out.println("relay load: " + net.relayLoad());
         JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress,
@@ -63,14 +63,17 @@ public final class JudgeBench {
     /**
      * The network the judge runs on: latency per pair over 7 regions, 70% private nodes joining
      * 20 ms apart, settled for 60 s, then uplinks of 10 Mbit/s and 0.3 ms of CPU per payload.
+     * With boundUsers, every node's user has a real key and binds the node (as after `bind`).
      */
-    static SimNetwork judgedNetwork(int nodes, long seed, OverlayConfig config) {
+    static SimNetwork judgedNetwork(int nodes, long seed, OverlayConfig config, boolean boundUsers) {
         SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), config);
         net.sim().links(new GeoLinks(seed, 5));
         int step = Math.max(1, nodes / 10);
-        net.build(nodes, 0.70, 20, joined -> {
-            if (joined % step == 0) progress("%,d nodes joined", joined);
-        });
+        java.util.function.IntConsumer joined = n -> {
+            if (n % step == 0) progress("%,d nodes joined", n);
+        };
+        if (boundUsers) net.build(nodes, 0.70, 20, Simulator.Behaviour.HONEST, 0, joined);
+        else net.build(nodes, 0.70, 20, joined);
         net.sim().runFor(60_000);
         // costs from here on: they are for the broadcasts (sizing every directory sync of 10,000 joins would take hours)
         net.sim().costs(1_250_000, 300);

@@ -15,27 +15,29 @@ import java.util.function.ToIntFunction;
  * holds (its directory: every node's record with broadcast, the users it talked to with the DHT;
  * and, with the DHT, the records it holds for others), the DHT's table, unicasts to random users
  * (delivered, p50/p99 from send to arrival, with the lookup) and one broadcast's p99.
- * Usage: scripts/bench.sh presence [SIZES, e.g. 1000,3000,10000] [SEED] [dht|broadcast|both]
+ * Usage: scripts/bench.sh presence [SIZES, e.g. 1000,3000,10000] [SEED] [dht|broadcast|both] [bound]; with bound,
+ * every user binds its node (as after `bind`), so a lookup's first answer may settle it (see PresenceDht).
  */
 public final class PresenceBench {
     public static void main(String[] args) {
         int[] sizes = java.util.Arrays.stream((args.length > 0 ? args[0] : "1000,3000,10000").split(",")).mapToInt(Integer::parseInt).toArray();
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
         String modes = args.length > 2 ? args[2] : "dht";
+        boolean bound = args.length > 3 && args[3].equals("bound");
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating as JudgeBench does (70%% private, latency per pair, 10 Mbit/s uplinks, 0.3 ms CPU per payload), seed %d%n", seed);
         for (int nodes : sizes) {
             for (String mode : modes.equals("both") ? List.of("broadcast", "dht") : List.of(modes)) {
-                measure(nodes, seed, mode.equals("broadcast"));
+                measure(nodes, seed, mode.equals("broadcast"), bound);
                 System.gc();
             }
         }
         JudgeBench.progress("done");
     }
 
-    private static void measure(int nodes, long seed, boolean broadcast) {
+    private static void measure(int nodes, long seed, boolean broadcast, boolean bound) {
         long start = System.nanoTime();
-        SimNetwork net = JudgeBench.judgedNetwork(nodes, seed, OverlayConfig.DEFAULT.withPresenceBroadcast(broadcast));
+        SimNetwork net = JudgeBench.judgedNetwork(nodes, seed, OverlayConfig.DEFAULT.withPresenceBroadcast(broadcast), bound);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
         String heap = JudgeBench.heapPerNode(nodes);
         List<Simulator.SimNode> alive = net.sim().aliveNodes();
@@ -46,8 +48,8 @@ public final class PresenceBench {
         SimNetwork.BroadcastResult b = net.broadcastFromRandom(10_000);
         long lookups = alive.stream().mapToLong(n -> n.core().dhtLookups()).sum();
         long requests = alive.stream().mapToLong(n -> n.core().dhtLookupRequests()).sum();
-        System.out.printf("%,d nodes, presence by %s: built in %.0f s; %s; linkless %d%n", nodes, broadcast ? "broadcast" : "DHT",
-                buildSeconds, heap, linkless);
+        System.out.printf("%,d nodes, presence by %s, users %s: built in %.0f s; %s; linkless %d%n", nodes, broadcast ? "broadcast" : "DHT",
+                bound ? "bound to their nodes" : "not bound", buildSeconds, heap, linkless);
         System.out.printf("  records in the directory per node %s | held for others %s | DHT contacts %s | requests per lookup %.1f%n",
                 stats(alive, n -> n.core().directorySize()), stats(alive, n -> n.core().dhtHeldRecords()),
                 stats(alive, n -> n.core().dhtTableSize()), lookups == 0 ? 0.0 : (double) requests / lookups);

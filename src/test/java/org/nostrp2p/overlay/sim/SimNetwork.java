@@ -1,6 +1,7 @@
 package org.nostrp2p.overlay.sim;
 
 import org.nostrp2p.overlay.MessageId;
+import org.nostrp2p.overlay.NodeInfo;
 import org.nostrp2p.overlay.OverlayConfig;
 import org.nostrp2p.overlay.PeerAddress;
 
@@ -121,7 +122,8 @@ public final class SimNetwork {
         for (Simulator.SimNode n : sim.aliveNodes()) {
             if (!n.reachable()) continue;
             int clients = 0;
-            for (var peer : n.connections) if (!sim.node(peer).reachable()) clients++;
+            // active links only: a private node's lookups and unicasts open connections that are not relaying
+            for (NodeInfo peer : n.core().activePeers()) if (!sim.node(peer.id()).reachable()) clients++;
             served.add(clients);
         }
         served.sort(java.util.Comparator.reverseOrder());
@@ -250,6 +252,11 @@ public final class SimNetwork {
      * preference for established peers).
      */
     public void build(int count, double privateShare, long joinGapMillis, Simulator.Behaviour kind, double share) {
+        build(count, privateShare, joinGapMillis, kind, share, joined -> { });
+    }
+
+    /** As above, telling progress the number of nodes started so far after each one. */
+    public void build(int count, double privateShare, long joinGapMillis, Simulator.Behaviour kind, double share, IntConsumer progress) {
         long seedValue = sim.random().nextLong();
         seed = sim.addNode(true, List.of(), Simulator.Behaviour.HONEST, bound(seedValue, 0), List.of(bindingOf(seedValue, 0)), null);
         List<PeerAddress> boot = List.of(new PeerAddress("sim-node-0", 20_000));
@@ -267,6 +274,7 @@ public final class SimNetwork {
                 default -> sim.addNode(!isPrivate, boot, b, null, List.of(), null);
             };
             if (n.honest()) honest.add(n);
+            progress.accept(i + 1);
         }
     }
 

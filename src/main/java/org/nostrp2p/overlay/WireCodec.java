@@ -51,10 +51,11 @@ public final class WireCodec {
     public static final int PROTOCOL_VERSION = 2, MIN_PROTOCOL_VERSION = 2;
     /**
      * Feature bits: unicast acknowledgements signed by their destination (Router); a broadcast
-     * tree per source (Plumtree: broadcast messages end with the tree they are about).
+     * tree per source (Plumtree: broadcast messages end with the tree they are about); a ping on
+     * every connection idle for 3 s (TcpTransport), so that 10 s of silence means a dead peer.
      */
-    public static final long FEATURE_SIGNED_ACKS = 1, FEATURE_SOURCE_TREES = 2;
-    public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES;
+    public static final long FEATURE_SIGNED_ACKS = 1, FEATURE_SOURCE_TREES = 2, FEATURE_FAST_KEEPALIVE = 4;
+    public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES | FEATURE_FAST_KEEPALIVE;
     /** Fields a message may carry at most, those this version knows and those a newer one adds. */
     private static final int MAX_FIELDS = 16;
 

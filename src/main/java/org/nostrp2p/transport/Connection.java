@@ -50,6 +50,8 @@ final class Connection {
     final int peerVersion;
     final long peerFeatures;
     volatile long lastReceived = System.currentTimeMillis();
+    /** When a frame was last queued to send: a connection idle this way gets a ping. */
+    volatile long lastSent = System.currentTimeMillis();
     /** Whether the transport counts this connection among its peers (it uncounts it once, on close). */
     final AtomicBoolean counted = new AtomicBoolean();
     /** Reader thread only: when the peer last asked for a dial-back probe. */
@@ -94,7 +96,9 @@ final class Connection {
         if ((queued > QUEUE_BYTES && queued != frame.length) || !queue.offer(frame)) {
             queuedBytes.addAndGet(-frame.length);
             close("peer too slow: send queue full");
+            return;
         }
+        lastSent = System.currentTimeMillis();
     }
 
     /** Closes after the frames already queued are written. */

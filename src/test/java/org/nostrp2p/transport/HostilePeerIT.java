@@ -118,6 +118,43 @@ class HostilePeerIT {
      * message with an added field. The node skips what it does not know and keeps talking: it
      * answers a presence request on the same connection afterwards.
      */
+    /**
+     * A peer that falls silent (its machine lost power: no FIN, no RST) while the node pings its
+     * idle connection every 3 s: dropped after 10 s of silence if it announced fast keep-alive,
+     * so a private node whose relays died links again soon. An older peer (no such feature bit,
+     * it pings every 10 s) silent as long is still served: it is given 35 s.
+     */
+    @Test
+    void aSilentPeerIsDroppedAfterTenSecondsAndAnOlderOneIsGivenLonger() throws Exception {
+        EventSigner owner = new EventSigner(KeyPair.generate());
+        try (NodeProcess node = NodeProcess.start(tmp.resolve("node"), owner.keys().npub());
+             Socket newer = connect(node); Socket older = connect(node)) {
+            FakePeer silent = FakePeer.handshakeAsNewNode(newer);
+            SchnorrNodeSigner me = new SchnorrNodeSigner(KeyPair.generate());
+            LinkKey key = LinkKey.create(me);
+            FakePeer silentOlder = FakePeer.open(older, key, NoiseIdentity.payload(key, new NodeInfo(me.id(), null),
+                    WireCodec.PROTOCOL_VERSION, WireCodec.FEATURES & ~WireCodec.FEATURE_FAST_KEEPALIVE));
+            long start = System.nanoTime();
+            int pings = 0;
+            try {
+                while (true) if (WireCodec.decode(silent.receive()) instanceof Msg.Ping) pings++;
+            } catch (SocketTimeoutException e) {
+                fail("the node kept a peer silent for 15 s");
+            } catch (IOException closed) {
+                // dropped: what this test waits for
+            }
+            long silentFor = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(pings >= 2, "pings on the idle connection before it was dropped: " + pings);
+            assertTrue(silentFor >= 9_000, "dropped after " + silentFor + " ms of silence, before 10 s");
+            assertTrue(silentFor < 25_000, "dropped only after " + silentFor + " ms of silence (older nodes wait 35 s)");
+            // the older peer, silent as long, still gets answers on its connection
+            silentOlder.send(WireCodec.encode(new Msg.PresenceRequest()));
+            boolean answered = false;
+            for (int i = 0; i < 50 && !answered; i++) answered = WireCodec.decode(silentOlder.receive()) instanceof Msg.PresenceBatch;
+            assertTrue(answered, "an older peer silent for " + silentFor + " ms is still served");
+        }
+    }
+
     @Test
     void aNewerVersionsPeerIsUnderstoodAsFarAsThisVersionGoes() throws Exception {
         EventSigner owner = new EventSigner(KeyPair.generate());

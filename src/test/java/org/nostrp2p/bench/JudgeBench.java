@@ -14,8 +14,10 @@ import org.nostrp2p.overlay.sim.Simulator;
  * JudgedWorkload), and how private nodes spread over their relays. Usage: scripts/bench.sh judge
  * [NODES] [SEED] [KNOB=VALUE…], the knobs to compare an alternative with the defaults: graft=MS
  * (Plumtree's graft timeout), links=N/MAX (active links a public node keeps to other public
- * nodes, and at most) and presence=dht (presence in the DHT, not broadcast: a 10,000-node
- * network builds in minutes instead of over an hour).
+ * nodes, and at most), presence=dht (presence in the DHT, not broadcast: a 10,000-node
+ * network builds in minutes instead of over an hour) and detect=MS (how long a node takes to
+ * notice that a peer crashed, on average: the simulator's default is 3 s, a real node's
+ * transport gives up on a silent peer after 35-45 s).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
@@ -27,6 +29,8 @@ public final class JudgeBench {
         long graft = d.graftTimeoutMillis();
         int links = d.publicLinks(), maxLinks = d.maxPublicLinks();
         boolean presenceBroadcast = d.presenceBroadcast();
+        Simulator.Settings standard = Simulator.Settings.standard(seed);
+        long detect = standard.failureDetectMillis();
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -40,7 +44,8 @@ public final class JudgeBench {
                     case "broadcast" -> true;
                     default -> throw new IllegalArgumentException("presence=dht or presence=broadcast, not " + kv[1]);
                 };
-                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht)");
+                case "detect" -> detect = Long.parseLong(kv[1]);
+                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS)");
             }
         }
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
@@ -49,9 +54,11 @@ public final class JudgeBench {
                 presenceBroadcast);
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
-                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms, public links %d/%d, presence by %s, seed %d%n",
-                nodes, graft, links, maxLinks, presenceBroadcast ? "broadcast" : "DHT", seed);
-        SimNetwork net = judgedNetwork(nodes, seed, config, false);
+                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms, public links %d/%d, presence by %s, a crash noticed after %d ms on average, seed %d%n",
+                nodes, graft, links, maxLinks, presenceBroadcast ? "broadcast" : "DHT", detect, seed);
+        Simulator.Settings settings = new Simulator.Settings(seed, standard.latencyMillis(), standard.jitterMillis(), standard.loss(),
+                detect, standard.measureBytes());
+        SimNetwork net = judgedNetwork(settings, nodes, config, false);
         System.out.println(heapPerNode(nodes));
         System.out.println("relay load: " + net.relayLoad());
         JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress,
@@ -66,8 +73,12 @@ public final class JudgeBench {
      * With boundUsers, every node's user has a real key and binds the node (as after `bind`).
      */
     static SimNetwork judgedNetwork(int nodes, long seed, OverlayConfig config, boolean boundUsers) {
-        SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), config);
-        net.sim().links(new GeoLinks(seed, 5));
+        return judgedNetwork(Simulator.Settings.standard(seed), nodes, config, boundUsers);
+    }
+
+    static SimNetwork judgedNetwork(Simulator.Settings settings, int nodes, OverlayConfig config, boolean boundUsers) {
+        SimNetwork net = new SimNetwork(settings, config);
+        net.sim().links(new GeoLinks(settings.seed(), 5));
         int step = Math.max(1, nodes / 10);
         java.util.function.IntConsumer joined = n -> {
             if (n % step == 0) progress("%,d nodes joined", n);

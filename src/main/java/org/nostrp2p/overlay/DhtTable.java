@@ -2,7 +2,9 @@ package org.nostrp2p.overlay;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -22,6 +24,8 @@ final class DhtTable {
     private final byte[] selfPosition;
     @SuppressWarnings("unchecked")
     private final List<Contact>[] buckets = new List[257];
+    /** The contacts by id, so that asking about one costs no hash of its position. */
+    private final Map<NodeId, Contact> byId = new HashMap<>();
     private int size;
 
     DhtTable(NodeId self) {
@@ -34,31 +38,34 @@ final class DhtTable {
     /** Adds or refreshes a public node; false if its bucket is full of others. */
     boolean add(NodeInfo info) {
         if (!info.isPublic() || info.id().equals(self)) return false;
+        Contact held = byId.get(info.id());
+        if (held != null) {
+            List<Contact> bucket = buckets[DhtKey.sharedBits(selfPosition, held.position())];
+            Contact updated = new Contact(info, held.position()); // its address may have changed
+            bucket.set(bucket.indexOf(held), updated);
+            byId.put(info.id(), updated);
+            return true;
+        }
         byte[] position = DhtKey.positionOf(info.id());
         int b = DhtKey.sharedBits(selfPosition, position);
         if (buckets[b] == null) buckets[b] = new ArrayList<>(2);
         List<Contact> bucket = buckets[b];
-        for (int i = 0; i < bucket.size(); i++) {
-            if (bucket.get(i).info().id().equals(info.id())) {
-                bucket.set(i, new Contact(info, position)); // its address may have changed
-                return true;
-            }
-        }
         if (bucket.size() >= K) return false;
-        bucket.add(new Contact(info, position));
+        Contact c = new Contact(info, position);
+        bucket.add(c);
+        byId.put(info.id(), c);
         size++;
         return true;
     }
 
     void remove(NodeId id) {
-        List<Contact> bucket = buckets[DhtKey.sharedBits(selfPosition, DhtKey.positionOf(id))];
-        if (bucket != null && bucket.removeIf(c -> c.info().id().equals(id))) size--;
+        Contact held = byId.remove(id);
+        if (held == null) return;
+        buckets[DhtKey.sharedBits(selfPosition, held.position())].remove(held);
+        size--;
     }
 
-    boolean contains(NodeId id) {
-        List<Contact> bucket = buckets[DhtKey.sharedBits(selfPosition, DhtKey.positionOf(id))];
-        return bucket != null && bucket.stream().anyMatch(c -> c.info().id().equals(id));
-    }
+    boolean contains(NodeId id) { return byId.containsKey(id); }
 
     int size() { return size; }
 

@@ -2,7 +2,7 @@ package org.nostrp2p.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nostrp2p.event.Event;
@@ -36,8 +36,13 @@ class NostrToolsIT {
     static NodeProcess a, b;
     static Path scripts;
 
-    @BeforeAll
-    static void setUp() throws Exception {
+    /**
+     * Once, before the first test: from @BeforeEach, not @BeforeAll, so that a missing Node.js
+     * skips each test in the runner's count (an assumption failing in @BeforeAll counted none).
+     */
+    @BeforeEach
+    void setUp() throws Exception {
+        if (nodes != null) return;
         scripts = JsTools.install();
         nodes = LinkedPair.start(tmp, alice, bob);
         a = nodes.a();

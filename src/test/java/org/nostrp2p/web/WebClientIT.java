@@ -3,7 +3,7 @@ package org.nostrp2p.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nostrp2p.event.EventJson;
@@ -39,9 +39,14 @@ class WebClientIT {
     static LinkedPair nodes;
     static Path scripts;
 
-    @BeforeAll
-    static void setUp() throws Exception {
+    /**
+     * Once, before the first test: from @BeforeEach, not @BeforeAll, so that a missing tool skips
+     * each test in the runner's count (an assumption failing in @BeforeAll counted none).
+     */
+    @BeforeEach
+    void setUp() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed (apt-get install chromium)");
+        if (nodes != null) return;
         scripts = JsTools.install();
         nodes = LinkedPair.start(tmp, alice, bob);
     }

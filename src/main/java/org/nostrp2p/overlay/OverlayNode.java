@@ -317,6 +317,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (stopped) return;
         Links.Link link = links.remove(peer);
         if (link != null && link.active) lostActive(peer, link);
+        router.disconnected(peer); // after the link is gone, so a send going again does not take it
     }
 
     /** A probe arrived on a one-off dial-back connection. */
@@ -343,7 +344,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             case Msg.Disconnect d -> {
                 links.remove(from);
                 if (link.active) lostActive(from, link);
-                env.close(from);
+                closeConnection(from);
             }
             case Msg.DialBackRequest d -> env.dialBack(d.address(), d.nonce());
             case Msg.DialBackProbe p -> onDialBackProbe(p.nonce());
@@ -433,7 +434,18 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             relayLinkChanged(link);
         }
         if (polite) env.send(peer, new Msg.Disconnect());
+        closeConnection(peer);
+    }
+
+    /**
+     * Closes the connection to a peer. The transport reports no close this node made itself, so
+     * the router hears of it here: a send handed to that peer and not yet answered goes again
+     * (a routed message that rode on a connection opened to ask for a link, which the peer then
+     * refused and closed, was otherwise lost: 2 of 500 unicasts at 3,000 simulated nodes).
+     */
+    private void closeConnection(NodeId peer) {
         env.close(peer);
+        router.disconnected(peer);
     }
 
     private void dropRandomActive(boolean publicPeers, NodeId keep) {
@@ -556,7 +568,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 .map(Map.Entry::getKey).toList();
         for (NodeId id : idle) {
             links.remove(id);
-            env.close(id);
+            closeConnection(id);
         }
     }
 
@@ -682,7 +694,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         LOG.atInfo().addKeyValue("peer", peer).addKeyValue("offence", offence).addKeyValue("what", what)
                 .addKeyValue("banned_minutes", PeerScores.BAN_MILLIS / 60_000).log("dropped a misbehaving peer");
         dropLink(peer, false);
-        env.close(peer); // also when it was no link of ours (a connection opened for routing)
+        closeConnection(peer); // also when it was no link of ours (a connection opened for routing)
     }
 
     @Override

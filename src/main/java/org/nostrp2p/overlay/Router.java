@@ -4,9 +4,11 @@ import org.nostrp2p.event.Nip01Serializer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +52,13 @@ final class Router {
     private final Host host;
     private final long timeout;
     private final Map<Long, Pending> pending = new HashMap<>();
+    /**
+     * The neighbour each of our sends in flight was handed to. A connection can close under a
+     * send (the far side let an idle routing connection go as we used it): then the send goes
+     * again, once, instead of waiting out the timeout as lost.
+     */
+    private final Map<Long, NodeId> handedTo = new HashMap<>();
+    private final Set<Long> resent = new HashSet<>();
     private final DialQueue<Msg.Route> waitingForDial = new DialQueue<>();
     private long forgedAcks;
 
@@ -68,7 +77,7 @@ final class Router {
         host.env().schedule(timeout, () -> complete(seq, false));
         if (host.isLinked(destination)) {
             pending.put(seq, new Pending(done, route, List.of()));
-            host.env().send(destination, route);
+            handTo(destination, route);
             return;
         }
         Optional<PresenceRecord> record = host.presenceOf(destination);
@@ -129,7 +138,7 @@ final class Router {
         while (!p.otherRelays().isEmpty()) {
             NodeInfo relay = p.otherRelays().remove(0);
             if (host.isLinked(relay.id())) {
-                host.env().send(relay.id(), p.route());
+                handTo(relay.id(), p.route());
                 return true;
             }
             if (relay.address() != null) {
@@ -145,9 +154,31 @@ final class Router {
         if (waitingForDial.add(address, route)) host.dialForRouting(address);
     }
 
+    private void handTo(NodeId peer, Msg.Route route) {
+        if (route.origin().equals(host.self()) && pending.containsKey(route.seq())) handedTo.put(route.seq(), peer);
+        host.env().send(peer, route);
+    }
+
     /** A connection opened; flush what waited for it. */
     void connected(NodeId peer, PeerAddress dialed) {
-        for (Msg.Route r : waitingForDial.take(dialed)) host.env().send(peer, r);
+        for (Msg.Route r : waitingForDial.take(dialed)) handTo(peer, r);
+    }
+
+    /**
+     * A connection closed: each of our sends handed to that neighbour and not yet answered goes
+     * again, once: to the destination dialled afresh if it is public, else through the next relay.
+     */
+    void disconnected(NodeId peer) {
+        List<Long> cut = handedTo.entrySet().stream().filter(e -> e.getValue().equals(peer)).map(Map.Entry::getKey).toList();
+        for (long seq : cut) {
+            handedTo.remove(seq);
+            Pending p = pending.get(seq);
+            if (p == null || !resent.add(seq)) continue;
+            Optional<PresenceRecord> record = host.presenceOf(p.route().destination());
+            PeerAddress address = record.map(PresenceRecord::address).orElse(null);
+            if (p.route().destination().equals(peer) && address != null) sendVia(address, p.route());
+            else tryNextRelay(seq);
+        }
     }
 
     void dialFailed(PeerAddress address) {
@@ -193,6 +224,8 @@ final class Router {
     }
 
     private void complete(long seq, boolean delivered) {
+        handedTo.remove(seq);
+        resent.remove(seq);
         Pending p = pending.remove(seq);
         if (p != null) p.done().accept(delivered);
     }

@@ -30,9 +30,14 @@ class RouteAckTest {
         @Override public Env env() { return this; }
         @Override public NodeId self() { return signer.id(); }
         @Override public boolean isLinked(NodeId peer) { return peer.equals(linkedTo); }
-        @Override public Optional<PresenceRecord> presenceOf(NodeId node) { return Optional.empty(); }
+        /** The presence record this side holds of another node, if any. */
+        PresenceRecord known;
+        final List<PeerAddress> dialled = new ArrayList<>();
+        @Override public Optional<PresenceRecord> presenceOf(NodeId node) {
+            return Optional.ofNullable(known).filter(r -> r.node().equals(node));
+        }
         @Override public boolean deliverUnicast(NodeId origin, int type, byte[] payload) { return delivered.add(payload); }
-        @Override public void dialForRouting(PeerAddress address) { }
+        @Override public void dialForRouting(PeerAddress address) { dialled.add(address); }
         @Override public NodeSigner signer() { return signer; }
         final List<NodeId> dropped = new ArrayList<>();
         @Override public void misbehaved(NodeId peer, String what) { dropped.add(peer); }
@@ -73,6 +78,37 @@ class RouteAckTest {
         assertEquals(List.of(true), outcome);
         assertFalse(origin.dropped.contains(destination.self()));
         assertEquals(3, origin.router.forgedAcks());
+    }
+
+    /**
+     * The connection a send went on closes before the answer (the far side let an idle routing
+     * connection go as it was used): the send goes again, once, on a connection dialled afresh,
+     * instead of waiting out the timeout as lost.
+     */
+    @Test
+    void aSendWhoseConnectionClosesGoesAgainOnceOnAFreshOne() {
+        Side origin = new Side(), destination = new Side();
+        PeerAddress address = new PeerAddress("198.51.100.7", 20_000);
+        origin.known = PresenceRecord.signed(destination.signer, List.of(), address, List.of(), 1, Long.MAX_VALUE / 2);
+        origin.linkedTo = destination.self();
+        List<Boolean> outcome = new ArrayList<>();
+        origin.router.send(destination.self(), 1, new byte[]{1, 2, 3}, outcome::add);
+        Msg.Route route = (Msg.Route) origin.sent.get(0);
+
+        origin.linkedTo = null;
+        origin.router.disconnected(destination.self());
+        assertEquals(List.of(address), origin.dialled, "the destination is dialled again");
+        origin.linkedTo = destination.self();
+        origin.router.connected(destination.self(), address);
+        assertEquals(route, origin.sent.get(1), "the same send goes again on the new connection");
+
+        origin.linkedTo = null;
+        origin.router.disconnected(destination.self());
+        assertEquals(1, origin.dialled.size(), "only once");
+        assertEquals(List.of(), outcome, "still waiting for an answer or the timeout");
+        destination.router.onRoute(origin.self(), route);
+        origin.router.onRouteAck(destination.self(), (Msg.RouteAck) destination.sent.get(0));
+        assertEquals(List.of(true), outcome);
     }
 
     @Test

@@ -378,8 +378,9 @@ class StrangerAttacksIT {
                 for (int i = 0; i < 1_500; i++) peer.send(request);
                 OwnerLatency owner = ownerKeepsBeingServed(p, 10);
                 await("one probe at the requester's own address", () -> probesAtRequester.get() >= 1);
-                // the rate allows the next request 10 s later: once its probe has come, count everything
-                Thread.sleep(10_500);
+                // the rate allows the next request 10 s later: once its probe has come, count everything.
+                // The peer pings meanwhile, as a live one must: a peer silent for 10 s is dropped.
+                staySilentButAlive(peer, Duration.ofMillis(10_500));
                 peer.send(request);
                 await("a second probe after the rate interval", () -> probesAtRequester.get() >= 2);
                 assertEquals(2, probesAtRequester.get(), "1,501 requests: one probe per 10 s interval");
@@ -389,6 +390,16 @@ class StrangerAttacksIT {
                 report("1,500 dial-back requests from one peer, naming another host",
                         probesAtRequester.get() + " probes, all to the requester's own address", rss, owner);
             }
+        }
+    }
+
+    /** Sends nothing but keep-alive pings for `span`: the node's silence timeout must not end the test's connection. */
+    private static void staySilentButAlive(FakePeer peer, Duration span) throws Exception {
+        byte[] ping = WireCodec.encode(new Msg.Ping());
+        long end = System.nanoTime() + span.toNanos();
+        for (long left; (left = end - System.nanoTime()) > 0; ) {
+            peer.send(ping);
+            Thread.sleep(Math.min(2_000, Math.max(1, left / 1_000_000)));
         }
     }
 

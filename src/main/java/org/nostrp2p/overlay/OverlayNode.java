@@ -3,17 +3,19 @@ package org.nostrp2p.overlay;
 import org.nostrp2p.event.NodeBinding;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * One node's overlay protocol, sans I/O: it reacts to connections, messages and timers, and acts
  * only through its {@link Env}. Not thread-safe: every call comes from one protocol thread.
+ *
+ * <p>Its parts: {@link Membership} (the links), {@link DialBack} (reachability),
+ * {@link PresencePolicy} and {@link PresenceExchange} (presence records), {@link Plumtree}
+ * (broadcast), {@link Router} (unicast), {@link ListCast}, {@link PresenceDht}; this class
+ * wires them together, runs the periodic maintenance, and decides what each event means to each.
  *
  * <p>Membership is HyParView-like and NAT-aware. A public node keeps {@code publicLinks} active
  * links to other public nodes and takes up to {@code maxPrivateClients} private nodes; a private
@@ -26,8 +28,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OverlayNode.class);
     public enum Reachability { UNKNOWN, PUBLIC, PRIVATE }
 
-    private static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
-    private static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
     /**
      * A private node checks each relay this long after linking to it, and then at this interval:
      * it routes a probe to itself through the relay (see Router#probeRelay). A relay that fails
@@ -35,15 +35,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      */
     static final long RELAY_PROBE_AFTER_MILLIS = 5_000;
     static final long RELAY_PROBE_EVERY_MILLIS = 5 * 60_000;
-    /**
-     * Tree beacons reach every node every 5 s. A node that for this long has received nothing new
-     * over any of its links (each counts from when it came up) is starved: its links take payloads and
-     * pass none on (a tree-breaker sends its children neither payloads nor announcements, so
-     * scores never see it). It lets go of the link that has been silent longest and finds another.
-     */
-    static final long STARVED_MILLIS = 45_000;
-
-    private enum Purpose { JOIN, NEIGHBOR, ROUTE }
 
     private final Env env;
     private final OverlayConfig cfg;
@@ -52,18 +43,15 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private PeerAddress listenAddress;
     private final List<String> users;
     private List<NodeBinding> bindings = List.of();
-    private final Links links = new Links();
-    private final Map<PeerAddress, Purpose> dialing = new HashMap<>();
-    private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
+    private final Membership membership;
+    private final Links links;
     private final PresenceDirectory directory;
     private final PresenceDht dht;
     private final PresenceRouting routing;
     private final Plumtree plumtree;
     private final Router router;
     private final ListCast listCast;
-    private final Admission admission;
     private final PeerScores scores = new PeerScores();
-    private List<PeerAddress> bootPeers = List.of();
     private Reachability reachability = Reachability.UNKNOWN;
     private final DialBack dialBack;
     private final PresenceExchange presence;
@@ -79,12 +67,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      * keeps in its table are the same for every joiner it answers, and fill up).
      */
     static final long EXPLORE_MILLIS = 10_000;
-    private static final int MAX_JOIN_CANDIDATES = 32;
     private long lastExplore = Long.MIN_VALUE / 2;
-    private long lastBootDial = Long.MIN_VALUE / 2;
-    /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
-    private boolean bootAnswered;
-    private long bootRetryMillis;
     private boolean stopped;
 
     public OverlayNode(Env env, OverlayConfig cfg, NodeSigner signer, PeerAddress listenAddress,
@@ -124,33 +107,40 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public void attemptEnded() { scheduleMaintenance(0); }
         });
         this.beacons = new TreeBeacons(env, signer, plumtree, this::publicIdsBelowSelf);
-        this.admission = new Admission(new Admission.Host() {
-            @Override public Reachability reachability() { return reachability; }
+        this.membership = new Membership(new Membership.Host() {
+            @Override public NodeId self() { return OverlayNode.this.self(); }
             @Override public NodeInfo info() { return OverlayNode.this.info(); }
-            @Override public void activate(NodeId peer, Links.Link link) { OverlayNode.this.activate(peer, link); }
-            @Override public void dropLink(NodeId peer, boolean polite) { OverlayNode.this.dropLink(peer, polite); }
+            @Override public Reachability reachability() { return reachability; }
+            @Override public void contactReached(NodeId contact) {
+                if (reachability == Reachability.UNKNOWN && !dialBack.pending()) requestDialBack(contact);
+            }
+            @Override public void linkUp(NodeId peer, Links.Link link) { OverlayNode.this.linkUp(peer, link); }
+            @Override public void linkDown(NodeId peer, Links.Link link) {
+                plumtree.neighborDown(peer);
+                relayLinkChanged(link);
+            }
+            @Override public void connectionClosed(NodeId peer) { router.disconnected(peer); }
             @Override public List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
                 return OverlayNode.this.samplePublic(n, exclude);
             }
-        }, env, cfg, links, scores);
+            @Override public void scheduleMaintenance(long delayMillis) { OverlayNode.this.scheduleMaintenance(delayMillis); }
+        }, env, cfg, scores);
+        this.links = membership.links();
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     /** Joins through these nodes; with none, this node starts a network (and is public by definition). */
     public void start(List<PeerAddress> boot) {
-        bootPeers = List.copyOf(boot);
         presence.start();
         beacons.start();
-        if (bootPeers.isEmpty()) setReachability(Reachability.PUBLIC);
-        redialBootPeers(0);
+        if (boot.isEmpty()) setReachability(Reachability.PUBLIC);
+        membership.start(boot);
         scheduleMaintenance(cfg.maintenanceMillis() / 2);
     }
 
     /** Remembered peers (from the store) to try when the boot peers are gone. */
-    public void addKnownPeers(List<NodeInfo> peers) {
-        for (NodeInfo p : peers) if (p.isPublic() && !p.id().equals(self())) joinCandidates.add(p);
-    }
+    public void addKnownPeers(List<NodeInfo> peers) { membership.addKnownPeers(peers); }
 
     public void stop() { stopped = true; }
 
@@ -245,7 +235,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     /** Unicast to a node; a node this node holds no record of is looked up in the DHT first. */
     public void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) { routing.sendToNode(node, type, payload, done); }
 
-    public boolean hasLinks() { return links.anyActive(); }
+    public boolean hasLinks() { return membership.hasLinks(); }
 
     /** The core's invariants, which the simulator checks after every step: null while they hold, else what broke. */
     public String invariantViolation() {
@@ -277,28 +267,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     /** A connection is up and the peer proven; network is its address's /24 or /48 (null: not counted). */
     public void onConnected(NodeInfo peer, PeerAddress dialed, String network) {
         if (stopped) return;
-        Purpose purpose = dialed == null ? null : dialing.remove(dialed);
-        LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
-                .addKeyValue("known", links.containsKey(peer.id())).log("connected");
-        if (peer.id().equals(self()) || scores.banned(peer.id(), env.now())) {
-            env.close(peer.id());
+        if (!membership.connected(peer, dialed, network)) {
             if (dialed != null) router.dialFailed(dialed); // a send waiting for it goes another way
             return;
-        }
-        Links.Link link = links.get(peer.id());
-        if (link == null) {
-            link = new Links.Link(peer, env.now(), network);
-            links.put(peer.id(), link);
-        } else if (peer.isPublic()) {
-            link.info = peer;
-        }
-        if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
-        if (purpose == Purpose.JOIN) {
-            // the dial-back request goes first: a contact that turns the join down closes the link after it
-            if (reachability == Reachability.UNKNOWN && !dialBack.pending()) requestDialBack(peer.id());
-            env.send(peer.id(), new Msg.Join(info()));
-        } else if (purpose == Purpose.NEIGHBOR && !link.active) {
-            env.send(peer.id(), new Msg.Neighbor(info(), !hasLinks()));
         }
         router.connected(peer.id(), dialed);
         if (dialed != null) dht.heardOf(new NodeInfo(peer.id(), dialed)); // it answered at that address with its key
@@ -307,7 +278,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     public void onDialFailed(PeerAddress address) {
         if (stopped) return;
-        dialing.remove(address);
+        membership.dialFailed(address);
         router.dialFailed(address);
         dht.dialFailed(address);
     }
@@ -315,8 +286,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     /** The connection closed from the other side or failed. */
     public void onDisconnected(NodeId peer) {
         if (stopped) return;
-        Links.Link link = links.remove(peer);
-        if (link != null && link.active) lostActive(peer, link);
+        membership.disconnected(peer);
         router.disconnected(peer); // after the link is gone, so a send going again does not take it
     }
 
@@ -325,27 +295,14 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     public void onMessage(NodeId from, Msg m) {
         if (stopped) return;
-        Links.Link link = links.get(from);
+        Links.Link link = membership.heardFrom(from);
         if (link == null) return;
-        link.lastUsed = env.now();
         switch (m) {
-            case Msg.Join j -> onJoin(from, link, j);
-            case Msg.JoinReply r -> {
-                bootAnswered = true;
-                if (r.accepted()) activateAnswered(from, link); // if not, the contact closes the link next
-                addKnownPeers(r.sample());
-                scheduleMaintenance(0);
-            }
-            case Msg.Neighbor n -> onNeighbor(from, link, n);
-            case Msg.NeighborReply r -> {
-                if (r.accepted()) activateAnswered(from, link);
-                else dropLink(from, false);
-            }
-            case Msg.Disconnect d -> {
-                links.remove(from);
-                if (link.active) lostActive(from, link);
-                closeConnection(from);
-            }
+            case Msg.Join j -> membership.onJoin(from, link, j);
+            case Msg.JoinReply r -> membership.onJoinReply(from, link, r);
+            case Msg.Neighbor n -> membership.onNeighbor(from, link, n);
+            case Msg.NeighborReply r -> membership.onNeighborReply(from, link, r);
+            case Msg.Disconnect d -> membership.onDisconnect(from, link);
             case Msg.DialBackRequest d -> env.dialBack(d.address(), d.nonce());
             case Msg.DialBackProbe p -> onDialBackProbe(p.nonce());
             case Msg.Gossip g -> plumtree.onGossip(from, g);
@@ -369,40 +326,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         }
     }
 
-    // ------------------------------------------------------------------ membership
+    // ------------------------------------------------------------------ what a link means to the rest of the node
 
-    private void onJoin(NodeId from, Links.Link link, Msg.Join j) {
-        link.info = j.joiner();
-        boolean accepted = admission.tryAccept(from, link, true);
-        env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted));
-        if (!accepted) dropLink(from, true);
-    }
-
-    private void onNeighbor(NodeId from, Links.Link link, Msg.Neighbor n) {
-        boolean wasPublic = link.info.isPublic();
-        link.info = n.sender();
-        if (link.active) {
-            if (wasPublic && !link.info.isPublic() && reachability == Reachability.PRIVATE) {
-                dropLink(from, true); // two private nodes: neither can relay for the other
-                return;
-            }
-            env.send(from, new Msg.NeighborReply(true)); // an update of the peer's info
-            return;
-        }
-        boolean accepted = admission.tryAccept(from, link, n.priority());
-        env.send(from, new Msg.NeighborReply(accepted));
-        if (!accepted) dropLink(from, false);
-    }
-
-    /** A peer said yes to our request; but two private nodes cannot relay for each other (it may have turned private since). */
-    private void activateAnswered(NodeId peer, Links.Link link) {
-        if (!link.info.isPublic() && reachability == Reachability.PRIVATE) dropLink(peer, true);
-        else activate(peer, link);
-    }
-
-    private void activate(NodeId peer, Links.Link link) {
-        if (link.active) return;
-        link.active = true;
+    private void linkUp(NodeId peer, Links.Link link) {
         plumtree.neighborUp(peer);
         dht.heardOf(link.info);
         relayLinkChanged(link); // perhaps a new relay
@@ -417,48 +343,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             scheduleMaintenance(50);
         }
         if (links.activeCountAll() == 1) app.connected(peer);
-    }
-
-    private void lostActive(NodeId peer, Links.Link link) {
-        plumtree.neighborDown(peer);
-        relayLinkChanged(link);
-        scheduleMaintenance(100 + env.random().nextInt(400));
-    }
-
-    /** Drops a link; polite tells the peer why first (it keeps us as a candidate). */
-    private void dropLink(NodeId peer, boolean polite) {
-        Links.Link link = links.remove(peer);
-        if (link == null) return;
-        if (link.active) {
-            plumtree.neighborDown(peer);
-            relayLinkChanged(link);
-        }
-        if (polite) env.send(peer, new Msg.Disconnect());
-        closeConnection(peer);
-    }
-
-    /**
-     * Closes the connection to a peer. The transport reports no close this node made itself, so
-     * the router hears of it here: a send handed to that peer and not yet answered goes again
-     * (a routed message that rode on a connection opened to ask for a link, which the peer then
-     * refused and closed, was otherwise lost: 2 of 500 unicasts at 3,000 simulated nodes).
-     */
-    private void closeConnection(NodeId peer) {
-        env.close(peer);
-        router.disconnected(peer);
-    }
-
-    private void dropRandomActive(boolean publicPeers, NodeId keep) {
-        List<NodeId> candidates = links.entrySet().stream()
-                .filter(e -> e.getValue().active && e.getValue().info.isPublic() == publicPeers && !e.getKey().equals(keep))
-                .map(Map.Entry::getKey).sorted().toList();
-        if (!candidates.isEmpty()) dropLink(candidates.get(env.random().nextInt(candidates.size())), true);
-    }
-
-    private void dial(PeerAddress address, Purpose purpose) {
-        if (dialing.containsKey(address)) return;
-        dialing.put(address, purpose);
-        env.dial(address);
     }
 
     // ------------------------------------------------------------------ maintenance
@@ -489,24 +373,19 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             dht.refresh();
         }
         listCast.expire(now);
-        closeIdleRouteLinks(now);
+        membership.closeIdleRouteLinks(now);
         boolean isPublic = reachability == Reachability.PUBLIC;
         int want = isPublic ? cfg.publicLinks() : cfg.privateUplinks();
-        int pending = (int) dialing.values().stream().filter(p -> p != Purpose.ROUTE).count();
-        pruneDistrusted(now);
-        replaceIfStarved(now);
+        int pending = membership.pendingLinkDials();
+        membership.pruneDistrusted(now);
+        membership.replaceIfStarved(now);
         int missing = want - links.activeCount(true) - pending;
         if (missing > 0) {
-            connectMore(missing);
+            membership.connectMore(missing);
             if (2 * links.activeCount(true) < want) exploreForCandidates(now); // short by half: its candidates are used up
         }
-        if (!bootAnswered && hasLinks()) {
-            // linked through others, yet no boot peer ever answered: keep trying, backing off to 5 minutes
-            if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
-            if (redialBootPeers(bootRetryMillis)) bootRetryMillis = Math.min(2 * bootRetryMillis, MAX_BOOT_RETRY_MILLIS);
-        }
-        if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) admission.leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
-        if (!isPublic && links.activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
+        membership.retryUnansweredBootPeers();
+        membership.trimExcess(isPublic);
         if (reachability == Reachability.UNKNOWN && !dialBack.pending() && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
@@ -523,82 +402,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private void exploreForCandidates(long now) {
         if (cfg.presenceBroadcast() || now - lastExplore < EXPLORE_MILLIS || dht.table().size() == 0) return;
         lastExplore = now;
-        dht.explore(found -> {
-            for (NodeInfo n : found) if (joinCandidates.size() < MAX_JOIN_CANDIDATES && !links.isActive(n.id())) addKnownPeers(List.of(n));
-        });
-    }
-
-    private void connectMore(int count) {
-        List<NodeInfo> picks = new ArrayList<>();
-        for (NodeInfo c : joinCandidates) {
-            if (picks.size() >= count) break;
-            if (!links.containsKey(c.id()) && !dialing.containsKey(c.address())) picks.add(c);
-        }
-        joinCandidates.removeAll(picks);
-        if (picks.size() < count) {
-            picks.addAll(samplePublic(count - picks.size(),
-                    id -> id.equals(self()) || links.isActive(id) || picks.stream().anyMatch(p -> p.id().equals(id))));
-        }
-        for (NodeInfo p : picks) {
-            Links.Link existing = links.get(p.id());
-            if (existing != null) {
-                if (!existing.active) {
-                    existing.outbound = true;
-                    env.send(p.id(), new Msg.Neighbor(info(), !hasLinks()));
-                }
-            } else if (p.address() != null && !dialing.containsKey(p.address())) {
-                dial(p.address(), Purpose.NEIGHBOR);
-            }
-        }
-        if (picks.isEmpty() && !hasLinks()) redialBootPeers(2 * cfg.maintenanceMillis()); // alone: start over
-    }
-
-    /** Dials the boot peers again, at most once per interval; true if it did. */
-    private boolean redialBootPeers(long interval) {
-        long now = env.now();
-        if (bootPeers.isEmpty() || now - lastBootDial < interval) return false;
-        lastBootDial = now;
-        for (PeerAddress b : bootPeers) dial(b, Purpose.JOIN);
-        return true;
-    }
-
-    private void closeIdleRouteLinks(long now) {
-        List<NodeId> idle = links.entrySet().stream()
-                .filter(e -> !e.getValue().active && now - e.getValue().lastUsed > IDLE_ROUTE_LINK_MILLIS)
-                .map(Map.Entry::getKey).toList();
-        for (NodeId id : idle) {
-            links.remove(id);
-            closeConnection(id);
-        }
-    }
-
-    /**
-     * Active links whose score fell below the gossip threshold are let go (GossipSub prunes
-     * negative-score peers from the mesh), so that a node whose relays all withhold payloads
-     * finds others instead of ignoring them for good. They are not banned: they may come back.
-     */
-    private void pruneDistrusted(long now) {
-        for (Map.Entry<NodeId, Links.Link> e : List.copyOf(links.entrySet())) {
-            if (!e.getValue().active || scores.score(e.getKey(), now) > PeerScores.GOSSIP_THRESHOLD) continue;
-            LOG.atInfo().addKeyValue("peer", e.getKey()).log("let go of a peer whose score fell below the gossip threshold");
-            dropLink(e.getKey(), true);
-        }
-    }
-
-    private void replaceIfStarved(long now) {
-        long lastNews = Long.MIN_VALUE;
-        Map.Entry<NodeId, Links.Link> quietest = null;
-        for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {
-            Links.Link l = e.getValue();
-            if (!l.active) continue;
-            lastNews = Math.max(lastNews, l.lastNews);
-            if (quietest == null || l.lastNews < quietest.getValue().lastNews) quietest = e;
-        }
-        if (quietest == null || now - lastNews < STARVED_MILLIS) return;
-        LOG.atInfo().addKeyValue("peer", quietest.getKey()).addKeyValue("silent_s", (now - lastNews) / 1000)
-                .log("nothing new over any link: letting go of the quietest and finding another");
-        dropLink(quietest.getKey(), true);
-        for (Links.Link l : links.values()) l.lastNews = Math.max(l.lastNews, now - STARVED_MILLIS / 2); // give the new link time
+        dht.explore(membership::offerCandidates);
     }
 
     private void probeRelays(long now) {
@@ -611,7 +415,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             router.probeRelay(relay, ok -> {
                 if (ok || links.get(relay) != l) return;
                 LOG.atInfo().addKeyValue("relay", relay).log("a relay did not pass our probe to us: finding another");
-                dropLink(relay, true);
+                membership.dropLink(relay, true);
                 scheduleMaintenance(0);
             });
         }
@@ -632,7 +436,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             // a private node relays for no one (nobody can dial it to reach them): its clients find other relays
             List<NodeId> clients = links.entrySet().stream().filter(e -> e.getValue().active && !e.getValue().info.isPublic())
                     .map(Map.Entry::getKey).toList();
-            for (NodeId client : clients) dropLink(client, true);
+            for (NodeId client : clients) membership.dropLink(client, true);
         }
         NodeInfo me = info();
         for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {
@@ -693,8 +497,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (!scores.penalize(peer, offence, env.now())) return;
         LOG.atInfo().addKeyValue("peer", peer).addKeyValue("offence", offence).addKeyValue("what", what)
                 .addKeyValue("banned_minutes", PeerScores.BAN_MILLIS / 60_000).log("dropped a misbehaving peer");
-        dropLink(peer, false);
-        closeConnection(peer); // also when it was no link of ours (a connection opened for routing)
+        membership.dropLink(peer, false);
+        membership.closeConnection(peer); // also when it was no link of ours (a connection opened for routing)
     }
 
     @Override
@@ -754,5 +558,5 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     }
 
     @Override
-    public void dialForRouting(PeerAddress address) { dial(address, Purpose.ROUTE); }
+    public void dialForRouting(PeerAddress address) { membership.dialForRouting(address); }
 }

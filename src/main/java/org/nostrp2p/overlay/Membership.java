@@ -1,0 +1,333 @@
+package org.nostrp2p.overlay;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One node's links (HyParView-like, NAT-aware; see {@link OverlayNode}): the join and neighbour
+ * exchanges, the dials it has under way, the candidates it links to next, the boot peers, and
+ * the maintenance of the active view (filling it, trimming it, letting go of idle, distrusted or
+ * starving links). What a link coming up or going down means to the rest of the node (the
+ * broadcast tree, relays, presence) it leaves to its {@link Host}.
+ */
+final class Membership {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Membership.class);
+
+    static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
+    static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
+    /**
+     * Tree beacons reach every node every 5 s. A node that for this long has received nothing new
+     * over any of its links (each counts from when it came up) is starved: its links take payloads and
+     * pass none on (a tree-breaker sends its children neither payloads nor announcements, so
+     * scores never see it). It lets go of the link that has been silent longest and finds another.
+     */
+    static final long STARVED_MILLIS = 45_000;
+    static final int MAX_JOIN_CANDIDATES = 32;
+
+    /** Why a connection was dialled: to join through a contact, to ask for a link, or to carry a routed message. */
+    enum Purpose { JOIN, NEIGHBOR, ROUTE }
+
+    /** The rest of the node, as membership sees it. */
+    interface Host {
+        NodeId self();
+        NodeInfo info();
+        OverlayNode.Reachability reachability();
+        /** A connection to a join contact is up, before the Join goes: the node may ask it for a dial-back first. */
+        void contactReached(NodeId contact);
+        /** A link became active. */
+        void linkUp(NodeId peer, Links.Link link);
+        /** An active link ended (dropped by us, closed, or the peer said goodbye). */
+        void linkDown(NodeId peer, Links.Link link);
+        /** This node closed its connection to a peer (the transport reports only closes it did not make). */
+        void connectionClosed(NodeId peer);
+        List<NodeInfo> samplePublic(int n, Predicate<NodeId> exclude);
+        void scheduleMaintenance(long delayMillis);
+    }
+
+    private final Host host;
+    private final Env env;
+    private final OverlayConfig cfg;
+    private final PeerScores scores;
+    private final Links links = new Links();
+    private final Admission admission;
+    private final Map<PeerAddress, Purpose> dialing = new HashMap<>();
+    private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
+    private List<PeerAddress> bootPeers = List.of();
+    /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
+    private boolean bootAnswered;
+    private long bootRetryMillis;
+    private long lastBootDial = Long.MIN_VALUE / 2;
+
+    Membership(Host host, Env env, OverlayConfig cfg, PeerScores scores) {
+        this.host = host;
+        this.env = env;
+        this.cfg = cfg;
+        this.scores = scores;
+        this.admission = new Admission(new Admission.Host() {
+            @Override public OverlayNode.Reachability reachability() { return host.reachability(); }
+            @Override public NodeInfo info() { return host.info(); }
+            @Override public void activate(NodeId peer, Links.Link link) { Membership.this.activate(peer, link); }
+            @Override public void dropLink(NodeId peer, boolean polite) { Membership.this.dropLink(peer, polite); }
+            @Override public List<NodeInfo> samplePublic(int n, Predicate<NodeId> exclude) { return host.samplePublic(n, exclude); }
+        }, env, cfg, links, scores);
+    }
+
+    Links links() { return links; }
+
+    boolean hasLinks() { return links.anyActive(); }
+
+    void start(List<PeerAddress> boot) {
+        bootPeers = List.copyOf(boot);
+        redialBootPeers(0);
+    }
+
+    /** Public nodes to try next (remembered ones, those a join reply or a lookup named). */
+    void addKnownPeers(List<NodeInfo> peers) {
+        for (NodeInfo p : peers) if (p.isPublic() && !p.id().equals(host.self())) joinCandidates.add(p);
+    }
+
+    /** Candidates a DHT exploration found, up to the bound, skipping current links. */
+    void offerCandidates(List<NodeInfo> found) {
+        for (NodeInfo n : found) if (joinCandidates.size() < MAX_JOIN_CANDIDATES && !links.isActive(n.id())) addKnownPeers(List.of(n));
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /**
+     * A connection is up and the peer proven. False if it is refused (ourselves, or a banned
+     * peer): the connection is closed.
+     */
+    boolean connected(NodeInfo peer, PeerAddress dialed, String network) {
+        Purpose purpose = dialed == null ? null : dialing.remove(dialed);
+        LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
+                .addKeyValue("known", links.containsKey(peer.id())).log("connected");
+        if (peer.id().equals(host.self()) || scores.banned(peer.id(), env.now())) {
+            env.close(peer.id());
+            return false;
+        }
+        Links.Link link = links.get(peer.id());
+        if (link == null) {
+            link = new Links.Link(peer, env.now(), network);
+            links.put(peer.id(), link);
+        } else if (peer.isPublic()) {
+            link.info = peer;
+        }
+        if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
+        if (purpose == Purpose.JOIN) {
+            // the dial-back request goes first: a contact that turns the join down closes the link after it
+            host.contactReached(peer.id());
+            env.send(peer.id(), new Msg.Join(host.info()));
+        } else if (purpose == Purpose.NEIGHBOR && !link.active) {
+            env.send(peer.id(), new Msg.Neighbor(host.info(), !hasLinks()));
+        }
+        return true;
+    }
+
+    void dialFailed(PeerAddress address) { dialing.remove(address); }
+
+    /** The connection closed from the other side or failed. */
+    void disconnected(NodeId peer) {
+        Links.Link link = links.remove(peer);
+        if (link != null && link.active) lostActive(peer, link);
+    }
+
+    /** The link a message came over, marked used; null if there is none (the message is ignored). */
+    Links.Link heardFrom(NodeId peer) {
+        Links.Link link = links.get(peer);
+        if (link != null) link.lastUsed = env.now();
+        return link;
+    }
+
+    void dialForRouting(PeerAddress address) { dial(address, Purpose.ROUTE); }
+
+    private void dial(PeerAddress address, Purpose purpose) {
+        if (dialing.containsKey(address)) return;
+        dialing.put(address, purpose);
+        env.dial(address);
+    }
+
+    // ------------------------------------------------------------------ the exchanges
+
+    void onJoin(NodeId from, Links.Link link, Msg.Join j) {
+        link.info = j.joiner();
+        boolean accepted = admission.tryAccept(from, link, true);
+        env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted));
+        if (!accepted) dropLink(from, true);
+    }
+
+    void onJoinReply(NodeId from, Links.Link link, Msg.JoinReply r) {
+        bootAnswered = true;
+        if (r.accepted()) activateAnswered(from, link); // if not, the contact closes the link next
+        addKnownPeers(r.sample());
+        host.scheduleMaintenance(0);
+    }
+
+    void onNeighbor(NodeId from, Links.Link link, Msg.Neighbor n) {
+        boolean wasPublic = link.info.isPublic();
+        link.info = n.sender();
+        if (link.active) {
+            if (wasPublic && !link.info.isPublic() && host.reachability() == OverlayNode.Reachability.PRIVATE) {
+                dropLink(from, true); // two private nodes: neither can relay for the other
+                return;
+            }
+            env.send(from, new Msg.NeighborReply(true)); // an update of the peer's info
+            return;
+        }
+        boolean accepted = admission.tryAccept(from, link, n.priority());
+        env.send(from, new Msg.NeighborReply(accepted));
+        if (!accepted) dropLink(from, false);
+    }
+
+    void onNeighborReply(NodeId from, Links.Link link, Msg.NeighborReply r) {
+        if (r.accepted()) activateAnswered(from, link);
+        else dropLink(from, false);
+    }
+
+    void onDisconnect(NodeId from, Links.Link link) {
+        links.remove(from);
+        if (link.active) lostActive(from, link);
+        closeConnection(from);
+    }
+
+    /** A peer said yes to our request; but two private nodes cannot relay for each other (it may have turned private since). */
+    private void activateAnswered(NodeId peer, Links.Link link) {
+        if (!link.info.isPublic() && host.reachability() == OverlayNode.Reachability.PRIVATE) dropLink(peer, true);
+        else activate(peer, link);
+    }
+
+    private void activate(NodeId peer, Links.Link link) {
+        if (link.active) return;
+        link.active = true;
+        host.linkUp(peer, link);
+    }
+
+    private void lostActive(NodeId peer, Links.Link link) {
+        host.linkDown(peer, link);
+        host.scheduleMaintenance(100 + env.random().nextInt(400));
+    }
+
+    /** Drops a link; polite tells the peer why first (it keeps us as a candidate). */
+    void dropLink(NodeId peer, boolean polite) {
+        Links.Link link = links.remove(peer);
+        if (link == null) return;
+        if (link.active) host.linkDown(peer, link);
+        if (polite) env.send(peer, new Msg.Disconnect());
+        closeConnection(peer);
+    }
+
+    /**
+     * Closes the connection to a peer. The transport reports no close this node made itself, so
+     * the host hears of it here: a send handed to that peer and not yet answered goes again
+     * (a routed message that rode on a connection opened to ask for a link, which the peer then
+     * refused and closed, was otherwise lost: 2 of 500 unicasts at 3,000 simulated nodes).
+     */
+    void closeConnection(NodeId peer) {
+        env.close(peer);
+        host.connectionClosed(peer);
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /** Dials under way that will bring a link (not those for routing). */
+    int pendingLinkDials() { return (int) dialing.values().stream().filter(p -> p != Purpose.ROUTE).count(); }
+
+    /** Asks up to count more public nodes for a link: candidates first, then a random sample. */
+    void connectMore(int count) {
+        List<NodeInfo> picks = new ArrayList<>();
+        for (NodeInfo c : joinCandidates) {
+            if (picks.size() >= count) break;
+            if (!links.containsKey(c.id()) && !dialing.containsKey(c.address())) picks.add(c);
+        }
+        joinCandidates.removeAll(picks);
+        if (picks.size() < count) {
+            picks.addAll(host.samplePublic(count - picks.size(),
+                    id -> id.equals(host.self()) || links.isActive(id) || picks.stream().anyMatch(p -> p.id().equals(id))));
+        }
+        for (NodeInfo p : picks) {
+            Links.Link existing = links.get(p.id());
+            if (existing != null) {
+                if (!existing.active) {
+                    existing.outbound = true;
+                    env.send(p.id(), new Msg.Neighbor(host.info(), !hasLinks()));
+                }
+            } else if (p.address() != null && !dialing.containsKey(p.address())) {
+                dial(p.address(), Purpose.NEIGHBOR);
+            }
+        }
+        if (picks.isEmpty() && !hasLinks()) redialBootPeers(2 * cfg.maintenanceMillis()); // alone: start over
+    }
+
+    /** Linked through others, yet no boot peer ever answered: keep trying, backing off to 5 minutes. */
+    void retryUnansweredBootPeers() {
+        if (bootAnswered || !hasLinks()) return;
+        if (bootRetryMillis == 0) bootRetryMillis = 2 * cfg.maintenanceMillis();
+        if (redialBootPeers(bootRetryMillis)) bootRetryMillis = Math.min(2 * bootRetryMillis, MAX_BOOT_RETRY_MILLIS);
+    }
+
+    /** Dials the boot peers again, at most once per interval; true if it did. */
+    private boolean redialBootPeers(long interval) {
+        long now = env.now();
+        if (bootPeers.isEmpty() || now - lastBootDial < interval) return false;
+        lastBootDial = now;
+        for (PeerAddress b : bootPeers) dial(b, Purpose.JOIN);
+        return true;
+    }
+
+    /** A view overfilled by replies to our own requests is trimmed back: the least established public peer, or a random relay. */
+    void trimExcess(boolean isPublic) {
+        if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) admission.leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
+        if (!isPublic && links.activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
+    }
+
+    private void dropRandomActive(boolean publicPeers, NodeId keep) {
+        List<NodeId> candidates = links.entrySet().stream()
+                .filter(e -> e.getValue().active && e.getValue().info.isPublic() == publicPeers && !e.getKey().equals(keep))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!candidates.isEmpty()) dropLink(candidates.get(env.random().nextInt(candidates.size())), true);
+    }
+
+    /** Connections opened for routing, unused for a minute, are closed. */
+    void closeIdleRouteLinks(long now) {
+        List<NodeId> idle = links.entrySet().stream()
+                .filter(e -> !e.getValue().active && now - e.getValue().lastUsed > IDLE_ROUTE_LINK_MILLIS)
+                .map(Map.Entry::getKey).toList();
+        for (NodeId id : idle) {
+            links.remove(id);
+            closeConnection(id);
+        }
+    }
+
+    /**
+     * Active links whose score fell below the gossip threshold are let go (GossipSub prunes
+     * negative-score peers from the mesh), so that a node whose relays all withhold payloads
+     * finds others instead of ignoring them for good. They are not banned: they may come back.
+     */
+    void pruneDistrusted(long now) {
+        for (Map.Entry<NodeId, Links.Link> e : List.copyOf(links.entrySet())) {
+            if (!e.getValue().active || scores.score(e.getKey(), now) > PeerScores.GOSSIP_THRESHOLD) continue;
+            LOG.atInfo().addKeyValue("peer", e.getKey()).log("let go of a peer whose score fell below the gossip threshold");
+            dropLink(e.getKey(), true);
+        }
+    }
+
+    void replaceIfStarved(long now) {
+        long lastNews = Long.MIN_VALUE;
+        Map.Entry<NodeId, Links.Link> quietest = null;
+        for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {
+            Links.Link l = e.getValue();
+            if (!l.active) continue;
+            lastNews = Math.max(lastNews, l.lastNews);
+            if (quietest == null || l.lastNews < quietest.getValue().lastNews) quietest = e;
+        }
+        if (quietest == null || now - lastNews < STARVED_MILLIS) return;
+        LOG.atInfo().addKeyValue("peer", quietest.getKey()).addKeyValue("silent_s", (now - lastNews) / 1000)
+                .log("nothing new over any link: letting go of the quietest and finding another");
+        dropLink(quietest.getKey(), true);
+        for (Links.Link l : links.values()) l.lastNews = Math.max(l.lastNews, now - STARVED_MILLIS / 2); // give the new link time
+    }
+}

@@ -204,6 +204,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     public long dhtLookupRequests() { return dht.lookupRequests(); }
 
+    /** Nodes this node's list-casts skipped because they did not acknowledge (see {@link ListCast}). */
+    public long listCastSkipped() { return listCast.skipped(); }
+
     /**
      * Sends to the nodes serving this user (see {@link PresenceDirectory#targetsFor}); done gets
      * true once every one of them acknowledged it.

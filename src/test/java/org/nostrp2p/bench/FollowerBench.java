@@ -13,7 +13,8 @@ import java.util.List;
  * nodes (follower mode) against the same post broadcast to every node, in wire bytes of the
  * messages about the post (all nodes, the author's node, the busiest other node, per follower)
  * and latency to the followers. Each comparison is made for POSTS authors in turn, so the
- * spread shows. Usage: scripts/bench.sh followers [NODES] [SEED] [POSTS]
+ * spread shows. Last, what followers gone offline cost a list-cast (they are skipped).
+ * Usage: scripts/bench.sh followers [NODES] [SEED] [POSTS]
  */
 public final class FollowerBench {
     public static void main(String[] args) {
@@ -39,6 +40,30 @@ public final class FollowerBench {
             }
             JudgeBench.progress("%,d followers compared", followers);
         }
+        offlineFollowers(net, posts);
         JudgeBench.progress("done");
+    }
+
+    /**
+     * 100 followers of whom every fifth has gone offline (crashed, its links have noticed): the
+     * list-cast to all 100, which must skip the 20, against one to the 80 online only. What a
+     * skip costs is the difference in latency. Last, as the crashes change the network.
+     */
+    private static void offlineFollowers(SimNetwork net, int posts) {
+        for (int i = 0; i < posts; i++) {
+            List<Simulator.SimNode> picked = net.randomAliveNodes(101);
+            Simulator.SimNode author = picked.get(0);
+            List<Simulator.SimNode> followers = new ArrayList<>(picked.subList(1, picked.size()));
+            List<Simulator.SimNode> offline = new ArrayList<>();
+            for (int f = 0; f < followers.size(); f += 5) offline.add(followers.get(f));
+            offline.forEach(net.sim()::crash);
+            net.sim().runFor(15_000);
+            List<Simulator.SimNode> online = followers.stream().filter(f -> !offline.contains(f)).toList();
+            SimNetwork.CastCost toAll = net.listCastFrom(author, followers, 30_000);
+            SimNetwork.CastCost toOnline = net.listCastFrom(author, online, 30_000);
+            System.out.printf("100 followers, 20 offline, author %d: list-cast to all 100 %s%n", i + 1, toAll);
+            System.out.printf("100 followers, 20 offline, author %d: list-cast to the 80 online %s%n", i + 1, toOnline);
+        }
+        JudgeBench.progress("offline followers compared");
     }
 }

@@ -154,12 +154,13 @@ public final class SimNetwork {
      * messages about it (see {@link CastBytes}) sent by all nodes, by its origin, and by the
      * busiest other node.
      */
+    /** skipped: list-cast hops to a node that did not acknowledge, handed on to the next (0 for a broadcast). */
     public record CastCost(int reached, int targets, long p99Millis, long maxMillis, long bytesAll, long bytesOrigin,
-                           long bytesBusiest) {
+                           long bytesBusiest, long skipped) {
         @Override
         public String toString() {
-            return String.format("reached %d of %d, p99 %d ms, max %d ms | bytes sent about it: all nodes %,d, the origin %,d, the busiest other node %,d",
-                    reached, targets, p99Millis, maxMillis, bytesAll, bytesOrigin, bytesBusiest);
+            return String.format("reached %d of %d, p99 %d ms, max %d ms | bytes sent about it: all nodes %,d, the origin %,d, the busiest other node %,d | skipped %d",
+                    reached, targets, p99Millis, maxMillis, bytesAll, bytesOrigin, bytesBusiest, skipped);
         }
     }
 
@@ -188,10 +189,12 @@ public final class SimNetwork {
     private CastCost cost(long number, Simulator.SimNode origin, List<Simulator.SimNode> targets, long settleMillis, Runnable send) {
         CastBytes bytes = new CastBytes(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), origin.id());
         sim.trace(bytes);
+        long skippedBefore = listCastSkips();
         long sentAt = sim.now();
         send.run();
         sim.runFor(settleMillis);
         sim.trace(null);
+        long skipped = listCastSkips() - skippedBefore;
         List<Long> latencies = new ArrayList<>();
         for (Simulator.SimNode t : targets) {
             Long at = t.app().broadcastsAt.get(number);
@@ -199,8 +202,10 @@ public final class SimNetwork {
         }
         Spread spread = Spread.of(latencies);
         return new CastCost(latencies.size(), targets.size(), spread.p99(), spread.max(), bytes.all(),
-                bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()));
+                bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()), skipped);
     }
+
+    private long listCastSkips() { return sim.aliveNodes().stream().mapToLong(n -> n.core().listCastSkipped()).sum(); }
 
     /** Crashes this share of the live nodes at once (never the seed, so the test can keep joining through it). */
     public List<Simulator.SimNode> crashShare(double share) {

@@ -86,14 +86,20 @@ final class Membership {
         redialBootPeers(0);
     }
 
-    /** Public nodes to try next (remembered ones, those a join reply or a lookup named). */
+    /**
+     * Public nodes to try next (remembered ones, those a join reply or a lookup named), up to
+     * MAX_JOIN_CANDIDATES: a reply names up to 512, and a peer may send many.
+     */
     void addKnownPeers(List<NodeInfo> peers) {
-        for (NodeInfo p : peers) if (p.isPublic() && !p.id().equals(host.self())) joinCandidates.add(p);
+        for (NodeInfo p : peers) {
+            if (joinCandidates.size() >= MAX_JOIN_CANDIDATES) return;
+            if (p.isPublic() && !p.id().equals(host.self())) joinCandidates.add(p);
+        }
     }
 
-    /** Candidates a DHT exploration found, up to the bound, skipping current links. */
+    /** Candidates a DHT exploration found, skipping current links. */
     void offerCandidates(List<NodeInfo> found) {
-        for (NodeInfo n : found) if (joinCandidates.size() < MAX_JOIN_CANDIDATES && !links.isActive(n.id())) addKnownPeers(List.of(n));
+        addKnownPeers(found.stream().filter(n -> !links.isActive(n.id())).toList());
     }
 
     // ------------------------------------------------------------------ connections
@@ -160,7 +166,12 @@ final class Membership {
         if (!accepted) dropLink(from, true);
     }
 
+    /**
+     * A reply counts only on a link this node asked for (outbound): an unasked "yes" would open a
+     * slot past every admission rule, and an unasked join reply would fill the candidates.
+     */
     void onJoinReply(NodeId from, Links.Link link, Msg.JoinReply r) {
+        if (!link.outbound) return;
         bootAnswered = true;
         if (r.accepted()) activateAnswered(from, link); // if not, the contact closes the link next
         addKnownPeers(r.sample());
@@ -184,6 +195,7 @@ final class Membership {
     }
 
     void onNeighborReply(NodeId from, Links.Link link, Msg.NeighborReply r) {
+        if (!link.outbound) return; // see onJoinReply
         if (r.accepted()) activateAnswered(from, link);
         else dropLink(from, false);
     }

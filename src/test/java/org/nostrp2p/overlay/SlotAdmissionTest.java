@@ -88,6 +88,23 @@ class SlotAdmissionTest {
     }
 
     @Test
+    void aReplyNobodyAskedForOpensNoSlot() {
+        node.start(List.of());
+        List<NodeInfo> established = new ArrayList<>();
+        for (int i = 0; i < 3; i++) established.add(join(false, "198.51." + i + ".7"));
+        // peers that connect and answer a request this node never made, instead of asking
+        for (int i = 0; i < 200; i++) {
+            NodeInfo p = peer(true, "10." + (i / 250) + "." + (i % 250) + ".1");
+            node.onConnected(p, null, "10." + (i / 250) + "." + (i % 250) + ".0/24");
+            if (i % 2 == 0) node.onMessage(p.id(), new Msg.NeighborReply(true));
+            else node.onMessage(p.id(), new Msg.JoinReply(List.of(), true));
+        }
+        Set<NodeId> active = active();
+        assertEquals(established.stream().map(NodeInfo::id).collect(Collectors.toSet()), active,
+                active.size() + " active links: only the peers admitted by a Join may be among them");
+    }
+
+    @Test
     void loopbackPeersAreNotCountedAsOneNetwork() {
         node.start(List.of());
         int in = 0;

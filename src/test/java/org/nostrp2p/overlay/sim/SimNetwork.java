@@ -152,9 +152,9 @@ public final class SimNetwork {
     /**
      * What one post cost: how many of its targets got it and how fast, and the wire bytes of the
      * messages about it (see {@link CastBytes}) sent by all nodes, by its origin, and by the
-     * busiest other node.
+     * busiest other node; skipped: list-cast hops to a node that did not acknowledge, handed on
+     * to the next (0 for a broadcast).
      */
-    /** skipped: list-cast hops to a node that did not acknowledge, handed on to the next (0 for a broadcast). */
     public record CastCost(int reached, int targets, long p99Millis, long maxMillis, long bytesAll, long bytesOrigin,
                            long bytesBusiest, long skipped) {
         @Override

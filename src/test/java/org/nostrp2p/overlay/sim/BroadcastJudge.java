@@ -45,13 +45,18 @@ public final class BroadcastJudge implements Simulator.Tracer {
     private final Simulator.SimNode origin;
     private final long sentAt;
     private final Map<Integer, First> first = new HashMap<>();
+    /** The bound on the topology when the broadcast went out, by node index (see judge). */
+    private final Map<Integer, Long> boundAtStart = new HashMap<>();
     private final Set<Long> grafts = new HashSet<>();
     private long payloads;
 
-    BroadcastJudge(MessageId id, Simulator.SimNode origin, long sentAt) {
+    BroadcastJudge(MessageId id, Simulator.SimNode origin, long sentAt, Simulator sim) {
         this.id = id;
         this.origin = origin;
         this.sentAt = sentAt;
+        List<Simulator.SimNode> alive = sim.aliveNodes();
+        long[] bound = FloodBound.from(sim, alive, origin);
+        for (int i = 0; i < alive.size(); i++) boundAtStart.put(alive.get(i).index, bound[i]);
     }
 
     @Override
@@ -67,10 +72,15 @@ public final class BroadcastJudge implements Simulator.Tracer {
 
     private static long pair(int requester, int responder) { return ((long) requester << 32) | responder; }
 
-    /** The judgement over the live nodes, against the flood bound on the topology of the moment. */
+    /**
+     * The judgement over the live nodes, against the flood bound: for each node the lower of the
+     * bounds on the topology when the broadcast went out and now (a private node that changed
+     * relays in between may have been reached over either).
+     */
     Judgement judge(Simulator sim) {
         List<Simulator.SimNode> alive = sim.aliveNodes();
         long[] bound = FloodBound.from(sim, alive, origin);
+        for (int i = 0; i < alive.size(); i++) bound[i] = Math.min(bound[i], boundAtStart.getOrDefault(alive.get(i).index, Long.MAX_VALUE));
         List<long[]> arrivals = new ArrayList<>(); // {latency, depth, repaired}
         List<Long> bounds = new ArrayList<>();
         int early = 0;

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * Issue 16's workload on a settled network, each broadcast judged: 10 authors (most posts come
  * from people who posted before) post once each, then twice more each, 3 s apart; then 20% of
  * the nodes crash at once and the surviving authors post 12 times in the first minute, 5 s
- * apart. Shared by {@code scripts/bench.sh judge} and {@code BroadcastJudgementTest}.
+ * apart, each followed until 5 s after the last (a private node whose relays all crashed gets
+ * the first posts only once it has noticed and linked again: it counts, with that latency). Shared by {@code scripts/bench.sh judge} and {@code BroadcastJudgementTest}.
  */
 public final class JudgedWorkload {
     public static final int AUTHORS = 10;
@@ -44,8 +45,9 @@ public final class JudgedWorkload {
         int crashed = net.crashShare(0.20).size();
         progress.accept(String.format("crashed %,d nodes at once", crashed));
         List<Simulator.SimNode> survivors = authors.stream().filter(Simulator.SimNode::alive).toList();
-        List<BroadcastJudge.Judgement> after = new ArrayList<>();
-        for (int i = 0; i < 12; i++) after.add(net.judgedBroadcastFrom(survivors.get(i % survivors.size()), 5_000));
+        List<Simulator.SimNode> origins = new ArrayList<>();
+        for (int i = 0; i < 12; i++) origins.add(survivors.get(i % survivors.size()));
+        List<BroadcastJudge.Judgement> after = net.judgedBroadcastsFrom(origins, 5_000, 5_000);
         judged.accept(AFTER_CRASH, after);
         return new Phases(first, later, after, before, net.relayLoad(), crashed);
     }

@@ -98,11 +98,32 @@ public final class SimNetwork {
         return List.copyOf(alive.subList(0, Math.min(count, alive.size())));
     }
 
+    /**
+     * Broadcasts from these nodes in turn, gapMillis apart, each followed hop by hop until
+     * tailMillis after the last went out (a node cut off when one was sent, and reached once it
+     * linked again, counts with its real latency), then judged against the flood bound.
+     */
+    public List<BroadcastJudge.Judgement> judgedBroadcastsFrom(List<Simulator.SimNode> origins, long gapMillis, long tailMillis) {
+        List<BroadcastJudge> judges = new ArrayList<>();
+        for (Simulator.SimNode origin : origins) {
+            MessageId id = new MessageId(ByteBuffer.allocate(8).putLong(nextNumber).array());
+            long number = nextNumber++;
+            BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now(), sim);
+            judges.add(judge);
+            sim.addTracer(judge);
+            origin.core().broadcast(id, SimApp.TEST_TYPE, SimApp.payload(number));
+            sim.runFor(gapMillis);
+        }
+        sim.runFor(tailMillis);
+        sim.trace(null);
+        return judges.stream().map(j -> j.judge(sim)).toList();
+    }
+
     /** A broadcast from this node, followed hop by hop and judged against the flood bound. */
     public BroadcastJudge.Judgement judgedBroadcastFrom(Simulator.SimNode origin, long settleMillis) {
         MessageId id = new MessageId(ByteBuffer.allocate(8).putLong(nextNumber).array());
         long number = nextNumber++;
-        BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now());
+        BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now(), sim);
         sim.trace(judge);
         origin.core().broadcast(id, SimApp.TEST_TYPE, SimApp.payload(number));
         sim.runFor(settleMillis);

@@ -76,7 +76,7 @@ public final class Simulator {
     private LinkModel links;
     private long uplinkBytesPerSecond;
     private long cpuMicrosPerGossip;
-    private Tracer tracer;
+    private final List<Tracer> tracers = new ArrayList<>();
     private boolean checkInvariants = true;
 
     public Simulator(Settings settings, OverlayConfig config) {
@@ -110,8 +110,14 @@ public final class Simulator {
     @FunctionalInterface
     public interface Tracer { void delivered(SimNode from, SimNode to, Msg m); }
 
-    /** One tracer at a time, from now on; null: none. */
-    public void trace(Tracer t) { this.tracer = t; }
+    /** Only this tracer from now on; null: none. */
+    public void trace(Tracer t) {
+        tracers.clear();
+        if (t != null) tracers.add(t);
+    }
+
+    /** One more tracer, from now on (several broadcasts followed at once). */
+    public void addTracer(Tracer t) { tracers.add(t); }
 
     /**
      * After every step a node takes (a message handled, a timer fired), checks that node's core
@@ -371,7 +377,7 @@ public final class Simulator {
         messagesDelivered++;
         deliveredByKind.merge(m.getClass(), 1L, Long::sum);
         to.app.noteMessage(m);
-        if (tracer != null) tracer.delivered(from, to, m);
+        for (int i = 0; i < tracers.size(); i++) tracers.get(i).delivered(from, to, m);
         if (to.behaviour == Behaviour.FAKE_ACKER && m instanceof Msg.Route r && !r.destination().equals(to.id)) {
             // "delivered", says the relay, and the message goes no further
             transmit(to, from.id, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), true, new byte[64]));

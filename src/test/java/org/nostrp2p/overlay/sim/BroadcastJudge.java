@@ -46,7 +46,7 @@ public final class BroadcastJudge implements Simulator.Tracer {
     private final long sentAt;
     private final Map<Integer, First> first = new HashMap<>();
     /** The bound on the topology when the broadcast went out, by node index (see judge). */
-    private final Map<Integer, Long> boundAtStart = new HashMap<>();
+    private final long[] boundAtStart;
     private final Set<Long> grafts = new HashSet<>();
     private long payloads;
 
@@ -56,7 +56,9 @@ public final class BroadcastJudge implements Simulator.Tracer {
         this.sentAt = sentAt;
         List<Simulator.SimNode> alive = sim.aliveNodes();
         long[] bound = FloodBound.from(sim, alive, origin);
-        for (int i = 0; i < alive.size(); i++) boundAtStart.put(alive.get(i).index, bound[i]);
+        boundAtStart = new long[sim.size()];
+        java.util.Arrays.fill(boundAtStart, Long.MAX_VALUE); // not alive then
+        for (int i = 0; i < alive.size(); i++) boundAtStart[alive.get(i).index] = bound[i];
     }
 
     @Override
@@ -80,7 +82,10 @@ public final class BroadcastJudge implements Simulator.Tracer {
     Judgement judge(Simulator sim) {
         List<Simulator.SimNode> alive = sim.aliveNodes();
         long[] bound = FloodBound.from(sim, alive, origin);
-        for (int i = 0; i < alive.size(); i++) bound[i] = Math.min(bound[i], boundAtStart.getOrDefault(alive.get(i).index, Long.MAX_VALUE));
+        for (int i = 0; i < alive.size(); i++) {
+            int index = alive.get(i).index;
+            if (index < boundAtStart.length) bound[i] = Math.min(bound[i], boundAtStart[index]); // else added since
+        }
         List<long[]> arrivals = new ArrayList<>(); // {latency, depth, repaired}
         List<Long> bounds = new ArrayList<>();
         int early = 0;

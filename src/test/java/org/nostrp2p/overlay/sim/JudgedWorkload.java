@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * from people who posted before) post once each, then twice more each, 3 s apart; then 20% of
  * the nodes crash at once and the surviving authors post 12 times in the first minute, 5 s
  * apart, each followed until 5 s after the last (a private node whose relays all crashed gets
- * the first posts only once it has noticed and linked again: it counts, with that latency). Shared by {@code scripts/bench.sh judge} and {@code BroadcastJudgementTest}.
+ * the first posts only once it has noticed and linked again: it counts, with that latency).
+ * Shared by {@code scripts/bench.sh judge} and {@code BroadcastJudgementTest}.
  */
 public final class JudgedWorkload {
     public static final int AUTHORS = 10;

@@ -79,10 +79,25 @@ public final class SimNetwork {
     public BroadcastResult broadcastFrom(Simulator.SimNode origin, long settleMillis) {
         long number = nextNumber++;
         long sentAt = sim.now();
-        origin.core().broadcast(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE,
+        origin.core().broadcast(messageId(number), SimApp.TEST_TYPE,
                 SimApp.payload(number));
         sim.runFor(settleMillis);
         return measure(number, sentAt, origin, sim.aliveNodes());
+    }
+
+    /** Sends a broadcast from origin with a judge following it (one more tracer). */
+    private BroadcastJudge sendJudged(Simulator.SimNode origin) {
+        long number = nextNumber++;
+        MessageId id = messageId(number);
+        BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now(), sim);
+        sim.addTracer(judge);
+        origin.core().broadcast(id, SimApp.TEST_TYPE, SimApp.payload(number));
+        return judge;
+    }
+
+    /** The id of the test payload with this number. */
+    private static MessageId messageId(long number) {
+        return new MessageId(ByteBuffer.allocate(8).putLong(number).array());
     }
 
     /** A broadcast from a random live node, followed hop by hop and judged against the flood bound. */
@@ -106,12 +121,7 @@ public final class SimNetwork {
     public List<BroadcastJudge.Judgement> judgedBroadcastsFrom(List<Simulator.SimNode> origins, long gapMillis, long tailMillis) {
         List<BroadcastJudge> judges = new ArrayList<>();
         for (Simulator.SimNode origin : origins) {
-            MessageId id = new MessageId(ByteBuffer.allocate(8).putLong(nextNumber).array());
-            long number = nextNumber++;
-            BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now(), sim);
-            judges.add(judge);
-            sim.addTracer(judge);
-            origin.core().broadcast(id, SimApp.TEST_TYPE, SimApp.payload(number));
+            judges.add(sendJudged(origin));
             sim.runFor(gapMillis);
         }
         sim.runFor(tailMillis);
@@ -121,11 +131,8 @@ public final class SimNetwork {
 
     /** A broadcast from this node, followed hop by hop and judged against the flood bound. */
     public BroadcastJudge.Judgement judgedBroadcastFrom(Simulator.SimNode origin, long settleMillis) {
-        MessageId id = new MessageId(ByteBuffer.allocate(8).putLong(nextNumber).array());
-        long number = nextNumber++;
-        BroadcastJudge judge = new BroadcastJudge(id, origin, sim.now(), sim);
-        sim.trace(judge);
-        origin.core().broadcast(id, SimApp.TEST_TYPE, SimApp.payload(number));
+        sim.trace(null);
+        BroadcastJudge judge = sendJudged(origin);
         sim.runFor(settleMillis);
         sim.trace(null);
         return judge.judge(sim);
@@ -204,11 +211,11 @@ public final class SimNetwork {
         long number = nextNumber++;
         List<Simulator.SimNode> others = sim.aliveNodes().stream().filter(n -> n != origin).toList();
         return cost(number, origin, others, settleMillis, () -> origin.core().broadcast(
-                new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE, SimApp.post(number)));
+                messageId(number), SimApp.TEST_TYPE, SimApp.post(number)));
     }
 
     private CastCost cost(long number, Simulator.SimNode origin, List<Simulator.SimNode> targets, long settleMillis, Runnable send) {
-        CastBytes bytes = new CastBytes(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), origin.id());
+        CastBytes bytes = new CastBytes(messageId(number), origin.id());
         sim.trace(bytes);
         long skippedBefore = listCastSkips();
         long sentAt = sim.now();
@@ -320,7 +327,7 @@ public final class SimNetwork {
         Simulator.SimNode origin = honest.get(sim.random().nextInt(honest.size()));
         long number = nextNumber++;
         long sentAt = sim.now();
-        origin.core().broadcast(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE,
+        origin.core().broadcast(messageId(number), SimApp.TEST_TYPE,
                 SimApp.payload(number, origin.index()));
         sim.runFor(settleMillis);
         return measure(number, sentAt, origin, honestAlive());
@@ -462,7 +469,7 @@ public final class SimNetwork {
             for (int i = 0; i < count; i++) {
                 long number = nextNumber++;
                 numbers.add(number);
-                f.core().broadcast(new MessageId(ByteBuffer.allocate(8).putLong(number).array()), SimApp.TEST_TYPE,
+                f.core().broadcast(messageId(number), SimApp.TEST_TYPE,
                         SimApp.payload(number, f.index()));
             }
             sent.put(f, numbers);

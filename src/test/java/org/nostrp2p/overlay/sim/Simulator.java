@@ -403,8 +403,10 @@ public final class Simulator {
                 return;
             }
             connectionGeneration.merge(pairKey(from, target), 1, Integer::sum); // a new connection: a close of an older one does not end it
-            boolean fresh = from.connections.add(target.id);
-            target.connections.add(from.id);
+            // a connection new to either side is news to the target: one the target closed, whose
+            // close is still on its way to the dialler, is not the one dialled now (without this,
+            // a dial in that window left the connection open on the dialler's side only: sweep seed 106)
+            boolean fresh = from.connections.add(target.id) | target.connections.add(from.id);
             if (fresh) target.core.onConnected(from.core.info(), null, from.network);
             from.core.onConnected(target.core.info(), address, target.network);
         });

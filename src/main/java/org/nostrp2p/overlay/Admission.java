@@ -78,6 +78,18 @@ final class Admission {
     }
 
     /**
+     * Takes a public node's request for a near link (see NearLinks) if this node is public, has
+     * room among the near links it was asked for, and the peer's network has not used its share.
+     */
+    boolean tryAcceptNear(NodeId from, Links.Link link, boolean room) {
+        if (!room || !link.info.isPublic() || host.reachability() != OverlayNode.Reachability.PUBLIC) return false;
+        if (link.network != null && links.activeFromNetwork(link.network, true) >= MAX_PUBLIC_LINKS_PER_NETWORK) return false;
+        link.near = Links.Near.THEIRS;
+        host.activate(from, link);
+        return true;
+    }
+
+    /**
      * Makes room for a newcomer with priority: drops the least established link among those
      * that came the same way (with priority into a full view) and are younger than
      * {@link #ESTABLISHED_MILLIS}. False when there is none: then the newcomer is refused (its

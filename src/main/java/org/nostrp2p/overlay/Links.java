@@ -15,6 +15,9 @@ import java.util.function.ToDoubleFunction;
  * choices membership decides by; the decisions stay in OverlayNode.
  */
 final class Links {
+    /** Whether a link is a near one, and whose: the one who asked replaces it (see NearLinks). */
+    enum Near { NO, OURS, THEIRS }
+
     static final class Link {
         NodeInfo info;
         boolean active;
@@ -31,6 +34,10 @@ final class Links {
         long lastNews;
         /** When this node last probed the peer as its relay (private nodes only). */
         long probedAt = Long.MIN_VALUE / 2;
+        /** How long our own dial to this peer took (connect and handshake), in ms; -1 if the peer dialled us. */
+        long dialMillis = -1;
+        /** A near link (see NearLinks), ours (we timed the peer and asked) or theirs (the peer asked us); kept apart from the view's budget of public links. */
+        Near near = Near.NO;
 
         Link(NodeInfo info, long now, String network) {
             this.info = info;
@@ -62,10 +69,17 @@ final class Links {
 
     boolean anyActive() { return byPeer.values().stream().anyMatch(l -> l.active); }
 
-    /** Active links to public peers (true) or to private ones (false). */
+    /** Active links to public peers (true) or to private ones (false), near links not counted (they have their own budget). */
     int activeCount(boolean publicPeers) {
         int n = 0;
-        for (Link l : byPeer.values()) if (l.active && l.info.isPublic() == publicPeers) n++;
+        for (Link l : byPeer.values()) if (l.active && l.near == Near.NO && l.info.isPublic() == publicPeers) n++;
+        return n;
+    }
+
+    /** Active near links of one kind: those this node asked for (OURS), or was asked for (THEIRS). */
+    int nearCount(Near kind) {
+        int n = 0;
+        for (Link l : byPeer.values()) if (l.active && l.near == kind) n++;
         return n;
     }
 
@@ -90,14 +104,14 @@ final class Links {
     }
 
     /**
-     * The least established active public link younger than maxAge, other than keep: inbound
+     * The least established active public link (not a near one) younger than maxAge, other than keep: inbound
      * before one we asked for, then the lowest score, then the youngest. Used to make room
      * (for a newcomer, or when replies to our own requests overfilled the view), so that links
      * a node has had longest, and chose itself, are the last to go.
      */
     Optional<NodeId> leastEstablished(NodeId keep, long maxAge, boolean onProbationOnly, long now, ToDoubleFunction<NodeId> score) {
         return byPeer.entrySet().stream()
-                .filter(e -> e.getValue().active && e.getValue().info.isPublic() && !e.getKey().equals(keep)
+                .filter(e -> e.getValue().active && e.getValue().near == Near.NO && e.getValue().info.isPublic() && !e.getKey().equals(keep)
                         && now - e.getValue().since < maxAge && (!onProbationOnly || e.getValue().onProbation))
                 .min(Comparator.<Map.Entry<NodeId, Link>, Boolean>comparing(e -> e.getValue().outbound)
                         .thenComparingDouble(e -> score.applyAsDouble(e.getKey()))

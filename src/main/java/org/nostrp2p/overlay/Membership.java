@@ -29,8 +29,14 @@ final class Membership {
     static final long STARVED_MILLIS = 45_000;
     static final int MAX_JOIN_CANDIDATES = 32;
 
-    /** Why a connection was dialled: to join through a contact, to ask for a link, or to carry a routed message. */
-    enum Purpose { JOIN, NEIGHBOR, ROUTE }
+    /**
+     * Why a connection was dialled: to join through a contact, to ask for a link, to carry a
+     * routed message, or to time a public node as a near link (see NearLinks).
+     */
+    enum Purpose { JOIN, NEIGHBOR, ROUTE, NEAR }
+
+    /** A dial under way: why, and since when (a dial is timed: NearLinks). */
+    private record Dial(Purpose purpose, long since) {}
 
     /** The rest of the node, as membership sees it. */
     interface Host {
@@ -55,7 +61,8 @@ final class Membership {
     private final PeerScores scores;
     private final Links links = new Links();
     private final Admission admission;
-    private final Map<PeerAddress, Purpose> dialing = new HashMap<>();
+    private final NearLinks near = new NearLinks(links);
+    private final Map<PeerAddress, Dial> dialing = new HashMap<>();
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
     private List<PeerAddress> bootPeers = List.of();
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
@@ -109,7 +116,8 @@ final class Membership {
      * peer): the connection is closed.
      */
     boolean connected(NodeInfo peer, PeerAddress dialed, String network) {
-        Purpose purpose = dialed == null ? null : dialing.remove(dialed);
+        Dial dial = dialed == null ? null : dialing.remove(dialed);
+        Purpose purpose = dial == null ? null : dial.purpose();
         LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
                 .addKeyValue("known", links.containsKey(peer.id())).log("connected");
         if (peer.id().equals(host.self()) || scores.banned(peer.id(), env.now())) {
@@ -117,11 +125,17 @@ final class Membership {
             return false;
         }
         Links.Link link = links.get(peer.id());
-        if (link == null) {
+        boolean fresh = link == null;
+        if (fresh) {
             link = new Links.Link(peer, env.now(), network);
+            if (dial != null) link.dialMillis = env.now() - dial.since();
             links.put(peer.id(), link);
         } else if (peer.isPublic()) {
             link.info = peer;
+        }
+        if (purpose == Purpose.NEAR) {
+            if (fresh) timed(peer.id(), link); // a connection that was there already is left as it is
+            return true;
         }
         if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
         if (purpose == Purpose.JOIN) {
@@ -151,10 +165,45 @@ final class Membership {
 
     void dialForRouting(PeerAddress address) { dial(address, Purpose.ROUTE); }
 
+    /**
+     * Dials unless a dial to the address is under way. A timing dial that another purpose joins
+     * takes that purpose: the connection is kept, not hung up after the timing (a unicast
+     * waiting for it was lost with it).
+     */
     private void dial(PeerAddress address, Purpose purpose) {
-        if (dialing.containsKey(address)) return;
-        dialing.put(address, purpose);
+        Dial pending = dialing.get(address);
+        if (pending != null) {
+            if (pending.purpose() == Purpose.NEAR && purpose != Purpose.NEAR) dialing.put(address, new Dial(purpose, pending.since()));
+            return;
+        }
+        dialing.put(address, new Dial(purpose, env.now()));
         env.dial(address);
+    }
+
+    // ------------------------------------------------------------------ near links
+
+    /** A public node times a dial to another public node now and then, to find near links (see NearLinks). */
+    void seekNearer(long now) {
+        if (host.reachability() != OverlayNode.Reachability.PUBLIC || !hasLinks() || !near.seekDue(now)) return;
+        List<NodeInfo> pick = host.samplePublic(1, id -> id.equals(host.self()) || links.containsKey(id));
+        if (!pick.isEmpty() && pick.get(0).address() != null) dial(pick.get(0).address(), Purpose.NEAR);
+    }
+
+    /** A timing dial came through: ask the node for a near link if it is worth it, else hang up. */
+    private void timed(NodeId peer, Links.Link link) {
+        if (link.info.isPublic() && near.worthAsking(link.dialMillis)) {
+            link.outbound = true;
+            link.near = Links.Near.OURS;
+            env.send(peer, new Msg.Neighbor(host.info(), false, true));
+        } else {
+            dropLink(peer, false);
+        }
+    }
+
+    /** A node that turned private has no near links: its public links are its relays, and it takes no one's. */
+    void dropNearLinks() {
+        List<NodeId> nearPeers = links.entrySet().stream().filter(e -> e.getValue().near != Links.Near.NO).map(Map.Entry::getKey).toList();
+        for (NodeId p : nearPeers) dropLink(p, true);
     }
 
     // ------------------------------------------------------------------ the exchanges
@@ -181,6 +230,12 @@ final class Membership {
     void onNeighbor(NodeId from, Links.Link link, Msg.Neighbor n) {
         boolean wasPublic = link.info.isPublic();
         link.info = n.sender();
+        if (n.near() && !link.active) {
+            boolean accepted = admission.tryAcceptNear(from, link, near.roomForAsked());
+            env.send(from, new Msg.NeighborReply(accepted));
+            if (!accepted) dropLink(from, false);
+            return;
+        }
         if (link.active) {
             if (wasPublic && !link.info.isPublic() && host.reachability() == OverlayNode.Reachability.PRIVATE) {
                 dropLink(from, true); // two private nodes: neither can relay for the other
@@ -212,10 +267,15 @@ final class Membership {
         else activate(peer, link);
     }
 
+    /**
+     * Every link becomes active here, whichever way it came (our request answered, or the peer's
+     * own request crossing ours): a near link of our own over the budget lets the slowest go.
+     */
     private void activate(NodeId peer, Links.Link link) {
         if (link.active) return;
         link.active = true;
         host.linkUp(peer, link);
+        if (link.near == Links.Near.OURS) near.excessOwn().ifPresent(slowest -> dropLink(slowest, true));
     }
 
     private void lostActive(NodeId peer, Links.Link link) {
@@ -245,8 +305,10 @@ final class Membership {
 
     // ------------------------------------------------------------------ maintenance
 
-    /** Dials under way that will bring a link (not those for routing). */
-    int pendingLinkDials() { return (int) dialing.values().stream().filter(p -> p != Purpose.ROUTE).count(); }
+    /** Dials under way that will bring a link (not those for routing or timing). */
+    int pendingLinkDials() {
+        return (int) dialing.values().stream().filter(d -> d.purpose() == Purpose.JOIN || d.purpose() == Purpose.NEIGHBOR).count();
+    }
 
     /** Asks up to count more public nodes for a link: candidates first, then a random sample. */
     void connectMore(int count) {

@@ -9,8 +9,13 @@ public sealed interface Msg {
     record Join(NodeInfo joiner) implements Msg {}
     /** The contact's answer: whether it took the joiner in, and public nodes to connect to. */
     record JoinReply(List<NodeInfo> sample, boolean accepted) implements Msg {}
-    /** "Keep this link in your active view"; priority when the sender has no other link. */
-    record Neighbor(NodeInfo sender, boolean priority) implements Msg {}
+    /**
+     * "Keep this link in your active view"; priority when the sender has no other link; near when
+     * the sender timed its dial and asks for one of the receiver's near links (see NearLinks).
+     */
+    record Neighbor(NodeInfo sender, boolean priority, boolean near) implements Msg {
+        public Neighbor(NodeInfo sender, boolean priority) { this(sender, priority, false); }
+    }
     record NeighborReply(boolean accepted) implements Msg {}
     /** The sender drops this link (the receiver keeps the sender as a passive candidate). */
     record Disconnect() implements Msg {}

@@ -249,12 +249,18 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         int clients = links.activeCount(false);
         if (clients > cfg.maxPrivateClients()) return clients + " private clients, over " + cfg.maxPrivateClients();
         if (clients > 0 && reachability == Reachability.PRIVATE) return clients + " private clients at a private node";
+        int ownNear = links.nearCount(Links.Near.OURS), askedNear = links.nearCount(Links.Near.THEIRS);
+        if (ownNear > NearLinks.OWN) return ownNear + " near links of our own, over " + NearLinks.OWN;
+        if (askedNear > NearLinks.MAX_ASKED) return askedNear + " near links asked of us, over " + NearLinks.MAX_ASKED;
         return null;
     }
 
     public Reachability reachability() { return reachability; }
 
     public List<NodeInfo> activePeers() { return links.activeInfos(); }
+
+    /** This node's links, for tests in this package that look at the overlay's shape. */
+    Links links() { return links; }
 
     public boolean knowsUser(String userPubkey) { return directory.claimed(userPubkey); }
 
@@ -389,6 +395,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         }
         membership.retryUnansweredBootPeers();
         membership.trimExcess(isPublic);
+        membership.seekNearer(now);
         if (reachability == Reachability.UNKNOWN && !dialBack.pending() && hasLinks()) {
             links.values().stream().filter(l -> l.active).findAny().ifPresent(l -> requestDialBack(l.info.id()));
         }
@@ -440,6 +447,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             List<NodeId> clients = links.entrySet().stream().filter(e -> e.getValue().active && !e.getValue().info.isPublic())
                     .map(Map.Entry::getKey).toList();
             for (NodeId client : clients) membership.dropLink(client, true);
+            membership.dropNearLinks();
         }
         NodeInfo me = info();
         for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {

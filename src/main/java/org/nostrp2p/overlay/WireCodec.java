@@ -71,7 +71,9 @@ public final class WireCodec {
             switch (m) {
                 case Msg.Join j -> { p.packArrayHeader(2); p.packInt(JOIN); packInfo(p, j.joiner()); }
                 case Msg.JoinReply r -> { p.packArrayHeader(3); p.packInt(JOIN_REPLY); packInfos(p, r.sample()); p.packBoolean(r.accepted()); }
-                case Msg.Neighbor n -> { p.packArrayHeader(3); p.packInt(NEIGHBOR); packInfo(p, n.sender()); p.packBoolean(n.priority()); }
+                case Msg.Neighbor n -> {
+                    p.packArrayHeader(4); p.packInt(NEIGHBOR); packInfo(p, n.sender()); p.packBoolean(n.priority()); p.packBoolean(n.near());
+                }
                 case Msg.NeighborReply r -> { p.packArrayHeader(2); p.packInt(NEIGHBOR_REPLY); p.packBoolean(r.accepted()); }
                 case Msg.Disconnect d -> { p.packArrayHeader(1); p.packInt(DISCONNECT); }
                 case Msg.DialBackRequest d -> { p.packArrayHeader(3); p.packInt(DIAL_BACK_REQUEST); packAddress(p, d.address()); p.packLong(d.nonce()); }
@@ -136,25 +138,25 @@ public final class WireCodec {
                 return new Msg.Unknown(type);
             }
             if (fields - 1 < expected) throw new IllegalArgumentException("too few fields for type " + type);
-            boolean hasTree = fields - 1 > expected; // the optional trailing tree of the Plumtree messages
+            boolean hasOptional = fields - 1 > expected; // the optional trailing field: the Plumtree messages' tree, Neighbor's near
             Msg m = switch (type) {
                 case JOIN -> new Msg.Join(unpackInfo(u));
                 case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean());
-                case NEIGHBOR -> new Msg.Neighbor(unpackInfo(u), u.unpackBoolean());
+                case NEIGHBOR -> new Msg.Neighbor(unpackInfo(u), u.unpackBoolean(), hasOptional && u.unpackBoolean());
                 case NEIGHBOR_REPLY -> new Msg.NeighborReply(u.unpackBoolean());
                 case DISCONNECT -> new Msg.Disconnect();
                 case DIAL_BACK_REQUEST -> new Msg.DialBackRequest(unpackAddress(u), u.unpackLong());
                 case DIAL_BACK_PROBE -> new Msg.DialBackProbe(u.unpackLong());
                 case GOSSIP -> new Msg.Gossip(new MessageId(boundedBin(u, 64)), u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD),
-                        optionalTree(u, hasTree));
+                        optionalTree(u, hasOptional));
                 case IHAVE -> {
                     int n = boundedArray(u, MAX_LIST);
                     List<MessageId> ids = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) ids.add(new MessageId(boundedBin(u, 64)));
-                    yield new Msg.IHave(ids, u.unpackInt(), optionalTree(u, hasTree));
+                    yield new Msg.IHave(ids, u.unpackInt(), optionalTree(u, hasOptional));
                 }
-                case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, hasTree));
-                case PRUNE -> new Msg.Prune(optionalTree(u, hasTree));
+                case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, hasOptional));
+                case PRUNE -> new Msg.Prune(optionalTree(u, hasOptional));
                 case ROUTE -> new Msg.Route(new NodeId(boundedString(u)), new NodeId(boundedString(u)), u.unpackLong(),
                         u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
                 case ROUTE_ACK -> new Msg.RouteAck(new NodeId(boundedString(u)), new NodeId(boundedString(u)),
@@ -209,7 +211,7 @@ public final class WireCodec {
     private static final java.util.Set<Integer> TREE_TYPES = java.util.Set.of(GOSSIP, IHAVE, GRAFT, PRUNE);
 
     /** Fields this version writes after the required ones ({@link #FIELDS}), which an older peer leaves out. */
-    static int optionalFields(int type) { return TREE_TYPES.contains(type) ? 1 : 0; }
+    static int optionalFields(int type) { return TREE_TYPES.contains(type) || type == NEIGHBOR ? 1 : 0; }
     private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private static void packTree(MessageBufferPacker p, NodeId tree) throws IOException {

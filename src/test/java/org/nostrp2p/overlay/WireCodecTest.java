@@ -115,6 +115,16 @@ class WireCodecTest {
         assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(forged), "a tree must be a node id");
     }
 
+    @Test
+    void aRequestForANearLinkSaysSoAndAnOlderPeersIsAnOrdinaryOne() throws Exception {
+        Msg.Neighbor near = (Msg.Neighbor) WireCodec.decode(WireCodec.encode(new Msg.Neighbor(PUB, false, true)));
+        assertTrue(near.near());
+        assertEquals(PUB, near.sender());
+        Msg.Neighbor older = (Msg.Neighbor) WireCodec.decode(withoutLastField(new Msg.Neighbor(PUB, true, true)));
+        assertFalse(older.near(), "without the field: an ordinary request");
+        assertTrue(older.priority());
+    }
+
     /** A message without its last field, as an older version would write it. */
     private static byte[] withoutLastField(Msg m) throws Exception {
         byte[] known = WireCodec.encode(m);

@@ -24,7 +24,7 @@ class NearLinksSimulationTest {
         net.sim().links(geo);
         net.build(600, 0.70, 20);
         // 5 minutes: a node of a small region (5-8% of the nodes) times a few dozen before it
-        // finds its near ones (92% of the public nodes had both here, 73% after 2 minutes)
+        // finds its near ones (93% of the public nodes had both here)
         net.sim().runFor(300_000);
 
         List<Long> nearLatency = new ArrayList<>(), randomLatency = new ArrayList<>();

@@ -26,34 +26,31 @@ class NearLinksTest {
     @Test
     void aFreeSlotTakesOnlyANodeAmongTheNearestQuarterOfThoseTimed() {
         link(Links.Near.NO, 20); // a random link, however near, is not a near link
-        assertFalse(near.worthAsking(10), "nothing to compare with yet");
-        assertFalse(near.worthAsking(80));
-        assertFalse(near.worthAsking(90));
-        assertFalse(near.worthAsking(70), "the fourth timing, but 10 ms was nearer");
-        assertTrue(near.worthAsking(12), "12 ms is the nearest quarter of 10, 80, 90, 70, 12");
-        assertFalse(near.worthAsking(75), "75 ms is not");
-        link(Links.Near.OURS, 12);
-        assertTrue(near.worthAsking(11), "one near link of " + NearLinks.OWN + ": still a free slot");
+        for (int i = 0; i < NearLinks.FILL_AFTER - 1; i++) assertFalse(near.worthAsking(100 + i), "too few timed to compare");
+        assertTrue(near.worthAsking(10), "10 ms is among the nearest quarter of 100-106 ms and itself");
+        assertFalse(near.worthAsking(103), "103 ms is not");
+        link(Links.Near.OURS, 10);
+        assertTrue(near.worthAsking(9), "one near link of " + NearLinks.OWN + ": still a free slot");
     }
 
     @Test
     void onceFullOnlyAClearlyNearerNodeIsAndTheSlowestGoes() {
         link(Links.Near.OURS, 30);
-        NodeId slow = link(Links.Near.OURS, 50);
-        assertFalse(near.worthAsking(36), "36 ms is not 70% of 50");
-        assertTrue(near.worthAsking(35));
+        NodeId slow = link(Links.Near.OURS, 100);
+        assertFalse(near.worthAsking(51), "51 ms is not half of 100");
+        assertTrue(near.worthAsking(50));
         assertEquals(Optional.of(slow), near.slowestOwn());
         assertEquals(Optional.empty(), near.excessOwn(), "at the budget, nothing to let go");
-        link(Links.Near.OURS, 35);
+        link(Links.Near.OURS, 50);
         assertEquals(Optional.of(slow), near.excessOwn(), "over the budget, the slowest goes");
     }
 
     @Test
     void theMarginKeepsCloseNodesFromTradingPlaces() {
         link(Links.Near.OURS, 8);
-        link(Links.Near.OURS, 10);
-        assertFalse(near.worthAsking(6), "6 ms is 60% of 10, but not 5 ms less: no churn among neighbours");
-        assertTrue(near.worthAsking(5));
+        link(Links.Near.OURS, 30);
+        assertFalse(near.worthAsking(12), "12 ms is 40% of 30, but not 20 ms less: no churn among neighbours");
+        assertTrue(near.worthAsking(10));
     }
 
     @Test

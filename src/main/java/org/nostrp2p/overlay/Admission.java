@@ -62,8 +62,7 @@ final class Admission {
     boolean tryAccept(NodeId from, Links.Link link, boolean priority) {
         boolean isPublic = link.info.isPublic();
         if (!isPublic && host.reachability() == OverlayNode.Reachability.PRIVATE) return false; // private nodes take no clients
-        if (link.network != null && links.activeFromNetwork(link.network, isPublic)
-                >= (isPublic ? MAX_PUBLIC_LINKS_PER_NETWORK : MAX_CLIENTS_PER_NETWORK)) return false;
+        if (networkShareUsed(link, isPublic)) return false;
         if (!isPublic) {
             if (links.activeCount(false) >= cfg.maxPrivateClients()) return false;
             host.activate(from, link);
@@ -83,10 +82,16 @@ final class Admission {
      */
     boolean tryAcceptNear(NodeId from, Links.Link link, boolean room) {
         if (!room || !link.info.isPublic() || host.reachability() != OverlayNode.Reachability.PUBLIC) return false;
-        if (link.network != null && links.activeFromNetwork(link.network, true) >= MAX_PUBLIC_LINKS_PER_NETWORK) return false;
+        if (networkShareUsed(link, true)) return false;
         link.near = Links.Near.THEIRS;
         host.activate(from, link);
         return true;
+    }
+
+    /** Whether the peer's network already holds its share of this node's public links (or client slots). */
+    private boolean networkShareUsed(Links.Link link, boolean isPublic) {
+        return link.network != null && links.activeFromNetwork(link.network, isPublic)
+                >= (isPublic ? MAX_PUBLIC_LINKS_PER_NETWORK : MAX_CLIENTS_PER_NETWORK);
     }
 
     /**

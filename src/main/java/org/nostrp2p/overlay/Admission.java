@@ -34,7 +34,6 @@ final class Admission {
     interface Host {
         OverlayNode.Reachability reachability();
         NodeInfo info();
-        void activate(NodeId peer, Links.Link link);
         void dropLink(NodeId peer, boolean polite);
         /** Up to n public nodes this node knows of, drawn at random, skipping those excluded. */
         List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude);
@@ -58,33 +57,31 @@ final class Admission {
      * Takes a peer into the active view if there is room (or, for priority, it has nothing else
      * and a link that is not yet established can make room) and its network has not used its
      * share. So a burst of fresh identities displaces only each other, never established peers.
+     * The caller answers, then activates the link (see Membership.accepted).
      */
     boolean tryAccept(NodeId from, Links.Link link, boolean priority) {
         boolean isPublic = link.info.isPublic();
         if (!isPublic && host.reachability() == OverlayNode.Reachability.PRIVATE) return false; // private nodes take no clients
         if (networkShareUsed(link, isPublic)) return false;
         if (!isPublic) {
-            if (links.activeCount(false) >= cfg.maxPrivateClients()) return false;
-            host.activate(from, link);
-            return true;
+            return links.activeCount(false) < cfg.maxPrivateClients();
         }
         if (links.activeCount(true) >= cfg.maxPublicLinks()) {
             if (!priority || !displaceForNewcomer(from)) return false;
             link.onProbation = true;
         }
-        host.activate(from, link);
         return true;
     }
 
     /**
      * Takes a public node's request for a near link (see NearLinks) if this node is public, has
      * room among the near links it was asked for, and the peer's network has not used its share.
+     * The caller answers, then activates the link.
      */
     boolean tryAcceptNear(NodeId from, Links.Link link, boolean room) {
         if (!room || !link.info.isPublic() || host.reachability() != OverlayNode.Reachability.PUBLIC) return false;
         if (networkShareUsed(link, true)) return false;
         link.near = Links.Near.THEIRS;
-        host.activate(from, link);
         return true;
     }
 

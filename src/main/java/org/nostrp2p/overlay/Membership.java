@@ -78,7 +78,6 @@ final class Membership {
         this.admission = new Admission(new Admission.Host() {
             @Override public OverlayNode.Reachability reachability() { return host.reachability(); }
             @Override public NodeInfo info() { return host.info(); }
-            @Override public void activate(NodeId peer, Links.Link link) { Membership.this.activate(peer, link); }
             @Override public void dropLink(NodeId peer, boolean polite) { Membership.this.dropLink(peer, polite); }
             @Override public List<NodeInfo> samplePublic(int n, Predicate<NodeId> exclude) { return host.samplePublic(n, exclude); }
         }, env, cfg, links, scores);
@@ -212,7 +211,18 @@ final class Membership {
         link.info = j.joiner();
         boolean accepted = admission.tryAccept(from, link, true);
         env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted));
-        if (!accepted) dropLink(from, true);
+        accepted(from, link, accepted, true);
+    }
+
+    /**
+     * After the answer to a peer's request: an accepted link becomes active, a refused one goes.
+     * The answer goes first: what the link's coming up sends the peer (a GRAFT asking it to be a
+     * parent, announcements of recent payloads) must find the link active at the peer's end, or it
+     * is ignored there, and this node takes a peer for its parent that does not take it for a child.
+     */
+    private void accepted(NodeId from, Links.Link link, boolean accepted, boolean politeRefusal) {
+        if (accepted) activate(from, link);
+        else dropLink(from, politeRefusal);
     }
 
     /**
@@ -233,7 +243,7 @@ final class Membership {
         if (n.near() && !link.active) {
             boolean accepted = admission.tryAcceptNear(from, link, near.roomForAsked());
             env.send(from, new Msg.NeighborReply(accepted));
-            if (!accepted) dropLink(from, false);
+            accepted(from, link, accepted, false);
             return;
         }
         if (link.active) {
@@ -246,7 +256,7 @@ final class Membership {
         }
         boolean accepted = admission.tryAccept(from, link, n.priority());
         env.send(from, new Msg.NeighborReply(accepted));
-        if (!accepted) dropLink(from, false);
+        accepted(from, link, accepted, false);
     }
 
     void onNeighborReply(NodeId from, Links.Link link, Msg.NeighborReply r) {

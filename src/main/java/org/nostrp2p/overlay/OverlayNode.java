@@ -549,6 +549,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     @Override public boolean inTree(NodeId peer) { return links.isActive(peer); }
 
+    @Override
+    public boolean isPublic(NodeId peer) {
+        Links.Link link = links.get(peer);
+        return link != null && link.info.isPublic();
+    }
+
     /** Presence is not latency-critical; posts are. */
     @Override public boolean batchAnnouncements(int type) { return type == PresenceExchange.TYPE; }
 

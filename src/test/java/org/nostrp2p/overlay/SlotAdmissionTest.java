@@ -63,6 +63,16 @@ class SlotAdmissionTest {
     private Set<NodeId> active() { return node.activePeers().stream().map(NodeInfo::id).collect(Collectors.toSet()); }
 
     @Test
+    void theAnswerGoesBeforeWhatTheNewLinkIsSent() {
+        node.start(List.of());
+        node.broadcast(new MessageId(new byte[]{1, 2, 3, 4, 5, 6, 7, 8}), 1, new byte[]{9}); // a new link is told of it
+        NodeInfo p = join(false, "198.51.100.7");
+        List<Msg> toPeer = world.sent.get(p.id());
+        assertTrue(toPeer.get(0) instanceof Msg.JoinReply r && r.accepted(), toPeer.toString());
+        assertTrue(toPeer.stream().anyMatch(m -> m instanceof Msg.IHave), "the announcement came after the answer: " + toPeer);
+    }
+
+    @Test
     void aSybilBurstFromOneNetworkGetsItsShareOfClientSlotsAndNoMore() {
         node.start(List.of()); // no boot peer: public
         List<NodeInfo> established = new ArrayList<>();

@@ -28,6 +28,7 @@ class SourceTreesTest {
     private record Timer(long at, Runnable task) {}
     private final List<Timer> timers = new ArrayList<>();
     private final Set<NodeId> active = new HashSet<>();
+    private final Set<NodeId> privatePeers = new HashSet<>();
     private Plumtree tree;
     private int nextId;
 
@@ -49,6 +50,7 @@ class SourceTreesTest {
         @Override public boolean shapesTree(int type) { return false; }
         @Override public boolean perSourceTree(int type) { return type >= 1; }
         @Override public NodeId self() { return SELF; }
+        @Override public boolean isPublic(NodeId peer) { return !privatePeers.contains(peer); }
     };
 
     private static NodeId id(char c) { return new NodeId(String.valueOf(c).repeat(64)); }
@@ -129,6 +131,59 @@ class SourceTreesTest {
         active.add(C);
         tree.neighborUp(C);
         assertTrue(sentTo(C).stream().anyMatch(m -> m instanceof Msg.Graft g && !g.resend() && SOURCE.equals(g.tree())), sentTo(C).toString());
+    }
+
+    /** SOURCE's post came from A (our round is 4), then from B at this round; then A's link goes: whether B is grafted in A's place. */
+    private boolean standsIn(int bRound) {
+        MessageId first = newId();
+        tree.onGossip(A, post(first));
+        tree.onGossip(B, new Msg.Gossip(first, bRound, POST, new byte[]{1}, SOURCE));
+        active.remove(A);
+        tree.neighborDown(A);
+        return sentTo(B).contains(new Msg.Graft(first, false, SOURCE));
+    }
+
+    @Test
+    void aPeerNearerTheSourceStandsIn() {
+        assertTrue(standsIn(3));
+    }
+
+    @Test
+    void aSiblingWithAHigherIdDoesNotStandIn() {
+        // as many hops as we are: of two siblings only the one with the higher id takes the other
+        // (SELF has the lowest id), so when their parent goes they do not graft each other
+        assertFalse(standsIn(4));
+        MessageId next = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(next), 4, SOURCE));
+        assertTrue(sentTo(B).contains(new Msg.Graft(next, true, SOURCE)), "orphaned: B's next announcement is grafted at once");
+    }
+
+    @Test
+    void aPeerFartherFromTheSourceDoesNotStandIn() {
+        assertFalse(standsIn(5), "it may be below us: grafting it would cut us off with it");
+    }
+
+    @Test
+    void aStandInThatTookTheTreeFromUsSinceIsNotGrafted() {
+        MessageId first = settleOnParentA();
+        tree.onIHave(B, new Msg.IHave(List.of(first), 2, SOURCE)); // B stands in
+        tree.onGraft(B, new Msg.Graft(first, false, SOURCE)); // then makes us its parent
+        active.remove(A);
+        tree.neighborDown(A);
+        assertTrue(sentTo(B).stream().noneMatch(m -> m instanceof Msg.Graft), "B is our child now: no loop");
+    }
+
+    @Test
+    void anOrphanedTreeDoesNotTakeAPrivateNewLinkForItsParent() {
+        settleOnParentA();
+        active.remove(B);
+        tree.neighborDown(B);
+        active.remove(A);
+        tree.neighborDown(A);
+        privatePeers.add(C);
+        active.add(C);
+        tree.neighborUp(C); // a client come to be fed
+        assertTrue(sentTo(C).stream().noneMatch(m -> m instanceof Msg.Graft), sentTo(C).toString());
     }
 
     @Test

@@ -48,7 +48,8 @@ final class Membership {
         /** A link became active. */
         void linkUp(NodeId peer, Links.Link link);
         /** An active link ended (dropped by us, closed, or the peer said goodbye). */
-        void linkDown(NodeId peer, Links.Link link);
+        /** peerStaysUp: the link was dropped on purpose, by either side; false when it was lost (the peer may have crashed). */
+        void linkDown(NodeId peer, Links.Link link, boolean peerStaysUp);
         /** This node closed its connection to a peer (the transport reports only closes it did not make). */
         void connectionClosed(NodeId peer);
         List<NodeInfo> samplePublic(int n, Predicate<NodeId> exclude);
@@ -152,7 +153,7 @@ final class Membership {
     /** The connection closed from the other side or failed. */
     void disconnected(NodeId peer) {
         Links.Link link = links.remove(peer);
-        if (link != null && link.active) lostActive(peer, link);
+        if (link != null && link.active) lostActive(peer, link, false); // it may have crashed
     }
 
     /** The link a message came over, marked used; null if there is none (the message is ignored). */
@@ -267,7 +268,7 @@ final class Membership {
 
     void onDisconnect(NodeId from, Links.Link link) {
         links.remove(from);
-        if (link.active) lostActive(from, link);
+        if (link.active) lostActive(from, link, true); // it said so: it goes on
         closeConnection(from);
     }
 
@@ -288,8 +289,8 @@ final class Membership {
         if (link.near == Links.Near.OURS) near.excessOwn().ifPresent(slowest -> dropLink(slowest, true));
     }
 
-    private void lostActive(NodeId peer, Links.Link link) {
-        host.linkDown(peer, link);
+    private void lostActive(NodeId peer, Links.Link link, boolean peerStaysUp) {
+        host.linkDown(peer, link, peerStaysUp);
         host.scheduleMaintenance(100 + env.random().nextInt(400));
     }
 
@@ -297,7 +298,7 @@ final class Membership {
     void dropLink(NodeId peer, boolean polite) {
         Links.Link link = links.remove(peer);
         if (link == null) return;
-        if (link.active) host.linkDown(peer, link);
+        if (link.active) host.linkDown(peer, link, true);
         if (polite) env.send(peer, new Msg.Disconnect());
         closeConnection(peer);
     }

@@ -115,8 +115,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 if (reachability == Reachability.UNKNOWN && !dialBack.pending()) requestDialBack(contact);
             }
             @Override public void linkUp(NodeId peer, Links.Link link) { OverlayNode.this.linkUp(peer, link); }
-            @Override public void linkDown(NodeId peer, Links.Link link) {
-                plumtree.neighborDown(peer);
+            @Override public void linkDown(NodeId peer, Links.Link link, boolean peerStaysUp) {
+                plumtree.neighborDown(peer, peerStaysUp);
                 relayLinkChanged(link);
             }
             @Override public void connectionClosed(NodeId peer) { router.disconnected(peer); }

@@ -22,8 +22,8 @@ import java.util.Set;
  * alone: a lazy peer whose announcement came {@link #SWAP_MARGIN_MILLIS} before the payload is on
  * a faster path, so it becomes the parent in that tree (the paper's optimisation, by time rather
  * than by hops). A few posts from a source make its tree one of nearly shortest paths from it.
- * Each tree keeps a stand-in (the lazy peer that announced the last payload first) that is
- * grafted at once when the parent's link goes, instead of after the graft timeout.
+ * Each tree keeps stand-ins (the first lazy peers no farther from the source to announce the
+ * last payload) to graft at once when the parent's link goes, instead of after the graft timeout.
  * Presence records and beacons stay on the shared tree.
  */
 final class Plumtree {
@@ -58,6 +58,9 @@ final class Plumtree {
      */
     private record Recent(long at, int round, NodeId from, int type, NodeId tree, byte[] payload) {}
 
+    /** A peer that announced a tree's last payload at this round (its hops from the source). */
+    private record StandIn(NodeId peer, int round) {}
+
     /**
      * Announcements of a payload not (yet) received: who made them, in order, at what round (their
      * hops from the source), when the first came, whether one was grafted.
@@ -77,6 +80,7 @@ final class Plumtree {
             announced(first, round);
         }
 
+        /** An announcer already grafted (so out of the list) is not taken again. */
         void announced(NodeId peer, int round) {
             if (announcedRounds.putIfAbsent(peer, round) == null) announcers.add(peer);
         }
@@ -85,15 +89,21 @@ final class Plumtree {
     /**
      * One broadcast tree: the peers a payload is pushed to (eager) and those only told of it
      * (lazy). A tree that is shaped (a source's; the shared one by beacons) also knows its parent
-     * (who sent the last payload), a stand-in, and whether it lost its parent with no stand-in.
+     * (who sent the last payload), its stand-ins, and whether it lost its parent with none.
      */
     private static final class Tree {
         final Set<NodeId> eager = new HashSet<>();
         final Set<NodeId> lazy = new HashSet<>();
         NodeId parent;
-        /** The lazy peer that announced the last payload first: the parent to graft if the parent's link goes. */
-        NodeId standIn;
+        /**
+         * The first lazy peers to announce the last payload after the parent, and no farther from
+         * the source than we are: the first of them that may (see leave) is grafted if the
+         * parent's link goes.
+         */
+        final List<StandIn> standIns = new ArrayList<>(MAX_STAND_INS);
         MessageId lastId;
+        /** Our hops from the source for the last payload. */
+        int lastRound;
         /** The parent's link went and there was no stand-in: the next announcer or new link is grafted at once. */
         boolean orphaned;
 
@@ -123,6 +133,12 @@ final class Plumtree {
      * (The paper shapes by hops, with a threshold of 2; by time, a tree follows the fast links.)
      */
     static final long SWAP_MARGIN_MILLIS = 10;
+
+    /**
+     * Stand-ins a tree keeps for its parent. After a crash of many nodes at once the first is
+     * often gone too, or may not stand in (see leave); and one may have since become our child.
+     */
+    static final int MAX_STAND_INS = 4;
 
     /**
      * Source trees kept at most, the least recently used let go first (its source's next post
@@ -217,21 +233,37 @@ final class Plumtree {
         byTree.forEach((tree, ids) -> host.env().send(peer, new Msg.IHave(List.copyOf(ids), rounds.get(tree), tree)));
     }
 
-    /** A link went: out of every tree; where it was the parent, the stand-in takes its place at once. */
-    void neighborDown(NodeId peer) {
-        leave(shared, null, peer);
-        for (Map.Entry<NodeId, Tree> e : sourceTrees.entrySet()) leave(e.getValue(), e.getKey(), peer);
+    /**
+     * A link went: out of every tree; where it was the parent, a stand-in takes its place at once.
+     * peerStaysUp: the link was dropped on purpose (by us, or by the peer, which said so), not
+     * lost; the peer goes on, and so does the rest of its subtree.
+     */
+    void neighborDown(NodeId peer, boolean peerStaysUp) {
+        leave(shared, null, peer, peerStaysUp);
+        for (Map.Entry<NodeId, Tree> e : sourceTrees.entrySet()) leave(e.getValue(), e.getKey(), peer, peerStaysUp);
     }
 
-    private void leave(Tree t, NodeId treeId, NodeId peer) {
+    /**
+     * Any stand-in may take the place of a parent that goes on without us: our siblings keep it,
+     * and the rest are no farther from the source than we are, so not below us. A parent that
+     * may have crashed takes its other children's links with it, and of siblings only the one
+     * with the higher id may take the other (see mayStandIn).
+     */
+    private void leave(Tree t, NodeId treeId, NodeId peer, boolean peerStaysUp) {
         t.eager.remove(peer);
         t.lazy.remove(peer);
-        if (peer.equals(t.standIn)) t.standIn = null;
+        t.standIns.removeIf(s -> s.peer().equals(peer));
         if (!peer.equals(t.parent)) return;
         t.parent = null;
-        // a stand-in that is eager here has since taken the tree from us (a GRAFT): our child, not a parent
-        if (t.standIn != null && host.inTree(t.standIn) && !t.eager.contains(t.standIn)) adopt(t, treeId, t.standIn);
-        else t.orphaned = true;
+        for (StandIn s : t.standIns) {
+            // a stand-in that is eager here has since taken the tree from us (a GRAFT): our child, not a parent
+            if (!host.inTree(s.peer()) || t.eager.contains(s.peer())) continue;
+            if (peerStaysUp || mayStandIn(s.peer(), s.round(), t.lastRound)) {
+                adopt(t, treeId, s.peer());
+                return;
+            }
+        }
+        t.orphaned = true;
     }
 
     /** Makes this peer our parent in the tree: eager here, and a GRAFT (no resend) makes us eager there. */
@@ -239,7 +271,7 @@ final class Plumtree {
         t.makeEager(parent);
         if (t.lastId != null) host.env().send(parent, new Msg.Graft(t.lastId, false, treeId));
         t.parent = parent;
-        t.standIn = null;
+        t.standIns.clear();
         t.orphaned = false;
     }
 
@@ -313,13 +345,14 @@ final class Plumtree {
     /**
      * A payload arrived from its parent. If a lazy peer announced it well before, that peer is on
      * a faster path from the source: it becomes the parent (GRAFT without resend) and the old
-     * parent is pruned. Otherwise an announcer that may stand in (see mayStandIn), the first,
-     * becomes the stand-in; else the first such after the payload (see onGossip and onIHave).
+     * parent is pruned. Otherwise the first announcers no farther from the source become its
+     * stand-ins; else the first such after the payload (see noteStandIn).
      */
     private void followFasterAnnouncer(Tree t, NodeId treeId, MessageId id, NodeId from, int ownRound, Missing announced) {
         t.lastId = id;
+        t.lastRound = ownRound;
         t.parent = from;
-        t.standIn = null;
+        t.standIns.clear();
         t.orphaned = false;
         if (announced == null) return;
         NodeId faster = null;
@@ -333,10 +366,9 @@ final class Plumtree {
         // after a repair the payload came from the grafted peer: it is the parent now, the rest stand in
         if (announced.grafted || host.env().now() - announced.firstAt < SWAP_MARGIN_MILLIS || !faster.equals(announced.announcers.get(0))) {
             for (NodeId a : announced.announcers) {
-                if (!a.equals(from) && host.inTree(a) && mayStandIn(a, announced.announcedRounds.get(a), ownRound)) {
-                    t.standIn = a;
-                    break;
-                }
+                if (t.standIns.size() == MAX_STAND_INS) break;
+                int round = announced.announcedRounds.get(a);
+                if (!a.equals(from) && host.inTree(a) && round <= ownRound) t.standIns.add(new StandIn(a, round));
             }
             return;
         }
@@ -370,20 +402,20 @@ final class Plumtree {
     }
 
     /**
-     * The first to announce (or send again) the tree's last payload after its parent, if it may
-     * (see mayStandIn), stands in for the parent.
+     * The first few to announce (or send again) the tree's last payload after its parent, and no
+     * farther from the source than we are, stand in for the parent, in that order (see leave).
      */
     private void noteStandIn(Tree t, MessageId id, NodeId announcer, int announcerRound) {
-        if (t.standIn != null || !id.equals(t.lastId) || announcer.equals(t.parent) || !host.inTree(announcer)) return;
-        Recent own = recent.get(id);
-        if (own != null && mayStandIn(announcer, announcerRound, own.round())) t.standIn = announcer;
+        if (t.standIns.size() == MAX_STAND_INS || !id.equals(t.lastId) || announcer.equals(t.parent) || !host.inTree(announcer)) return;
+        if (announcerRound > t.lastRound || t.standIns.stream().anyMatch(s -> s.peer().equals(announcer))) return;
+        t.standIns.add(new StandIn(announcer, announcerRound));
     }
 
     /**
-     * Whether a peer that had the payload at this round may stand in for our parent: fewer hops
-     * from the source than we are, or as many and a lower id. A node below us in the tree has more
-     * hops, and of two siblings under one parent only one may take the other, so the stand-ins
-     * grafted when parents go point towards the source, not round in a loop. (Siblings took each
+     * Whether a peer that had the payload at this round may stand in for a parent that may have
+     * crashed: fewer hops from the source than we are, or as many and a lower id. A node below us
+     * in the tree has more hops, and of two siblings under one parent only one may take the other,
+     * so the stand-ins grafted when parents go point towards the source, not round in a loop. (Siblings took each
      * other as stand-ins: when their parent crashed, both grafted each other, and the pair and all
      * below them were cut off from the source until a lazy repair, for every source's next post.
      * After 20% of 1,000 simulated nodes crashed, that put a repair on the path of up to 95% of a
@@ -393,7 +425,6 @@ final class Plumtree {
         return peerRound < ownRound || (peerRound == ownRound && peer.compareTo(host.self()) < 0);
     }
 
-    /** The payload announced did not arrive in time: ask one announcer for it, wait again. */
     /**
      * The payload announced did not arrive in time: ask announcers for it, then wait again and ask
      * more. One at first, then twice as many each round (up to {@link #MAX_GRAFTS_PER_ROUND}): an

@@ -114,7 +114,7 @@ class SourceTreesTest {
         MessageId first = settleOnParentA();
         tree.onIHave(B, new Msg.IHave(List.of(first), 2, SOURCE)); // B announced it after A sent it: B stands in
         active.remove(A);
-        tree.neighborDown(A);
+        tree.neighborDown(A, false);
         assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(B), "no waiting for an announcement and a timeout");
         MessageId next = newId();
         tree.onGossip(B, post(next));
@@ -125,9 +125,9 @@ class SourceTreesTest {
     void aTreeThatLostItsParentWithNoStandInAsksANewLinkToBeItsParent() {
         settleOnParentA();
         active.remove(B);
-        tree.neighborDown(B);
+        tree.neighborDown(B, false);
         active.remove(A);
-        tree.neighborDown(A); // the parent, and nobody to stand in
+        tree.neighborDown(A, false); // the parent, and nobody to stand in
         active.add(C);
         tree.neighborUp(C);
         assertTrue(sentTo(C).stream().anyMatch(m -> m instanceof Msg.Graft g && !g.resend() && SOURCE.equals(g.tree())), sentTo(C).toString());
@@ -139,7 +139,7 @@ class SourceTreesTest {
         tree.onGossip(A, post(first));
         tree.onGossip(B, new Msg.Gossip(first, bRound, POST, new byte[]{1}, SOURCE));
         active.remove(A);
-        tree.neighborDown(A);
+        tree.neighborDown(A, false);
         return sentTo(B).contains(new Msg.Graft(first, false, SOURCE));
     }
 
@@ -159,6 +159,16 @@ class SourceTreesTest {
     }
 
     @Test
+    void aSiblingStandsInForAParentThatDroppedOnlyOurLink() {
+        MessageId first = newId();
+        tree.onGossip(A, post(first));
+        tree.onGossip(B, new Msg.Gossip(first, 4, POST, new byte[]{1}, SOURCE)); // a sibling, higher id
+        active.remove(A);
+        tree.neighborDown(A, true); // A said it dropped the link: it goes on, and B keeps it as its parent
+        assertTrue(sentTo(B).contains(new Msg.Graft(first, false, SOURCE)));
+    }
+
+    @Test
     void aPeerFartherFromTheSourceDoesNotStandIn() {
         assertFalse(standsIn(5), "it may be below us: grafting it would cut us off with it");
     }
@@ -169,7 +179,7 @@ class SourceTreesTest {
         tree.onIHave(B, new Msg.IHave(List.of(first), 2, SOURCE)); // B stands in
         tree.onGraft(B, new Msg.Graft(first, false, SOURCE)); // then makes us its parent
         active.remove(A);
-        tree.neighborDown(A);
+        tree.neighborDown(A, false);
         assertTrue(sentTo(B).stream().noneMatch(m -> m instanceof Msg.Graft), "B is our child now: no loop");
     }
 
@@ -177,9 +187,9 @@ class SourceTreesTest {
     void anOrphanedTreeDoesNotTakeAPrivateNewLinkForItsParent() {
         settleOnParentA();
         active.remove(B);
-        tree.neighborDown(B);
+        tree.neighborDown(B, false);
         active.remove(A);
-        tree.neighborDown(A);
+        tree.neighborDown(A, false);
         privatePeers.add(C);
         active.add(C);
         tree.neighborUp(C); // a client come to be fed
@@ -193,11 +203,11 @@ class SourceTreesTest {
         MessageId first = newId();
         tree.onGossip(A, post(first));
         tree.onGossip(B, post(first)); // B stands in
-        tree.onGossip(C, post(first));
+        tree.onGossip(C, new Msg.Gossip(first, 5, POST, new byte[]{1}, SOURCE)); // C may be below us: it may not
         active.remove(B);
-        tree.neighborDown(B); // the stand-in goes first,
+        tree.neighborDown(B, false); // the stand-in goes first,
         active.remove(A);
-        tree.neighborDown(A); // then the parent
+        tree.neighborDown(A, false); // then the parent
         sent.clear();
         MessageId missed = newId();
         tree.onIHave(C, new Msg.IHave(List.of(missed), 2, SOURCE));

@@ -30,7 +30,10 @@ final class Admission {
     /** Public nodes named in a JoinReply. */
     static final int JOIN_SAMPLE = 16;
 
-    /** What admission acts through: the node's own state and its two ways of changing the view. */
+    /**
+     * What admission acts through: the node's own state, the one change to the view it makes
+     * itself (dropping a link to make room; the caller activates what it accepts), and a sample.
+     */
     interface Host {
         OverlayNode.Reachability reachability();
         NodeInfo info();

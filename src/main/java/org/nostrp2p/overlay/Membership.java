@@ -47,8 +47,10 @@ final class Membership {
         void contactReached(NodeId contact);
         /** A link became active. */
         void linkUp(NodeId peer, Links.Link link);
-        /** An active link ended (dropped by us, closed, or the peer said goodbye). */
-        /** peerStaysUp: the link was dropped on purpose, by either side; false when it was lost (the peer may have crashed). */
+        /**
+         * An active link ended (dropped by us, closed, or the peer said goodbye). peerStaysUp: it
+         * was dropped on purpose, by either side; false when it was lost (the peer may have crashed).
+         */
         void linkDown(NodeId peer, Links.Link link, boolean peerStaysUp);
         /** This node closed its connection to a peer (the transport reports only closes it did not make). */
         void connectionClosed(NodeId peer);

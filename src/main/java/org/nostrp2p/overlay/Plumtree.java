@@ -345,8 +345,8 @@ final class Plumtree {
     /**
      * A payload arrived from its parent. If a lazy peer announced it well before, that peer is on
      * a faster path from the source: it becomes the parent (GRAFT without resend) and the old
-     * parent is pruned. Otherwise the first announcers no farther from the source become its
-     * stand-ins; else the first such after the payload (see noteStandIn).
+     * parent is pruned. Otherwise the announcers before the payload, then those after it, may
+     * become its stand-ins (see noteStandIn).
      */
     private void followFasterAnnouncer(Tree t, NodeId treeId, MessageId id, NodeId from, int ownRound, Missing announced) {
         t.lastId = id;
@@ -365,11 +365,7 @@ final class Plumtree {
         if (faster == null) return;
         // after a repair the payload came from the grafted peer: it is the parent now, the rest stand in
         if (announced.grafted || host.env().now() - announced.firstAt < SWAP_MARGIN_MILLIS || !faster.equals(announced.announcers.get(0))) {
-            for (NodeId a : announced.announcers) {
-                if (t.standIns.size() == MAX_STAND_INS) break;
-                int round = announced.announcedRounds.get(a);
-                if (!a.equals(from) && host.inTree(a) && round <= ownRound) t.standIns.add(new StandIn(a, round));
-            }
+            for (NodeId a : announced.announcers) noteStandIn(t, id, a, announced.announcedRounds.get(a));
             return;
         }
         t.makeEager(faster);
@@ -415,11 +411,11 @@ final class Plumtree {
      * Whether a peer that had the payload at this round may stand in for a parent that may have
      * crashed: fewer hops from the source than we are, or as many and a lower id. A node below us
      * in the tree has more hops, and of two siblings under one parent only one may take the other,
-     * so the stand-ins grafted when parents go point towards the source, not round in a loop. (Siblings took each
-     * other as stand-ins: when their parent crashed, both grafted each other, and the pair and all
-     * below them were cut off from the source until a lazy repair, for every source's next post.
-     * After 20% of 1,000 simulated nodes crashed, that put a repair on the path of up to 95% of a
-     * post's deliveries.)
+     * so the stand-ins grafted when parents go point towards the source, not round in a loop.
+     * (Siblings took each other as stand-ins: when their parent crashed, both grafted each other,
+     * and the pair and all below them were cut off from the source until a lazy repair, for every
+     * source's next post. After 20% of 1,000 simulated nodes crashed, that put a repair on the
+     * path of up to 95% of a post's deliveries.)
      */
     private boolean mayStandIn(NodeId peer, int peerRound, int ownRound) {
         return peerRound < ownRound || (peerRound == ownRound && peer.compareTo(host.self()) < 0);

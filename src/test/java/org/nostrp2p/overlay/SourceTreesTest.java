@@ -64,6 +64,12 @@ class SourceTreesTest {
         }
     }
 
+    /** The link to this peer is lost (the peer may have crashed). */
+    private void linkLost(NodeId peer) {
+        active.remove(peer);
+        tree.neighborDown(peer, false);
+    }
+
     private MessageId newId() { return new MessageId(ByteBuffer.allocate(4).putInt(++nextId).array()); }
 
     private Msg.Gossip post(MessageId id) { return new Msg.Gossip(id, 3, POST, new byte[]{1}, SOURCE); }
@@ -113,8 +119,7 @@ class SourceTreesTest {
     void whenTheParentsLinkGoesTheStandInIsGraftedAtOnce() {
         MessageId first = settleOnParentA();
         tree.onIHave(B, new Msg.IHave(List.of(first), 2, SOURCE)); // B announced it after A sent it: B stands in
-        active.remove(A);
-        tree.neighborDown(A, false);
+        linkLost(A);
         assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(B), "no waiting for an announcement and a timeout");
         MessageId next = newId();
         tree.onGossip(B, post(next));
@@ -124,10 +129,8 @@ class SourceTreesTest {
     @Test
     void aTreeThatLostItsParentWithNoStandInAsksANewLinkToBeItsParent() {
         settleOnParentA();
-        active.remove(B);
-        tree.neighborDown(B, false);
-        active.remove(A);
-        tree.neighborDown(A, false); // the parent, and nobody to stand in
+        linkLost(B);
+        linkLost(A); // the parent, and nobody to stand in
         active.add(C);
         tree.neighborUp(C);
         assertTrue(sentTo(C).stream().anyMatch(m -> m instanceof Msg.Graft g && !g.resend() && SOURCE.equals(g.tree())), sentTo(C).toString());
@@ -138,8 +141,7 @@ class SourceTreesTest {
         MessageId first = newId();
         tree.onGossip(A, post(first));
         tree.onGossip(B, new Msg.Gossip(first, bRound, POST, new byte[]{1}, SOURCE));
-        active.remove(A);
-        tree.neighborDown(A, false);
+        linkLost(A);
         return sentTo(B).contains(new Msg.Graft(first, false, SOURCE));
     }
 
@@ -178,18 +180,15 @@ class SourceTreesTest {
         MessageId first = settleOnParentA();
         tree.onIHave(B, new Msg.IHave(List.of(first), 2, SOURCE)); // B stands in
         tree.onGraft(B, new Msg.Graft(first, false, SOURCE)); // then makes us its parent
-        active.remove(A);
-        tree.neighborDown(A, false);
+        linkLost(A);
         assertTrue(sentTo(B).stream().noneMatch(m -> m instanceof Msg.Graft), "B is our child now: no loop");
     }
 
     @Test
     void anOrphanedTreeDoesNotTakeAPrivateNewLinkForItsParent() {
         settleOnParentA();
-        active.remove(B);
-        tree.neighborDown(B, false);
-        active.remove(A);
-        tree.neighborDown(A, false);
+        linkLost(B);
+        linkLost(A);
         privatePeers.add(C);
         active.add(C);
         tree.neighborUp(C); // a client come to be fed
@@ -204,10 +203,8 @@ class SourceTreesTest {
         tree.onGossip(A, post(first));
         tree.onGossip(B, post(first)); // B stands in
         tree.onGossip(C, new Msg.Gossip(first, 5, POST, new byte[]{1}, SOURCE)); // C may be below us: it may not
-        active.remove(B);
-        tree.neighborDown(B, false); // the stand-in goes first,
-        active.remove(A);
-        tree.neighborDown(A, false); // then the parent
+        linkLost(B); // the stand-in goes first,
+        linkLost(A); // then the parent
         sent.clear();
         MessageId missed = newId();
         tree.onIHave(C, new Msg.IHave(List.of(missed), 2, SOURCE));

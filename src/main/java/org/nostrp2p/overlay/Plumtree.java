@@ -106,6 +106,8 @@ final class Plumtree {
         int lastRound;
         /** The parent's link went and there was no stand-in: the next announcer or new link is grafted at once. */
         boolean orphaned;
+        /** The parent was taken without a payload (a stand-in, a new link) and has sent none since: see TAKEN_PARENT_GRAFT_MILLIS. */
+        boolean untried;
 
         Tree copyLinks() {
             Tree t = new Tree();
@@ -139,6 +141,19 @@ final class Plumtree {
      * often gone too, or may not stand in (see leave); and one may have since become our child.
      */
     static final int MAX_STAND_INS = 4;
+
+    /**
+     * A tree whose parent was taken without a payload from it (a stand-in when the parent went, a
+     * new link for an orphaned tree) grafts an announcer this soon, not after the graft timeout,
+     * until that parent has sent one. A node that takes a stand-in knows only how far it was from
+     * the source at the last payload; when many parents go at once, the stand-ins take theirs at
+     * the same time, and a few of them take each other round in a loop that no payload reaches.
+     * (Traced after 20% of 1,000 simulated nodes crashed: five nodes each the next one's parent,
+     * for a source that had not posted since; its next post reached them and all below them one
+     * graft timeout late.) Short enough that a loop costs one round trip more than a parent
+     * would, long enough that a stand-in that is a good parent mostly sends the payload first.
+     */
+    static final long TAKEN_PARENT_GRAFT_MILLIS = 100;
 
     /**
      * Source trees kept at most, the least recently used let go first (its source's next post
@@ -273,6 +288,7 @@ final class Plumtree {
         t.parent = parent;
         t.standIns.clear();
         t.orphaned = false;
+        t.untried = true;
     }
 
     /** A peer in a tree, eager or lazy, that is not allowed there; null when there is none. */
@@ -354,6 +370,7 @@ final class Plumtree {
         t.parent = from;
         t.standIns.clear();
         t.orphaned = false;
+        t.untried = false;
         if (announced == null) return;
         NodeId faster = null;
         for (NodeId a : announced.announcers) {
@@ -390,7 +407,7 @@ final class Plumtree {
                 Tree t = treeFor(h.tree(), false);
                 // a tree that lost its parent takes the first announcer at once, without waiting for the graft timeout
                 if (t != null && t.orphaned) graftMissing(id);
-                else host.env().schedule(graftTimeout, () -> graftMissing(id));
+                else host.env().schedule(t != null && t.untried ? TAKEN_PARENT_GRAFT_MILLIS : graftTimeout, () -> graftMissing(id));
             } else {
                 m.announced(from, h.round());
             }

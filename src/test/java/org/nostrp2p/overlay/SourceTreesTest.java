@@ -212,6 +212,29 @@ class SourceTreesTest {
     }
 
     @Test
+    void aStandInTakenWithoutAPayloadIsPassedOverSoonIfAnotherAnnouncesFirst() {
+        active.add(C);
+        tree.neighborUp(C);
+        MessageId first = settleOnParentA();
+        tree.onIHave(B, new Msg.IHave(List.of(first), 2, SOURCE)); // B stands in
+        linkLost(A);
+        sent.clear();
+        MessageId next = newId();
+        tree.onIHave(C, new Msg.IHave(List.of(next), 2, SOURCE)); // B, taken on trust, has not sent it
+        advance(Plumtree.TAKEN_PARENT_GRAFT_MILLIS);
+        assertEquals(List.of(new Msg.Graft(next, true, SOURCE)), sentTo(C), "B may be in a loop of stand-ins: no full graft timeout");
+
+        tree.onGossip(C, post(next));
+        sent.clear();
+        MessageId third = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(third), 2, SOURCE));
+        advance(Plumtree.TAKEN_PARENT_GRAFT_MILLIS);
+        assertEquals(List.of(), sentTo(B), "C sent a payload: its tree waits the graft timeout again");
+        advance(400);
+        assertEquals(List.of(new Msg.Graft(third, true, SOURCE)), sentTo(B));
+    }
+
+    @Test
     void aNewLinkIsLazyInTheSourcesTreesAndEagerInTheSharedOne() {
         settleOnParentA();
         active.add(C);

@@ -15,9 +15,10 @@ import org.nostrp2p.overlay.sim.Simulator;
  * [NODES] [SEED] [KNOB=VALUE…], the knobs to compare an alternative with the defaults: graft=MS
  * (Plumtree's graft timeout), links=N/MAX (active links a public node keeps to other public
  * nodes, and at most), presence=dht (presence in the DHT, not broadcast: a 10,000-node
- * network builds in minutes instead of over an hour) and detect=MS (how long a node takes to
+ * network builds in minutes instead of over an hour), detect=MS (how long a node takes to
  * notice that a peer crashed, on average: the simulator's default is 3 s, a real node's
- * transport gives up on a silent peer after 35-45 s).
+ * transport gives up on a silent peer after 35-45 s) and settled=ROUNDS (that many more rounds
+ * of posts from the same authors before the crash, judged apart: trees settle over a few posts).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
@@ -31,6 +32,7 @@ public final class JudgeBench {
         boolean presenceBroadcast = d.presenceBroadcast();
         Simulator.Settings standard = Simulator.Settings.standard(seed);
         long detect = standard.failureDetectMillis();
+        int settled = 0;
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -45,7 +47,8 @@ public final class JudgeBench {
                     default -> throw new IllegalArgumentException("presence=dht or presence=broadcast, not " + kv[1]);
                 };
                 case "detect" -> detect = Long.parseLong(kv[1]);
-                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS)");
+                case "settled" -> settled = Integer.parseInt(kv[1]);
+                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS)");
             }
         }
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
@@ -62,7 +65,7 @@ public final class JudgeBench {
         System.out.println(heapPerNode(nodes));
         System.out.println("relay load: " + net.relayLoad());
         JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress,
-                (phase, runs) -> System.out.println(JudgedWorkload.report(phase, runs)));
+                (phase, runs) -> System.out.println(JudgedWorkload.report(phase, runs)), settled);
         System.out.println("relay load after the crash: " + phases.loadAfter());
         progress("done");
     }

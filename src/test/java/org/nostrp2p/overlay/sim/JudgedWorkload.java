@@ -18,6 +18,7 @@ public final class JudgedWorkload {
     public static final String FIRST_POSTS = "steady, an author's first post";
     public static final String LATER_POSTS = "steady, an author's later posts";
     public static final String AFTER_CRASH = "first minute after the crash";
+    public static final String SETTLED_POSTS = "steady, an author's 4th post on";
 
     private JudgedWorkload() {}
 
@@ -36,12 +37,23 @@ public final class JudgedWorkload {
      * it ends (so a run of hours that is stopped in its last phase has still shown the others).
      */
     public static Phases run(SimNetwork net, Consumer<String> progress, BiConsumer<String, List<BroadcastJudge.Judgement>> judged) {
+        return run(net, progress, judged, 0);
+    }
+
+    /**
+     * As above, with settledRounds more rounds of posts from the same authors before the crash,
+     * judged as a phase of their own (SETTLED_POSTS): a source's tree is shaped by its own posts,
+     * one step nearer the fastest paths with each, so its 4th post on shows where it settles.
+     */
+    public static Phases run(SimNetwork net, Consumer<String> progress, BiConsumer<String, List<BroadcastJudge.Judgement>> judged,
+                             int settledRounds) {
         SimNetwork.RelayLoad before = net.relayLoad();
         List<Simulator.SimNode> authors = net.randomAliveNodes(AUTHORS);
         List<BroadcastJudge.Judgement> first = rounds(net, authors, 1);
         judged.accept(FIRST_POSTS, first);
         List<BroadcastJudge.Judgement> later = rounds(net, authors, 2);
         judged.accept(LATER_POSTS, later);
+        if (settledRounds > 0) judged.accept(SETTLED_POSTS, rounds(net, authors, settledRounds));
         progress.accept("steady state judged");
         int crashed = net.crashShare(0.20).size();
         progress.accept(String.format("crashed %,d nodes at once", crashed));

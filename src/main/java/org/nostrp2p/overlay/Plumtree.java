@@ -121,6 +121,14 @@ final class Plumtree {
             eager.add(peer);
         }
 
+        /** A new parent: its stand-ins are found anew; untried if it was taken without a payload from it. */
+        void takeParent(NodeId peer, boolean untried) {
+            parent = peer;
+            standIns.clear();
+            orphaned = false;
+            this.untried = untried;
+        }
+
         /** True if the peer was eager. */
         boolean makeLazy(NodeId peer) {
             if (!eager.remove(peer)) return false;
@@ -285,10 +293,7 @@ final class Plumtree {
     private void adopt(Tree t, NodeId treeId, NodeId parent) {
         t.makeEager(parent);
         if (t.lastId != null) host.env().send(parent, new Msg.Graft(t.lastId, false, treeId));
-        t.parent = parent;
-        t.standIns.clear();
-        t.orphaned = false;
-        t.untried = true;
+        t.takeParent(parent, true);
     }
 
     /** A peer in a tree, eager or lazy, that is not allowed there; null when there is none. */
@@ -367,10 +372,7 @@ final class Plumtree {
     private void followFasterAnnouncer(Tree t, NodeId treeId, MessageId id, NodeId from, int ownRound, Missing announced) {
         t.lastId = id;
         t.lastRound = ownRound;
-        t.parent = from;
-        t.standIns.clear();
-        t.orphaned = false;
-        t.untried = false;
+        t.takeParent(from, false);
         if (announced == null) return;
         NodeId faster = null;
         for (NodeId a : announced.announcers) {
@@ -388,7 +390,7 @@ final class Plumtree {
         t.makeEager(faster);
         host.env().send(faster, new Msg.Graft(id, false, treeId));
         if (t.makeLazy(from)) host.env().send(from, new Msg.Prune(treeId));
-        t.parent = faster;
+        t.takeParent(faster, false);
     }
 
     void onIHave(NodeId from, Msg.IHave h) {

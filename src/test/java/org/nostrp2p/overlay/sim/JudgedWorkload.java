@@ -29,21 +29,15 @@ public final class JudgedWorkload {
 
     /** Runs the phases; progress hears of each. */
     public static Phases run(SimNetwork net, Consumer<String> progress) {
-        return run(net, progress, (phase, runs) -> { });
+        return run(net, progress, (phase, runs) -> { }, 0);
     }
 
     /**
      * Runs the phases; progress hears of each, and judged gets each phase's judgements as soon as
      * it ends (so a run of hours that is stopped in its last phase has still shown the others).
-     */
-    public static Phases run(SimNetwork net, Consumer<String> progress, BiConsumer<String, List<BroadcastJudge.Judgement>> judged) {
-        return run(net, progress, judged, 0);
-    }
-
-    /**
-     * As above, with settledRounds more rounds of posts from the same authors before the crash,
-     * judged as a phase of their own (SETTLED_POSTS): a source's tree is shaped by its own posts,
-     * one step nearer the fastest paths with each, so its 4th post on shows where it settles.
+     * settledRounds more rounds of posts from the same authors go before the crash, judged as a
+     * phase of their own (SETTLED_POSTS): a source's tree is shaped by its own posts, one step
+     * nearer the fastest paths with each, so its 4th post on shows where it settles.
      */
     public static Phases run(SimNetwork net, Consumer<String> progress, BiConsumer<String, List<BroadcastJudge.Judgement>> judged,
                              int settledRounds) {

@@ -68,6 +68,16 @@ public final class NetNamespaces implements AutoCloseable {
         return run(cmd);
     }
 
+    /** Whether a TCP connection from a host's namespace to address:port opens within 3 s. */
+    public boolean canConnect(String host, String address, int port) {
+        try {
+            in(host, "timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/" + port);
+            return true;
+        } catch (IOException refusedOrUnreachable) {
+            return false;
+        }
+    }
+
     /** The command prefix that starts a process inside a host's namespace. */
     public List<String> exec(String host) {
         return List.of("ip", "netns", "exec", name(host));

@@ -128,7 +128,12 @@ public final class NodeProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (Exception | Error e) {
+            process.destroyForcibly(); // the caller never gets this node to close
+            throw e;
+        }
     }
 
     private void awaitReady() throws Exception {

@@ -5,6 +5,9 @@
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
 #   scripts/bench.sh judge [NODES] [SEED] [graft=MS] [links=N/MAX] [presence=dht] [detect=MS] [settled=ROUNDS]
 #                                             issue 16: broadcasts judged against the flood bound, latency per pair
+#   scripts/bench.sh testbed [NODES] [SEED] [ROUNDS]
+#                                             issue 16: real nodes in namespaces, links delayed per pair, NAT;
+#                                             beside the simulator's prediction for the same topology (root)
 #   scripts/bench.sh followers [NODES] [SEED] [POSTS]
 #                                             issue 16: follower mode's list-cast against broadcast, 100 and 5,000 followers
 #   scripts/bench.sh presence [SIZES] [SEED] [dht|broadcast|both] [bound]
@@ -28,6 +31,7 @@ case "$which" in
   overlay) main=org.nostrp2p.bench.OverlayBench ;;
   sim) main=org.nostrp2p.bench.SimBench ;;
   judge) main=org.nostrp2p.bench.JudgeBench ;;
+  testbed) main=org.nostrp2p.bench.TestbedBench ;;
   followers) main=org.nostrp2p.bench.FollowerBench ;;
   presence) main=org.nostrp2p.bench.PresenceBench ;;
   attacks) main=org.nostrp2p.bench.MachineInfo ;;
@@ -35,7 +39,7 @@ case "$which" in
   links) main=org.nostrp2p.bench.LinkBench ;;
   cli) main=org.nostrp2p.bench.CliBench ;;
   links-overlay) main=org.nostrp2p.bench.OverlayBench ;;
-  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, judge, followers, presence, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
+  *) echo "bench.sh: unknown benchmark '$which' (try: node, overlay, sim, judge, testbed, followers, presence, attacks, sweep, cli, links, links-overlay)" >&2; exit 2 ;;
 esac
 echo "bench: building..." >&2
 mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package test-compile \

@@ -2,11 +2,11 @@ package org.nostrp2p.bench;
 
 import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventSigner;
-import org.nostrp2p.event.Hex;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
 import org.nostrp2p.node.Node;
 import org.nostrp2p.testutil.NodeProcess;
+import org.nostrp2p.testutil.StoredArrivals;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,7 +101,7 @@ public final class OverlayBench {
 
             // received_at per node per post, from the nodes' own files
             List<Map<String, Long>> receivedAt = new ArrayList<>();
-            for (int i = 0; i < count; i++) receivedAt.add(receivedAt(dir.resolve("n" + i)));
+            for (int i = 0; i < count; i++) receivedAt.add(StoredArrivals.posts(dir.resolve("n" + i)));
             List<Long> latencies = new ArrayList<>();
             int missing = 0;
             for (Map.Entry<String, Integer> e : origin.entrySet()) {
@@ -141,14 +141,4 @@ public final class OverlayBench {
         }
         return out;
     }
-
-    private static Map<String, Long> receivedAt(Path nodeDir) throws Exception {
-        Map<String, Long> out = new HashMap<>();
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + nodeDir.resolve("nostrp2p.db"));
-             var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, received_at FROM events WHERE kind = 1")) {
-            while (rs.next()) out.put(Hex.encode(rs.getBytes(1)), rs.getLong(2));
-        }
-        return out;
-    }
-
 }

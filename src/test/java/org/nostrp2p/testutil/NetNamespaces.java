@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 public final class NetNamespaces implements AutoCloseable {
     private final String prefix;
     private final List<String> created = new ArrayList<>();
+    /** Veth ends left in the test's own namespace: deleted first on close, because a deleted namespace goes only when the kernel gets round to it. */
+    private final List<String> ownEnds = new ArrayList<>();
 
     public NetNamespaces(String prefix) { this.prefix = prefix; }
 
@@ -42,6 +44,8 @@ public final class NetNamespaces implements AutoCloseable {
     /** A veth pair between two namespaces (null = this, the test's own namespace), addressed and up. */
     public void link(String hostA, String ifA, String cidrA, String hostB, String ifB, String cidrB) throws IOException {
         run(List.of("ip", "link", "add", ifA, "type", "veth", "peer", "name", ifB));
+        if (hostA == null) ownEnds.add(ifA);
+        if (hostB == null) ownEnds.add(ifB);
         if (hostA != null) run(List.of("ip", "link", "set", ifA, "netns", name(hostA)));
         if (hostB != null) run(List.of("ip", "link", "set", ifB, "netns", name(hostB)));
         up(hostA, ifA, cidrA);
@@ -101,6 +105,14 @@ public final class NetNamespaces implements AutoCloseable {
 
     @Override
     public void close() {
+        for (String dev : ownEnds) {
+            try {
+                run(List.of("ip", "link", "del", dev)); // both ends, and the routes through it, at once
+            } catch (IOException ignored) {
+                // gone with its namespace already
+            }
+        }
+        ownEnds.clear();
         for (String ns : created) {
             try {
                 run(List.of("ip", "netns", "del", ns));

@@ -19,6 +19,10 @@ public final class TestbedBench {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 24;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 7;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        if (nodes < 12 || nodes > 250 || rounds < 1) {
+            System.err.println("testbed: NODES must be 12-250 (an address block per node) and ROUNDS at least 1");
+            System.exit(2);
+        }
         System.out.println(MachineInfo.describe());
         String unavailable = TestbedNetwork.unavailableReason();
         if (unavailable != null) {
@@ -26,6 +30,7 @@ public final class TestbedBench {
             System.exit(2);
         }
         Path dir = Files.createTempDirectory("nostrp2p-testbed");
+        System.out.println("nodes' data and logs, and the router's: " + dir);
         System.out.println(TestbedComparison.measure(TestbedPlan.of(seed, nodes, 6, rounds, 2_000), dir, System.out::println).report());
     }
 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * simulator is trusted as far as the two agree: this checks they do.
  * Needs root, iptables, python3 and /dev/net/tun; skipped (with the reason) otherwise.
  */
-class TestbedIT {
+class RealTestbedIT {
     /** How far apart the real and the simulated p99 (means over a phase's posts) may be, either way. */
     static final double AGREEMENT = 1.5;
 

@@ -5,6 +5,7 @@ import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
 import org.nostrp2p.node.Node;
+import org.nostrp2p.overlay.sim.BroadcastJudge;
 import org.nostrp2p.testutil.NodeProcess;
 import org.nostrp2p.testutil.StoredArrivals;
 
@@ -116,16 +117,11 @@ public final class OverlayBench {
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long sentBytes = 0;
             for (int i = 0; i < count; i++) sentBytes += after[i] - before[i];
-            return new Result(sorted.length, missing, pct(sorted, 0.50), pct(sorted, 0.99),
+            return new Result(sorted.length, missing, BroadcastJudge.percentile(sorted, 0.50), BroadcastJudge.percentile(sorted, 0.99),
                     sorted.length == 0 ? -1 : sorted[sorted.length - 1], (double) sentBytes / count / posts);
         } finally {
             for (NodeProcess n : nodes) n.close();
         }
-    }
-
-    private static long pct(long[] sorted, double q) {
-        if (sorted.length == 0) return -1;
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * q) - 1)];
     }
 
     private static long[] traffic(Path dir, int count) throws Exception {

@@ -4,6 +4,7 @@ import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
+import org.nostrp2p.overlay.sim.BroadcastJudge;
 import org.nostrp2p.overlay.sim.TestbedPlan;
 
 import java.io.IOException;
@@ -37,8 +38,7 @@ public final class TestbedNetwork implements AutoCloseable {
     /** One post as the real nodes stored it: latency (ms) from its author's store to each other live node's that stored it, by node. */
     public record Delivery(int author, Map<Integer, Long> latencies, int missing) {
         public long percentile(double q) {
-            long[] got = latencies.values().stream().mapToLong(Long::longValue).sorted().toArray();
-            return got.length == 0 ? -1 : got[Math.min(got.length - 1, (int) Math.ceil(got.length * q) - 1)];
+            return BroadcastJudge.percentile(latencies.values().stream().mapToLong(Long::longValue).sorted().toArray(), q);
         }
     }
 

@@ -134,7 +134,7 @@ public final class BroadcastJudge implements Simulator.Tracer {
     }
 
     /** The q-quantile of values sorted in ascending order; -1 when there are none. */
-    private static long percentile(long[] sorted, double q) {
+    public static long percentile(long[] sorted, double q) {
         if (sorted.length == 0) return -1;
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * q) - 1)];
     }

@@ -355,8 +355,7 @@ public final class SimNetwork {
         static Spread of(List<Long> latencies) {
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             if (sorted.length == 0) return new Spread(-1, -1, -1);
-            return new Spread(sorted[(sorted.length - 1) / 2],
-                    sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)], sorted[sorted.length - 1]);
+            return new Spread(BroadcastJudge.percentile(sorted, 0.50), BroadcastJudge.percentile(sorted, 0.99), sorted[sorted.length - 1]);
         }
     }
 

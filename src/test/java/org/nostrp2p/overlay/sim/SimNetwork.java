@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds a simulated network and measures what the issue asks: delivery, copies, latency, hops. */
@@ -59,14 +60,24 @@ public final class SimNetwork {
 
     /** As above, telling progress the number of nodes started so far after each one. */
     public void build(int count, double privateShare, long joinGapMillis, IntConsumer progress) {
+        build(count, i -> sim.random().nextDouble() >= privateShare, joinGapMillis, progress);
+    }
+
+    /**
+     * As above, node i public if isPublic says so (asked just before it joins); the nodes, in the
+     * order they joined (index order).
+     */
+    public List<Simulator.SimNode> build(int count, IntPredicate isPublic, long joinGapMillis, IntConsumer progress) {
         seed = sim.addNode(true, List.of());
+        List<Simulator.SimNode> out = new ArrayList<>(List.of(seed));
         List<PeerAddress> boot = List.of(new PeerAddress("sim-node-0", 20_000));
         for (int i = 1; i < count; i++) {
-            boolean isPrivate = sim.random().nextDouble() < privateShare;
+            boolean joinsPublic = isPublic.test(i);
             sim.runFor(joinGapMillis);
-            sim.addNode(!isPrivate, boot);
+            out.add(sim.addNode(joinsPublic, boot));
             progress.accept(i + 1);
         }
+        return out;
     }
 
     /** A broadcast from a random live node; run until it settles, then measure it. */

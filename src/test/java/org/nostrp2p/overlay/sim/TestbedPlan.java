@@ -1,7 +1,6 @@
 package org.nostrp2p.overlay.sim;
 
 import org.nostrp2p.overlay.OverlayConfig;
-import org.nostrp2p.overlay.PeerAddress;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,13 +92,7 @@ public record TestbedPlan(long seed, boolean[] isPublic, List<Integer> posts, lo
         Simulator sim = net.sim();
         sim.links(new GeoLinks(seed, 5));
         sim.checkInvariants(true);
-        List<Simulator.SimNode> nodes = new ArrayList<>();
-        nodes.add(sim.addNode(true, List.of()));
-        List<PeerAddress> boot = List.of(new PeerAddress("sim-node-0", 20_000));
-        for (int i = 1; i < size(); i++) {
-            sim.runFor(JOIN_GAP_MILLIS);
-            nodes.add(sim.addNode(isPublic[i], boot));
-        }
+        List<Simulator.SimNode> nodes = net.build(size(), i -> isPublic[i], JOIN_GAP_MILLIS, joined -> { });
         sim.runFor(SETTLE_MILLIS);
         sim.costs(1_250_000, 300);
         List<BroadcastJudge.Judgement> before = new ArrayList<>();

@@ -32,7 +32,7 @@ DEVICE = "wan"
 libc = ctypes.CDLL(None, use_errno=True)
 
 
-def tun_in(netns):
+def tun_in(netns, address):
     """Opens a TUN device inside netns (entering it only for the open), so its fd stays ours."""
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
     target = os.open("/var/run/netns/" + netns, os.O_RDONLY)
@@ -48,19 +48,17 @@ def tun_in(netns):
     finally:
         os.close(target)
         os.close(home)
-    subprocess.run(["ip", "-n", netns, "addr", "add", "%s/16" % ADDRESSES[netns], "dev", DEVICE], check=True)
+    subprocess.run(["ip", "-n", netns, "addr", "add", "%s/16" % address, "dev", DEVICE], check=True)
     subprocess.run(["ip", "-n", netns, "link", "set", DEVICE, "up"], check=True)
     return fd
 
 
 def main():
-    global ADDRESSES
     with open(sys.argv[1]) as f:
         config = json.load(f)
     endpoints = config["endpoints"]
     delays = config["delays_ms"]
-    ADDRESSES = {e["netns"]: e["address"] for e in endpoints}
-    fds = [tun_in(e["netns"]) for e in endpoints]
+    fds = [tun_in(e["netns"], e["address"]) for e in endpoints]
     index_of = {bytes(map(int, e["address"].split("."))): i for i, e in enumerate(endpoints)}
     print("ready", flush=True)
 

@@ -196,7 +196,7 @@ public final class TestbedNetwork implements AutoCloseable {
     }
 
     /** The end of a node's log, for a failure message. */
-    public String logTail(int node, int chars) {
+    private String logTail(int node, int chars) {
         String log = nodes.get(node).log();
         return log.length() <= chars ? log : log.substring(log.length() - chars);
     }

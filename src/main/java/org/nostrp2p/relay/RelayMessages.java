@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.nostrp2p.relay.RelaySession.eventMessage;
 import static org.nostrp2p.relay.RelaySession.json;
@@ -33,6 +34,8 @@ final class RelayMessages {
 
     private final RelayEndpoint relay;
     private final RelaySession session;
+    /** Worker only: the first load of the REQ being handled, written by {@link #finishLoad()}. */
+    private FirstLoad pendingLoad;
     /** The pubkey that answered our challenge (NIP-42), or null. */
     private volatile String authenticated;
 
@@ -169,20 +172,33 @@ final class RelayMessages {
             session.send(closed(id, "error: the node's store failed"));
             return;
         }
+        pendingLoad = new FirstLoad(id, sub, first);
+    }
+
+    /**
+     * Worker only, outside the node's work permits: writes the first load of the REQ just
+     * handled, as fast as the client takes it, then its EOSE, then what arrived meanwhile.
+     */
+    void finishLoad() {
+        FirstLoad load = pendingLoad;
+        if (load == null) return;
+        pendingLoad = null;
+        String id = load.subscription();
         Set<String> sent = new HashSet<>();
-        for (Event e : first) {
-            session.write(eventMessage(id, e));
-            sent.add(e.id());
-        }
-        session.sendEndOfLoad("[\"EOSE\"," + json(id) + "]");
-        List<Event> meanwhile = sub.goLive();
+        for (Event e : load.events()) sent.add(e.id());
+        Stream<String> messages = Stream.concat(load.events().stream().map(e -> eventMessage(id, e)), Stream.of("[\"EOSE\"," + json(id) + "]"));
+        if (!session.writeLoad(messages.iterator())) return; // the connection ended
+        List<Event> meanwhile = load.sub().goLive();
         if (meanwhile == null) {
-            session.drop(id, sub);
+            session.drop(id, load.sub());
             session.send(closed(id, "error: too many events arrived while loading: subscribe again"));
             return;
         }
         for (Event e : meanwhile) if (sent.add(e.id())) session.send(eventMessage(id, e));
     }
+
+    /** A subscription's first load, read from the store and not yet written. */
+    private record FirstLoad(String subscription, Subscription sub, List<Event> events) {}
 
     /** Newest first: each filter's newest (at most its limit and the relay's), merged, each event once. */
     private List<Event> firstLoad(List<Filter> filters) {

@@ -1,6 +1,8 @@
 package org.nostrp2p.relay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventJson;
 import org.nostrp2p.store.LiveEvents;
@@ -21,11 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +53,13 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     static final int MAX_QUEUED = 64;
     /** EVENTs of one connection being checked and stored at once. */
     static final int MAX_PUBLISHING = 16;
+    /** A first load is handed to the event loop in chunks of about this many bytes. */
+    static final int LOAD_CHUNK_BYTES = 64 * 1024;
+    /**
+     * A first load waits at most this long for a client to take what was written; the client
+     * API's write timeout (30 s) normally closes such a connection first.
+     */
+    static final int MAX_LOAD_STALL_S = 60;
 
     private final RelayEndpoint relay;
     private final WebSocketServerHandshaker handshaker;
@@ -56,8 +72,8 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     private final RelayMessages messages;
     private volatile Channel channel;
     private boolean pinged;
-    /** Worker only: the end of the last first load, waited for before the next message (not while holding a work permit). */
-    private io.netty.channel.ChannelFuture lastLoad;
+    /** Released when the socket has room again (or the connection ended): a first load waits for it. */
+    private final Semaphore writableAgain = new Semaphore(0);
 
     RelaySession(RelayEndpoint relay, WebSocketServerHandshaker handshaker) {
         this.relay = relay;
@@ -75,6 +91,7 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         relay.store.live().stopListening(this);
+        writableAgain.release(); // a first load waiting for room gives up
         subscriptions.forEach(this::drop);
         String m;
         while ((m = queue.poll()) != null) relay.queuedBytes.release(m.length());
@@ -140,12 +157,7 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
                 continue;
             }
             handle(message, m);
-            // a client that does not take its first loads holds up its own connection only (for at
-            // most the 30 s write timeout), never the node's work permits
-            if (lastLoad != null) {
-                lastLoad.awaitUninterruptibly();
-                lastLoad = null;
-            }
+            messages.finishLoad(); // outside the work permits: a client that does not read holds up its own connection only
         }
     }
 
@@ -225,20 +237,80 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     }
 
     /**
-     * Worker only: writes the end of a first load; the next message of this connection waits
-     * until the socket has taken it (or the write timeout closed the connection), so that a
-     * client that does not read cannot pile up answers.
+     * Worker only, outside the work permits: writes a first load as fast as the client takes it.
+     * The messages are encoded here, off the event loop, and handed to it in chunks of
+     * {@link #LOAD_CHUNK_BYTES}, one task each: the owner's requests on the same event loop wait
+     * behind at most one chunk per connection, not behind every event of every load. Before
+     * each chunk, the socket must have room ({@code maxPendingBytes}); a client that does not
+     * read holds this connection only, until the write timeout closes it. False when the
+     * connection ended.
      */
-    void sendEndOfLoad(String message) {
+    boolean writeLoad(Iterator<String> messages) {
         Channel c = channel;
-        if (c == null || !c.isActive()) return;
-        lastLoad = c.writeAndFlush(new TextWebSocketFrame(message));
+        while (messages.hasNext()) {
+            if (!awaitWritable(c)) return false;
+            relay.queries.acquireUninterruptibly();
+            try {
+                List<TextWebSocketFrame> chunk = new ArrayList<>();
+                for (int bytes = 0; bytes < LOAD_CHUNK_BYTES && messages.hasNext(); ) {
+                    ByteBuf content = ByteBufUtil.writeUtf8(c.alloc(), messages.next());
+                    bytes += content.readableBytes();
+                    chunk.add(new TextWebSocketFrame(content));
+                }
+                if (!handOver(c, chunk)) return false;
+            } finally {
+                relay.queries.release();
+            }
+        }
+        return c.isActive();
     }
 
-    /** Writes without flushing (the first load of a subscription, flushed with its EOSE). */
-    void write(String message) {
-        Channel c = channel;
-        if (c != null && c.isActive()) c.write(new TextWebSocketFrame(message));
+    /** Writes the chunk in one event-loop task and returns once that task has run (writability is then up to date). */
+    private static boolean handOver(Channel c, List<TextWebSocketFrame> chunk) {
+        CountDownLatch ran = new CountDownLatch(1);
+        try {
+            c.eventLoop().execute(() -> {
+                try {
+                    for (TextWebSocketFrame f : chunk) c.write(f);
+                    c.flush();
+                } finally {
+                    ran.countDown();
+                }
+            });
+        } catch (RejectedExecutionException e) { // the node is shutting down
+            chunk.forEach(ReferenceCountUtil::release);
+            return false;
+        }
+        try {
+            ran.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return c.isActive();
+    }
+
+    /** Worker only: waits until the client has taken enough of what was written; closes a connection stalled for too long. */
+    private boolean awaitWritable(Channel c) {
+        writableAgain.drainPermits();
+        try {
+            while (c.isActive() && !c.isWritable()) {
+                if (!writableAgain.tryAcquire(MAX_LOAD_STALL_S, TimeUnit.SECONDS)) {
+                    c.close();
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return c.isActive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) writableAgain.release();
+        super.channelWritabilityChanged(ctx);
     }
 
     boolean open() {

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """A wide-area network in userspace for the testbed (issue 16): one TUN device named "wan" in
 each given network namespace, and every IPv4 packet between two of them held back by that pair's
-one-way delay before it is passed on. It stands in for `tc netem` on kernels built without it.
+one-way delay before it is passed on, after waiting its turn on its sender's uplink when that has
+a rate. It stands in for `tc netem` and `tc tbf` on kernels built without them.
 
 Usage: delay-router.py CONFIG.json
   {"endpoints": [{"netns": "ns0", "address": "10.77.0.1"}, ...],   # all in one /16
-   "delays_ms": [[0, 42, ...], ...]}                              # one-way, row = sender
+   "delays_ms": [[0, 42, ...], ...],                              # one-way, row = sender
+   "uplink_bytes_per_second": 1250000}                            # optional: each sender's uplink
+With an uplink rate, each endpoint sends one packet at a time at that rate (a packet's delay
+starts when its last byte is sent), and a packet that would wait more than a second for the
+uplink is dropped, as by a router's full queue.
 Prints "ready" once every device is up, then routes until its stdin closes (its owner is gone)
 or it is killed; the devices vanish with it. A line "cut I" on stdin cuts endpoint I off (every
 packet to or from it is dropped from then on, as when a machine loses power) and is answered
@@ -28,6 +33,7 @@ IFF_TUN = 0x0001
 IFF_NO_PI = 0x1000
 CLONE_NEWNET = 0x40000000
 DEVICE = "wan"
+MAX_UPLINK_WAIT_S = 1.0
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -58,11 +64,13 @@ def main():
         config = json.load(f)
     endpoints = config["endpoints"]
     delays = config["delays_ms"]
+    rate = config.get("uplink_bytes_per_second", 0)
+    uplink_free = [0.0] * len(endpoints)  # when each sender's uplink has sent all it was given
     fds = [tun_in(e["netns"], e["address"]) for e in endpoints]
     index_of = {bytes(map(int, e["address"].split("."))): i for i, e in enumerate(endpoints)}
     print("ready", flush=True)
 
-    queue = []  # (due, sequence, fd, packet): a pair's delay is fixed, so each pair stays in order
+    queue = []  # (due, sequence, fd, packet): a pair's delay is fixed and a sender's uplink FIFO, so each pair stays in order
     sequence = 0
     cut, cut_fds = set(), set()  # endpoints cut off, and their devices
     commands = b""
@@ -95,8 +103,14 @@ def main():
                 src, dst = index_of.get(packet[12:16]), index_of.get(packet[16:20])
                 if src is None or dst is None or src in cut or dst in cut:
                     continue
+                sent = now
+                if rate:
+                    start = max(now, uplink_free[src])
+                    if start - now > MAX_UPLINK_WAIT_S:
+                        continue
+                    sent = uplink_free[src] = start + len(packet) / rate
                 sequence += 1
-                heapq.heappush(queue, (now + delays[src][dst] / 1000.0, sequence, fds[dst], packet))
+                heapq.heappush(queue, (sent + delays[src][dst] / 1000.0, sequence, fds[dst], packet))
         now = time.monotonic()
         while queue and queue[0][0] <= now:
             _, _, fd, packet = heapq.heappop(queue)

@@ -14,9 +14,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Issue 16's testbed: 24 real nodes, 7 public and 17 behind NAT routers of their own, in network
- * namespaces this test creates, every wide-area packet delayed by its pair's latency
- * (scripts/delay-router.py, as netem would); the same posts on the same topology in the
- * simulator, in steady state and after 5 of the nodes (2 of them public) crash at once. The
+ * namespaces this test creates, every wide-area packet delayed by its pair's latency after its
+ * turn on its sender's 10 Mbit/s uplink (scripts/delay-router.py, as netem and tbf would); the
+ * same posts on the same topology in the simulator, in steady state and after 5 of the nodes
+ * (2 of them public) crash at once. The
  * simulator is trusted as far as the two agree: this checks they do.
  * Needs root, iptables, python3 and /dev/net/tun; skipped (with the reason) otherwise.
  */

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * scripts/delay-router.py as a process of the test's: a "wan" device in each namespace, every
- * packet between two of them delayed by the pair's one-way latency (netem's job, done in
- * userspace because this kernel has no netem). Closing it removes the devices.
+ * packet between two of them delayed by the pair's one-way latency after its turn on the
+ * sender's uplink (netem's and tbf's job, done in userspace because this kernel has neither). Closing it removes the devices.
  */
 public final class DelayRouter implements AutoCloseable {
     private static final Path SCRIPT = Path.of("scripts", "delay-router.py");
@@ -44,10 +44,15 @@ public final class DelayRouter implements AutoCloseable {
         }
     }
 
-    /** Starts the router over these endpoints, delaysMillis[from][to] one way, and waits until its devices are up. */
-    public static DelayRouter start(List<Endpoint> endpoints, long[][] delaysMillis, Path dir) throws IOException {
+    /**
+     * Starts the router over these endpoints, delaysMillis[from][to] one way, each endpoint's
+     * uplink sending at this rate (0: no limit), and waits until its devices are up.
+     */
+    public static DelayRouter start(List<Endpoint> endpoints, long[][] delaysMillis, long uplinkBytesPerSecond, Path dir)
+            throws IOException {
         Path config = dir.resolve("delay-router.json");
-        new ObjectMapper().writeValue(config.toFile(), Map.of("endpoints", endpoints, "delays_ms", delaysMillis));
+        new ObjectMapper().writeValue(config.toFile(), Map.of("endpoints", endpoints, "delays_ms", delaysMillis,
+                "uplink_bytes_per_second", uplinkBytesPerSecond));
         Process p = new ProcessBuilder("python3", SCRIPT.toString(), config.toString())
                 .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("delay-router.log").toFile()))
                 .start();

@@ -110,7 +110,7 @@ public final class TestbedNetwork implements AutoCloseable {
                 wan.add(new DelayRouter.Endpoint(net.name(nat), wanAddress(i)));
             }
         }
-        router = DelayRouter.start(wan, plan.delays(), dir);
+        router = DelayRouter.start(wan, plan.delays(), TestbedPlan.UPLINK_BYTES_PER_SECOND, dir);
     }
 
     private void startNode(int i) throws Exception {

@@ -31,6 +31,8 @@ public record TestbedPlan(long seed, boolean[] isPublic, List<Integer> posts, lo
      */
     public static final long DETECT_MILLIS = 8_500;
     /** How the simulation copes with the real one's start: nodes join this far apart, then settle. */
+    /** Each node's uplink, in the simulator and on the testbed's wide-area network alike: 10 Mbit/s. */
+    public static final long UPLINK_BYTES_PER_SECOND = 1_250_000;
     private static final long JOIN_GAP_MILLIS = 2_000, SETTLE_MILLIS = 30_000;
 
     public static TestbedPlan of(long seed, int nodes, int authors, int rounds, long gapMillis) {
@@ -94,7 +96,7 @@ public record TestbedPlan(long seed, boolean[] isPublic, List<Integer> posts, lo
         sim.checkInvariants(true);
         List<Simulator.SimNode> nodes = net.build(size(), i -> isPublic[i], JOIN_GAP_MILLIS, joined -> { });
         sim.runFor(SETTLE_MILLIS);
-        sim.costs(1_250_000, 300);
+        sim.costs(UPLINK_BYTES_PER_SECOND, 300);
         List<BroadcastJudge.Judgement> before = new ArrayList<>();
         for (int author : posts) before.add(net.judgedBroadcastFrom(nodes.get(author), gapMillis));
         crashed.forEach(i -> sim.crash(nodes.get(i)));

@@ -8,7 +8,7 @@
 #   scripts/bench.sh testbed [NODES] [SEED] [ROUNDS]
 #                                             issue 16: real nodes in namespaces, links delayed per pair, NAT;
 #                                             beside the simulator's prediction for the same topology (root)
-#   scripts/bench.sh followers [NODES] [SEED] [POSTS]
+#   scripts/bench.sh followers [NODES] [SEED] [POSTS] [handon=MS]
 #                                             issue 16: follower mode's list-cast against broadcast, 100 and 5,000 followers
 #   scripts/bench.sh presence [SIZES] [SEED] [dht|broadcast|both] [bound]
 #                                             issue 16: what presence costs a node as the network grows (1000,3000,10000)

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * first node of each, along with the rest of that slice; that node takes the payload and does
  * the same with what it got. Each hop is a unicast (at most two overlay hops, acknowledged end
  * to end). A node that does not acknowledge is skipped and its slice goes to the next node in
- * it, so a follower offline costs its part of the tree one unicast timeout, not the payload.
+ * it; so does a node that has not acknowledged within the hand-on time (a second copy, if it
+ * was only slow). So a follower offline costs its part of the tree the hand-on time, not the
+ * payload, nor a unicast timeout.
  *
  * <p>What a hostile sender can make a node do, and the bound: a message names at most
  * {@link #MAX_RECIPIENTS} nodes, and each node sends on at most {@link #FANOUT} messages for
@@ -56,11 +58,13 @@ public final class ListCast {
 
     private final Host host;
     private final IdMemory sentOn;
-    private long skipped;
+    private final long handOnMillis;
+    private long skipped, handedOn;
 
-    ListCast(Host host, long memoryMillis) {
+    ListCast(Host host, long memoryMillis, long handOnMillis) {
         this.host = host;
         this.sentOn = new IdMemory(memoryMillis);
+        this.handOnMillis = handOnMillis;
     }
 
     /** Sends an application payload (type ≥ 1) to these nodes; this node and repeats are left out. */
@@ -97,6 +101,9 @@ public final class ListCast {
     /** Nodes skipped because they did not acknowledge (offline, unreachable, or refused the payload). */
     long skipped() { return skipped; }
 
+    /** Slices handed on because their head had not answered within the hand-on time. */
+    long handedOn() { return handedOn; }
+
     void expire(long now) { sentOn.expire(now); }
 
     private void spread(int type, byte[] payload, List<NodeId> nodes, int slices) {
@@ -106,22 +113,37 @@ public final class ListCast {
     }
 
     /**
-     * Sends to the slice's first node with the rest; if it does not take it, the next node gets
-     * the rest. (A loop, not recursion, for the nodes refused at once, such as those with no
-     * presence record: a slice of thousands must not deepen the stack.)
+     * Sends to the slice's first node with the rest; if it does not take it, or has not answered
+     * within the hand-on time, the next node gets the rest. (A head that was only slow sends the
+     * rest on too: its nodes get a second copy, acknowledged and dropped. A head offline costs its
+     * slice the hand-on time, not the unicast timeout.) A loop, not recursion, for the nodes
+     * refused at once, such as those with no presence record: a slice of thousands must not
+     * deepen the stack.
      */
     private void sendSlice(int type, byte[] payload, List<NodeId> slice) {
         for (int head = 0; head < slice.size(); head++) {
             List<NodeId> rest = slice.subList(head + 1, slice.size());
-            boolean[] answered = {false}, refusedAtOnce = {false};
+            // settled: the head took it, or the rest has gone on without it
+            boolean[] answered = {false}, refusedAtOnce = {false}, settled = {false};
             host.route(slice.get(head), ROUTE_TYPE, encode(type, payload, rest), taken -> {
+                if (!taken) skipped++;
+                if (settled[0]) return;
+                settled[0] = true;
                 if (taken) return;
-                skipped++;
                 if (answered[0]) sendSlice(type, payload, rest);
                 else refusedAtOnce[0] = true;
             });
             answered[0] = true;
-            if (!refusedAtOnce[0]) return;
+            if (refusedAtOnce[0]) continue;
+            if (handOnMillis > 0 && !rest.isEmpty()) {
+                host.env().schedule(handOnMillis, () -> {
+                    if (settled[0]) return;
+                    settled[0] = true;
+                    handedOn++;
+                    sendSlice(type, payload, rest);
+                });
+            }
+            return;
         }
     }
 

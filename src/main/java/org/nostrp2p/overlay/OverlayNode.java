@@ -83,7 +83,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 : PresenceDirectory.cache(cfg.maxPresenceRecords(), PresenceDirectory.MAX_BYTES, signer.id());
         this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
-        this.listCast = new ListCast(this, cfg.messageMemoryMillis());
+        this.listCast = new ListCast(this, cfg.messageMemoryMillis(), cfg.listCastHandOnMillis());
         this.presence = new PresenceExchange(env, cfg, signer, directory, plumtree, app);
         this.presencePolicy = new PresencePolicy(env, presence);
         this.dht = new PresenceDht(new PresenceDht.Host() {
@@ -206,6 +206,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     /** Nodes this node's list-casts skipped because they did not acknowledge (see {@link ListCast}). */
     public long listCastSkipped() { return listCast.skipped(); }
+
+    /** Slices this node's list-casts handed on because their head was slow to acknowledge (see {@link ListCast}). */
+    public long listCastHandedOn() { return listCast.handedOn(); }
 
     /**
      * Sends to the nodes serving this user (see {@link PresenceDirectory#targetsFor}); done gets

@@ -14,17 +14,23 @@ import java.util.List;
  * messages about the post (all nodes, the author's node, the busiest other node, per follower)
  * and latency to the followers. Each comparison is made for POSTS authors in turn, so the
  * spread shows. Last, what followers gone offline cost a list-cast (they are skipped).
- * Usage: scripts/bench.sh followers [NODES] [SEED] [POSTS]
+ * Usage: scripts/bench.sh followers [NODES] [SEED] [POSTS] [handon=MS]  (a list-cast's hand-on
+ * time, 0: a slice goes on only when its head fails; default OverlayConfig's)
  */
 public final class FollowerBench {
     public static void main(String[] args) {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 6_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
         int posts = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        long handOn = OverlayConfig.DEFAULT.listCastHandOnMillis();
+        for (int i = 3; i < args.length; i++) {
+            if (!args[i].startsWith("handon=")) throw new IllegalArgumentException("unknown knob " + args[i] + " (handon=MS)");
+            handOn = Long.parseLong(args[i].substring("handon=".length()));
+        }
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes as JudgeBench does (70%% private, latency per pair, 10 Mbit/s uplinks,"
-                + " 0.3 ms CPU per payload), seed %d; a post is 600 bytes%n", nodes, seed);
-        SimNetwork net = JudgeBench.judgedNetwork(nodes, seed, OverlayConfig.DEFAULT, false);
+                + " 0.3 ms CPU per payload), seed %d; a post is 600 bytes; list-cast hand-on %d ms%n", nodes, seed, handOn);
+        SimNetwork net = JudgeBench.judgedNetwork(nodes, seed, OverlayConfig.DEFAULT.withListCastHandOn(handOn), false);
         for (int followers : new int[] {100, Math.min(5_000, nodes - 1)}) {
             for (int i = 0; i < posts; i++) {
                 List<Simulator.SimNode> picked = net.randomAliveNodes(followers + 1);

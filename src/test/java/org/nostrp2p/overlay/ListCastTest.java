@@ -32,7 +32,9 @@ class ListCastTest {
         OverlayApp.Verdict verdict = OverlayApp.Verdict.ACCEPTED;
         int accepted;
 
-        @Override public Env env() { return new TestEnv(); }
+        final TestEnv env = new TestEnv();
+
+        @Override public Env env() { return env; }
         @Override public NodeId self() { return self; }
 
         @Override
@@ -56,7 +58,7 @@ class ListCastTest {
     @Test
     void theSourceSendsToFanoutNodesEachWithItsShareOfTheList() {
         FakeHost host = new FakeHost();
-        new ListCast(host, 60_000).send(TYPE, POST, ids(1, 101));
+        new ListCast(host, 60_000, 0).send(TYPE, POST, ids(1, 101));
         assertEquals(ListCast.FANOUT, host.routed.size());
         List<NodeId> reached = new ArrayList<>();
         int share = (100 + ListCast.FANOUT - 1) / ListCast.FANOUT;
@@ -72,7 +74,7 @@ class ListCastTest {
     @Test
     void aNodeTakesTheCastAndSendsItsSliceOnOnce() {
         FakeHost host = new FakeHost();
-        ListCast cast = new ListCast(host, 60_000);
+        ListCast cast = new ListCast(host, 60_000, 0);
         byte[] message = ListCast.encode(TYPE, POST, ids(1, 41));
         assertTrue(cast.onRouted(id(99), message));
         assertEquals(1, host.accepted);
@@ -87,7 +89,7 @@ class ListCastTest {
     @Test
     void aNodeThatDoesNotTakeItIsSkippedAndTheNextInItsSliceGetsTheRest() {
         FakeHost host = new FakeHost();
-        new ListCast(host, 60_000).send(TYPE, POST, ids(1, 2 * ListCast.FANOUT + 1)); // slices of two
+        new ListCast(host, 60_000, 0).send(TYPE, POST, ids(1, 2 * ListCast.FANOUT + 1)); // slices of two
         Routed first = host.routed.get(0);
         assertEquals(id(1), first.to());
         assertEquals(List.of(id(2)), restOf(first.message()));
@@ -98,11 +100,30 @@ class ListCastTest {
     }
 
     @Test
+    void aHeadSlowToAnswerHandsItsSliceOnAndItsLateAnswerChangesNothing() {
+        FakeHost host = new FakeHost();
+        ListCast cast = new ListCast(host, 60_000, 1_000);
+        cast.send(TYPE, POST, ids(1, 2 * ListCast.FANOUT + 1)); // slices of two
+        assertEquals(ListCast.FANOUT, host.routed.size());
+        host.routed.get(1).done().accept(true); // the second slice's head answered in time
+        assertTrue(host.routed.size() == ListCast.FANOUT && cast.handedOn() == 0, "nothing is handed on before the time");
+        host.env.runTimers(); // the hand-on time has passed: every other slice goes on to its next node
+        assertEquals(ListCast.FANOUT - 1, cast.handedOn());
+        List<NodeId> second = host.routed.subList(ListCast.FANOUT, host.routed.size()).stream().map(Routed::to).toList();
+        assertEquals(IntStream.range(0, ListCast.FANOUT).filter(i -> i != 1).mapToObj(i -> id(2 * i + 2)).toList(), second);
+        host.routed.get(0).done().accept(false); // the first head's unicast times out later
+        assertEquals(2 * ListCast.FANOUT - 1, host.routed.size(), "its slice has gone on already: not again");
+        assertEquals(1, cast.skipped());
+        host.env.runTimers();
+        assertEquals(2 * ListCast.FANOUT - 1, host.routed.size(), "a slice's last node has no one to hand on to");
+    }
+
+    @Test
     void nodesRefusedAtOnceAreSkippedWithoutDeepeningTheStack() {
         FakeHost host = new FakeHost();
         List<NodeId> all = ids(1, 4_001);
         host.unknown = Set.copyOf(all.subList(0, 3_999)); // all but the last of the last slice have no record
-        ListCast cast = new ListCast(host, 60_000);
+        ListCast cast = new ListCast(host, 60_000, 0);
         cast.send(TYPE, POST, all);
         assertEquals(List.of(id(4_000)), host.routed.stream().map(Routed::to).toList());
         assertEquals(3_999, cast.skipped());
@@ -113,7 +134,7 @@ class ListCastTest {
         for (OverlayApp.Verdict bad : List.of(OverlayApp.Verdict.OVER_BUDGET, OverlayApp.Verdict.INVALID)) {
             FakeHost host = new FakeHost();
             host.verdict = bad;
-            assertFalse(new ListCast(host, 60_000).onRouted(id(99), ListCast.encode(TYPE, POST, ids(1, 41))), bad.name());
+            assertFalse(new ListCast(host, 60_000, 0).onRouted(id(99), ListCast.encode(TYPE, POST, ids(1, 41))), bad.name());
             assertTrue(host.routed.isEmpty(), bad + " is not sent on");
         }
     }
@@ -122,14 +143,14 @@ class ListCastTest {
     void aPayloadTheApplicationIgnoresStillReachesTheRestOfTheList() {
         FakeHost host = new FakeHost();
         host.verdict = OverlayApp.Verdict.IGNORED; // e.g. this node had the post already from catch-up
-        assertTrue(new ListCast(host, 60_000).onRouted(id(99), ListCast.encode(TYPE, POST, ids(1, 41))));
+        assertTrue(new ListCast(host, 60_000, 0).onRouted(id(99), ListCast.encode(TYPE, POST, ids(1, 41))));
         assertEquals(ListCast.FANOUT, host.routed.size());
     }
 
     @Test
     void hostileMessagesAreRefusedBeforeTheApplicationSeesThem() {
         FakeHost host = new FakeHost();
-        ListCast cast = new ListCast(host, 60_000);
+        ListCast cast = new ListCast(host, 60_000, 0);
         List<byte[]> hostile = List.of(
                 ListCast.encode(TYPE, POST, ids(1, ListCast.MAX_RECIPIENTS + 2)), // too long a list
                 ListCast.encode(0, POST, ids(1, 5)), // an overlay type (presence, beacons) smuggled in
@@ -146,7 +167,7 @@ class ListCastTest {
         List<NodeId> list = new ArrayList<>(ids(1, 5));
         list.add(host.self);
         list.addAll(ids(1, 5));
-        new ListCast(host, 60_000).send(TYPE, POST, list);
+        new ListCast(host, 60_000, 0).send(TYPE, POST, list);
         List<NodeId> reached = new ArrayList<>();
         for (Routed r : host.routed) {
             reached.add(r.to());
@@ -175,15 +196,23 @@ class ListCastTest {
         return b;
     }
 
-    /** A clock that stands still; nothing is scheduled by a list-cast. */
+    /** A clock that stands still; what is scheduled runs when the test says the time has come. */
     private static final class TestEnv implements Env {
+        final List<Runnable> timers = new ArrayList<>();
+
+        void runTimers() {
+            List<Runnable> due = List.copyOf(timers);
+            timers.clear();
+            due.forEach(Runnable::run);
+        }
+
         @Override public long now() { return 1_000; }
         @Override public RandomGenerator random() { return new Random(1); }
         @Override public void send(NodeId peer, Msg m) { throw new AssertionError("a list-cast only routes"); }
         @Override public void dial(PeerAddress address) { throw new AssertionError(); }
         @Override public void dialBack(PeerAddress address, long nonce) { throw new AssertionError(); }
         @Override public void close(NodeId peer) { throw new AssertionError(); }
-        @Override public void schedule(long delayMillis, Runnable task) { throw new AssertionError(); }
+        @Override public void schedule(long delayMillis, Runnable task) { timers.add(task); }
         @Override public PresenceRecord decodePresence(byte[] bytes) { throw new AssertionError(); }
     }
 }

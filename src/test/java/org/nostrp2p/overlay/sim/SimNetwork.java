@@ -192,14 +192,15 @@ public final class SimNetwork {
      * What one post cost: how many of its targets got it and how fast, and the wire bytes of the
      * messages about it (see {@link CastBytes}) sent by all nodes, by its origin, and by the
      * busiest other node; skipped: list-cast hops to a node that did not acknowledge, handed on
-     * to the next (0 for a broadcast).
+     * to the next; handedOn: slices handed on because their head was slow to answer (both 0
+     * for a broadcast).
      */
     public record CastCost(int reached, int targets, long p99Millis, long maxMillis, long bytesAll, long bytesOrigin,
-                           long bytesBusiest, long skipped) {
+                           long bytesBusiest, long skipped, long handedOn) {
         @Override
         public String toString() {
-            return String.format("reached %d of %d, p99 %d ms, max %d ms | bytes sent about it: all nodes %,d, the origin %,d, the busiest other node %,d | skipped %d",
-                    reached, targets, p99Millis, maxMillis, bytesAll, bytesOrigin, bytesBusiest, skipped);
+            return String.format("reached %d of %d, p99 %d ms, max %d ms | bytes sent about it: all nodes %,d, the origin %,d, the busiest other node %,d | skipped %d, handed on %d",
+                    reached, targets, p99Millis, maxMillis, bytesAll, bytesOrigin, bytesBusiest, skipped, handedOn);
         }
     }
 
@@ -228,12 +229,12 @@ public final class SimNetwork {
     private CastCost cost(long number, Simulator.SimNode origin, List<Simulator.SimNode> targets, long settleMillis, Runnable send) {
         CastBytes bytes = new CastBytes(messageId(number), origin.id());
         sim.trace(bytes);
-        long skippedBefore = listCastSkips();
+        long skippedBefore = listCastSkips(), handedOnBefore = listCastHandOns();
         long sentAt = sim.now();
         send.run();
         sim.runFor(settleMillis);
         sim.trace(null);
-        long skipped = listCastSkips() - skippedBefore;
+        long skipped = listCastSkips() - skippedBefore, handedOn = listCastHandOns() - handedOnBefore;
         List<Long> latencies = new ArrayList<>();
         for (Simulator.SimNode t : targets) {
             Long at = t.app().broadcastsAt.get(number);
@@ -241,10 +242,12 @@ public final class SimNetwork {
         }
         Spread spread = Spread.of(latencies);
         return new CastCost(latencies.size(), targets.size(), spread.p99(), spread.max(), bytes.all(),
-                bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()), skipped);
+                bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()), skipped, handedOn);
     }
 
     private long listCastSkips() { return sim.aliveNodes().stream().mapToLong(n -> n.core().listCastSkipped()).sum(); }
+
+    private long listCastHandOns() { return sim.aliveNodes().stream().mapToLong(n -> n.core().listCastHandedOn()).sum(); }
 
     /** Crashes this share of the live nodes at once (never the seed, so the test can keep joining through it). */
     public List<Simulator.SimNode> crashShare(double share) {

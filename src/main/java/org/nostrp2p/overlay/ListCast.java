@@ -8,6 +8,7 @@ import org.nostrp2p.util.Msgpack;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,8 @@ import java.util.function.Consumer;
  * to end). A node that does not acknowledge is skipped and its slice goes to the next node in
  * it; so does a node that has not acknowledged within the hand-on time (a second copy, if it
  * was only slow). So a follower offline costs its part of the tree the hand-on time, not the
- * payload, nor a unicast timeout.
+ * payload, nor a unicast timeout; and at the sender's next list-cast within 10 minutes it is
+ * put last in its slice, where it holds up nobody.
  *
  * <p>What a hostile sender can make a node do, and the bound: a message names at most
  * {@link #MAX_RECIPIENTS} nodes, and each node sends on at most {@link #FANOUT} messages for
@@ -43,6 +45,10 @@ public final class ListCast {
     static final int FANOUT = 8;
     /** Nodes one message may name (34 bytes each on the wire): a 4,096-node list is ~140 KB. */
     static final int MAX_RECIPIENTS = 4_096;
+    /** Nodes that did not acknowledge are put last in their slices for this long (a follower offline now is likely offline at the next post). */
+    static final long FAILURE_MEMORY_MILLIS = 10 * 60_000;
+    /** Failures remembered at most: the oldest are forgotten first. */
+    static final int MAX_REMEMBERED_FAILURES = 4_096;
     private static final int NODE_ID_BYTES = 32;
 
     interface Host {
@@ -59,6 +65,8 @@ public final class ListCast {
     private final Host host;
     private final IdMemory sentOn;
     private final long handOnMillis;
+    /** Node → when it last did not acknowledge, oldest first (see {@link #lastIfFailedLately}). */
+    private final LinkedHashMap<NodeId, Long> failedAt = new LinkedHashMap<>();
     private long skipped, handedOn;
 
     ListCast(Host host, long memoryMillis, long handOnMillis) {
@@ -104,7 +112,32 @@ public final class ListCast {
     /** Slices handed on because their head had not answered within the hand-on time. */
     long handedOn() { return handedOn; }
 
-    void expire(long now) { sentOn.expire(now); }
+    void expire(long now) {
+        sentOn.expire(now);
+        var oldest = failedAt.entrySet().iterator();
+        while (oldest.hasNext() && now - oldest.next().getValue() > FAILURE_MEMORY_MILLIS) oldest.remove();
+    }
+
+    /**
+     * The slice with the nodes that did not acknowledge lately moved to its end, in order
+     * otherwise: a head offline holds its slice up for the hand-on time, and one at the end
+     * holds up nobody. (The nodes after it that get the slice do not know; at worst a node
+     * offline heads a slice of other such nodes there.)
+     */
+    private List<NodeId> lastIfFailedLately(List<NodeId> slice) {
+        if (failedAt.isEmpty()) return slice;
+        List<NodeId> out = new ArrayList<>(slice.size()), failed = new ArrayList<>();
+        for (NodeId n : slice) (failedAt.containsKey(n) ? failed : out).add(n);
+        if (failed.isEmpty()) return slice;
+        out.addAll(failed);
+        return out;
+    }
+
+    private void failed(NodeId node) {
+        failedAt.remove(node); // re-inserted as the newest
+        failedAt.put(node, host.env().now());
+        if (failedAt.size() > MAX_REMEMBERED_FAILURES) failedAt.remove(failedAt.keySet().iterator().next());
+    }
 
     private void spread(int type, byte[] payload, List<NodeId> nodes, int slices) {
         int n = nodes.size();
@@ -120,13 +153,20 @@ public final class ListCast {
      * refused at once, such as those with no presence record: a slice of thousands must not
      * deepen the stack.
      */
-    private void sendSlice(int type, byte[] payload, List<NodeId> slice) {
+    private void sendSlice(int type, byte[] payload, List<NodeId> nodes) {
+        List<NodeId> slice = lastIfFailedLately(nodes);
         for (int head = 0; head < slice.size(); head++) {
+            NodeId to = slice.get(head);
             List<NodeId> rest = slice.subList(head + 1, slice.size());
             // settled: the head took it, or the rest has gone on without it
             boolean[] answered = {false}, refusedAtOnce = {false}, settled = {false};
-            host.route(slice.get(head), ROUTE_TYPE, encode(type, payload, rest), taken -> {
-                if (!taken) skipped++;
+            host.route(to, ROUTE_TYPE, encode(type, payload, rest), taken -> {
+                if (taken) {
+                    failedAt.remove(to);
+                } else {
+                    skipped++;
+                    failed(to);
+                }
                 if (settled[0]) return;
                 settled[0] = true;
                 if (taken) return;

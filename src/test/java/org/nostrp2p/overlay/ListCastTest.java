@@ -119,6 +119,35 @@ class ListCastTest {
     }
 
     @Test
+    void aNodeThatDidNotAnswerIsPutLastInItsSliceAtTheNextCast() {
+        FakeHost host = new FakeHost();
+        ListCast cast = new ListCast(host, 60_000, 0);
+        List<NodeId> list = ids(1, 3 * ListCast.FANOUT + 1); // slices of three
+        cast.send(TYPE, POST, list);
+        host.routed.get(0).done().accept(false); // node 1, the first slice's head, is offline
+        host.routed.clear();
+
+        cast.send(TYPE, new byte[] {9}, list); // the next post
+        Routed first = host.routed.get(0);
+        assertEquals(id(2), first.to(), "a node that answered lately heads the slice");
+        assertEquals(List.of(id(3), id(1)), restOf(first.message()), "the one that did not comes last");
+        first.done().accept(true);
+
+        cast.expire(1_000 + ListCast.FAILURE_MEMORY_MILLIS + 1); // ten minutes on, it is forgotten
+        host.routed.clear();
+        cast.send(TYPE, new byte[] {10}, list);
+        assertEquals(id(1), host.routed.get(0).to());
+
+        host.routed.get(0).done().accept(false); // offline again
+        host.routed.clear();
+        cast.send(TYPE, new byte[] {11}, List.of(id(1))); // the only node of a list: tried, and it answers
+        host.routed.get(0).done().accept(true);
+        host.routed.clear();
+        cast.send(TYPE, new byte[] {12}, list);
+        assertEquals(id(1), host.routed.get(0).to(), "an answer clears the memory of its failure");
+    }
+
+    @Test
     void nodesRefusedAtOnceAreSkippedWithoutDeepeningTheStack() {
         FakeHost host = new FakeHost();
         List<NodeId> all = ids(1, 4_001);

@@ -238,12 +238,13 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
 
     /**
      * Worker only, outside the work permits: writes a first load as fast as the client takes it.
-     * The messages are encoded here, off the event loop, and handed to it in chunks of
-     * {@link #LOAD_CHUNK_BYTES}, one task each: the owner's requests on the same event loop wait
-     * behind at most one chunk per connection, not behind every event of every load. Before
-     * each chunk, the socket must have room ({@code maxPendingBytes}); a client that does not
-     * read holds this connection only, until the write timeout closes it. False when the
-     * connection ended.
+     * The messages are encoded here, off the event loop, in chunks of {@link #LOAD_CHUNK_BYTES},
+     * each under a query permit (the node's bound on work of this kind, shared with /req) and
+     * handed to the event loop as one task: the owner's requests wait behind at most as many
+     * chunks as there are query permits, not behind every event of every load. Before each
+     * chunk, the socket must have room ({@code maxPendingBytes}), waited for without a permit:
+     * a client that does not read holds this connection only, until the write timeout closes
+     * it. False when the connection ended.
      */
     boolean writeLoad(Iterator<String> messages) {
         Channel c = channel;

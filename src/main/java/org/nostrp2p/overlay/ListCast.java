@@ -125,10 +125,9 @@ public final class ListCast {
      * offline heads a slice of other such nodes there.)
      */
     private List<NodeId> lastIfFailedLately(List<NodeId> slice) {
-        if (failedAt.isEmpty()) return slice;
+        if (slice.stream().noneMatch(failedAt::containsKey)) return slice; // the usual case: no copy
         List<NodeId> out = new ArrayList<>(slice.size()), failed = new ArrayList<>();
         for (NodeId n : slice) (failedAt.containsKey(n) ? failed : out).add(n);
-        if (failed.isEmpty()) return slice;
         out.addAll(failed);
         return out;
     }

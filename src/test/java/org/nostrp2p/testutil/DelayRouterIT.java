@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,12 +57,9 @@ class DelayRouterIT {
             net.addHost("b");
             List<DelayRouter.Endpoint> ends = List.of(new DelayRouter.Endpoint(net.name("a"), A), new DelayRouter.Endpoint(net.name("b"), B));
             try (DelayRouter router = DelayRouter.start(ends, new long[][] {{0, DELAY_MS}, {DELAY_MS, 0}}, UPLINK_BYTES_PER_SECOND, tmp)) {
-                List<String> receive = new ArrayList<>(net.exec("b"));
-                receive.addAll(List.of("python3", "-c", RECEIVER, B, "" + PORT));
-                Process receiver = new ProcessBuilder(receive).redirectErrorStream(true).start();
+                Process receiver = listenIn(net, "b");
                 try {
-                    BufferedReader out = new BufferedReader(new InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8));
-                    assertEquals("listening", out.readLine());
+                    BufferedReader out = receiver.inputReader(StandardCharsets.UTF_8);
                     double openSeconds = Double.parseDouble(net.in("a", "python3", "-c", SENDER, B, "" + PORT, "" + SENT_BYTES).strip());
                     String[] received = out.readLine().split(" ");
                     assertTrue(receiver.waitFor(10, TimeUnit.SECONDS), "the receiver did not end");
@@ -79,16 +76,26 @@ class DelayRouterIT {
                     receiver.destroyForcibly();
                 }
                 router.cut(1);
-                List<String> listen = new ArrayList<>(net.exec("b"));
-                listen.addAll(List.of("python3", "-c", RECEIVER, B, "" + PORT));
-                Process listener = new ProcessBuilder(listen).redirectErrorStream(true).start();
+                Process listener = listenIn(net, "b");
                 try {
-                    assertEquals("listening", new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8)).readLine());
                     assertFalse(net.canConnect("a", B, PORT), "a cut endpoint was reached");
                 } finally {
                     listener.destroyForcibly();
                 }
             }
         }
+    }
+
+    /** Starts RECEIVER on B:PORT in the host's namespace and returns once it listens. */
+    private static Process listenIn(NetNamespaces net, String host) throws IOException {
+        List<String> command = new ArrayList<>(net.exec(host));
+        command.addAll(List.of("python3", "-c", RECEIVER, B, "" + PORT));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String first = p.inputReader(StandardCharsets.UTF_8).readLine();
+        if (!"listening".equals(first)) {
+            p.destroyForcibly();
+            fail("the receiver did not start: " + first);
+        }
+        return p;
     }
 }

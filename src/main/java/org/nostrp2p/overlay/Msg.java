@@ -56,8 +56,10 @@ public sealed interface Msg {
     record Gossip(MessageId id, int round, int type, byte[] payload, NodeId tree) implements Msg {
         public Gossip(MessageId id, int round, int type, byte[] payload) { this(id, round, type, payload, null); }
     }
-    record IHave(List<MessageId> ids, int round, NodeId tree) implements Msg {
+    /** late: the sender got these payloads by a repair of its own (a graft), so the tree above it broke. */
+    record IHave(List<MessageId> ids, int round, NodeId tree, boolean late) implements Msg {
         public IHave(List<MessageId> ids, int round) { this(ids, round, null); }
+        public IHave(List<MessageId> ids, int round, NodeId tree) { this(ids, round, tree, false); }
     }
     /** Makes the link eager again; resend asks for the payload too (false: only a tree repair). */
     record Graft(MessageId id, boolean resend, NodeId tree) implements Msg {

@@ -205,6 +205,8 @@ final class Plumtree {
     private long recentPayloadBytes;
     private final IdMemory older;
     private final Map<MessageId, Missing> missing = new HashMap<>();
+    /** Payloads grafted and not yet here, with when the first announcement of each came (see cameLate); each for 3 s at most. */
+    private final Map<MessageId, Long> grafted = new HashMap<>();
     /** Batched announcements (shared tree only) per lazy peer, and the highest round among them. */
     private final Map<NodeId, List<MessageId>> announceLater = new HashMap<>();
     private int announceLaterRound;
@@ -316,7 +318,7 @@ final class Plumtree {
         if (known(id)) return;
         NodeId tree = host.perSourceTree(type) ? host.self() : null;
         remember(id, new Recent(host.env().now(), 0, null, type, tree, payload));
-        push(new Msg.Gossip(id, 0, type, payload, tree), null, treeFor(tree, true));
+        push(new Msg.Gossip(id, 0, type, payload, tree), null, treeFor(tree, true), false);
     }
 
     /** The tree a message names, for its type: posts on their source's, the rest (and an older peer's) on the shared one. */
@@ -348,14 +350,24 @@ final class Plumtree {
             return;
         }
         Missing announced = missing.remove(g.id());
+        Long graftedAfter = grafted.remove(g.id());
         boolean delivered = host.deliver(from, g.type(), g.payload());
         remember(g.id(), new Recent(host.env().now(), g.round() + 1, from, g.type(), treeId, delivered ? g.payload() : null));
         if (!delivered) return;
         Tree t = treeFor(treeId, true);
         if (host.inTree(from)) t.makeEager(from); // a payload over a link that is not (or no longer) active: used, but not a tree edge
-        push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload(), treeId), from, t);
+        push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload(), treeId), from, t, cameLate(graftedAfter));
         // after the push: a faster announcer made eager now has the payload already
         if (shapes(g.type(), treeId)) followFasterAnnouncer(t, treeId, g.id(), from, g.round() + 1, announced);
+    }
+
+    /**
+     * Whether a payload came by a graft made after the full graft timeout: the tree above broke,
+     * not merely a parent taken on trust was slow (TAKEN_PARENT_GRAFT_MILLIS), whose grafts are
+     * many in the minute after a crash. Its announcements then say so (see onIHave).
+     */
+    private boolean cameLate(Long firstAnnouncedAt) {
+        return firstAnnouncedAt != null && host.env().now() - firstAnnouncedAt >= graftTimeout;
     }
 
     /** Whether this payload shapes its tree: every one on a source's tree, beacons on the shared one. */
@@ -393,6 +405,17 @@ final class Plumtree {
         t.takeParent(faster, false);
     }
 
+    /**
+     * An announcement starts the graft timeout for a payload not yet here, but a late one (its
+     * sender got the payload by a graft: the tree above it broke) is grafted at once on a
+     * source's tree. Our parent's copy, were it coming, would most likely be here already: the
+     * announcer waited out a graft timeout of its own. Without this, a private node whose relay
+     * had crashed with 20% of the nodes, while its other relays were late themselves, waited a
+     * second graft timeout, and the post sent at the crash was the slowest of its minute. A peer
+     * that calls every announcement late costs us at most a duplicate of what it announces
+     * before our parent's copy (pruned as any duplicate), and one that then withholds the
+     * payload is found out by the broken-promise check like any announcer.
+     */
     void onIHave(NodeId from, Msg.IHave h) {
         if (!host.believes(from)) return; // it announced before and did not deliver when asked
         for (MessageId id : h.ids()) {
@@ -407,11 +430,18 @@ final class Plumtree {
             if (m == null) {
                 missing.put(id, new Missing(from, h.round(), host.env().now(), h.tree()));
                 Tree t = treeFor(h.tree(), false);
-                // a tree that lost its parent takes the first announcer at once, without waiting for the graft timeout
-                if (t != null && t.orphaned) graftMissing(id);
+                // a tree that lost its parent takes the first announcer at once, without waiting for the graft timeout;
+                // so does a source's tree told by a late announcer
+                if ((t != null && t.orphaned) || (h.late() && h.tree() != null)) graftMissing(id);
                 else host.env().schedule(t != null && t.untried ? TAKEN_PARENT_GRAFT_MILLIS : graftTimeout, () -> graftMissing(id));
             } else {
                 m.announced(from, h.round());
+                // a late announcer after one on time, and no graft yet: our parent is late too (traced: a private node
+                // whose relay crashed waited the timeout for a relay on time that then answered over a slow link)
+                if (h.late() && h.tree() != null && !m.grafted && m.announcers.remove(from)) {
+                    m.announcers.addFirst(from);
+                    graftMissing(id);
+                }
             }
         }
     }
@@ -467,8 +497,10 @@ final class Plumtree {
         Tree t = treeFor(m.tree, false); // a source's tree is made when the payload arrives
         if (t != null) t.makeEager(peer);
         host.env().send(peer, new Msg.Graft(id, true, m.tree));
+        grafted.putIfAbsent(id, m.firstAt);
         long graftedAt = host.env().now();
         host.env().schedule(PROMISE_MILLIS, () -> {
+            grafted.remove(id);
             if (known(id) || !host.inTree(peer)) return;
             Tree now = treeFor(m.tree, false);
             if (now != null) now.makeLazy(peer); // it does not forward: no longer a parent of ours
@@ -492,13 +524,14 @@ final class Plumtree {
         if (t != null) t.makeLazy(from);
     }
 
-    private void push(Msg.Gossip g, NodeId except, Tree t) {
+    /** late: this node got the payload by a graft of its own (see onIHave). */
+    private void push(Msg.Gossip g, NodeId except, Tree t, boolean late) {
         for (NodeId peer : t.eager) if (!peer.equals(except)) host.env().send(peer, g);
         if (host.batchAnnouncements(g.type())) {
             announceBatched(g, except, t);
             return;
         }
-        Msg.IHave announce = new Msg.IHave(List.of(g.id()), g.round(), g.tree());
+        Msg.IHave announce = new Msg.IHave(List.of(g.id()), g.round(), g.tree(), late);
         for (NodeId peer : t.lazy) if (!peer.equals(except)) host.env().send(peer, announce);
     }
 

@@ -52,10 +52,14 @@ public final class WireCodec {
     /**
      * Feature bits: unicast acknowledgements signed by their destination (Router); a broadcast
      * tree per source (Plumtree: broadcast messages end with the tree they are about); a ping on
-     * every connection idle for 3 s (TcpTransport), so that 10 s of silence means a dead peer.
+     * every connection idle for 3 s (TcpTransport), so that 10 s of silence means a dead peer;
+     * an IHAVE says when its sender got the payload late, by a repair (Plumtree.onIHave; the
+     * field is at the end and written only when true).
      */
-    public static final long FEATURE_SIGNED_ACKS = 1, FEATURE_SOURCE_TREES = 2, FEATURE_FAST_KEEPALIVE = 4;
-    public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES | FEATURE_FAST_KEEPALIVE;
+    public static final long FEATURE_SIGNED_ACKS = 1, FEATURE_SOURCE_TREES = 2, FEATURE_FAST_KEEPALIVE = 4,
+            FEATURE_LATE_ANNOUNCEMENTS = 8;
+    public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES | FEATURE_FAST_KEEPALIVE
+            | FEATURE_LATE_ANNOUNCEMENTS;
     /** Fields a message may carry at most, those this version knows and those a newer one adds. */
     private static final int MAX_FIELDS = 16;
 
@@ -83,9 +87,11 @@ public final class WireCodec {
                     p.packInt(g.type()); packBin(p, g.payload()); packTree(p, g.tree());
                 }
                 case Msg.IHave h -> {
-                    p.packArrayHeader(4); p.packInt(IHAVE); p.packArrayHeader(h.ids().size());
+                    // late is written only when true: an announcement on time costs no byte more than before
+                    p.packArrayHeader(h.late() ? 5 : 4); p.packInt(IHAVE); p.packArrayHeader(h.ids().size());
                     for (MessageId id : h.ids()) packBin(p, id.bytes());
                     p.packInt(h.round()); packTree(p, h.tree());
+                    if (h.late()) p.packBoolean(true);
                 }
                 case Msg.Graft g -> {
                     p.packArrayHeader(4); p.packInt(GRAFT); packBin(p, g.id().bytes()); p.packBoolean(g.resend()); packTree(p, g.tree());
@@ -153,7 +159,9 @@ public final class WireCodec {
                     int n = boundedArray(u, MAX_LIST);
                     List<MessageId> ids = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) ids.add(new MessageId(boundedBin(u, 64)));
-                    yield new Msg.IHave(ids, u.unpackInt(), optionalTree(u, hasOptional));
+                    int round = u.unpackInt();
+                    NodeId tree = optionalTree(u, hasOptional);
+                    yield new Msg.IHave(ids, round, tree, fields - 1 > expected + 1 && u.unpackBoolean());
                 }
                 case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, hasOptional));
                 case PRUNE -> new Msg.Prune(optionalTree(u, hasOptional));
@@ -210,8 +218,14 @@ public final class WireCodec {
      */
     private static final java.util.Set<Integer> TREE_TYPES = java.util.Set.of(GOSSIP, IHAVE, GRAFT, PRUNE);
 
-    /** Fields this version writes after the required ones ({@link #FIELDS}), which an older peer leaves out. */
-    static int optionalFields(int type) { return TREE_TYPES.contains(type) || type == NEIGHBOR ? 1 : 0; }
+    /**
+     * Fields this version writes after the required ones ({@link #FIELDS}), which an older peer
+     * leaves out: the tree, Neighbor's near, and after IHAVE's tree whether the announcer was late.
+     */
+    static int optionalFields(int type) {
+        if (type == IHAVE) return 2;
+        return TREE_TYPES.contains(type) || type == NEIGHBOR ? 1 : 0;
+    }
     private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private static void packTree(MessageBufferPacker p, NodeId tree) throws IOException {

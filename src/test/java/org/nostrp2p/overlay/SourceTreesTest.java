@@ -322,4 +322,42 @@ class SourceTreesTest {
         assertEquals(0, tree.sourceTrees());
         assertTrue(sentTo(B).stream().allMatch(m -> m instanceof Msg.Gossip g && g.tree() == null), "forwarded on the shared tree");
     }
+
+    @Test
+    void aLateAnnouncementIsGraftedAtOnce() {
+        settleOnParentA();
+        MessageId lateOne = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(lateOne), 2, SOURCE, true));
+        assertEquals(List.of(new Msg.Graft(lateOne, true, SOURCE)), sentTo(B), "B got it by a repair: A is likely cut off too");
+
+        sent.clear();
+        MessageId onTime = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(onTime), 2, SOURCE));
+        assertEquals(List.of(), sentTo(B), "an announcement on time waits for the parent");
+        active.add(C);
+        tree.neighborUp(C);
+        sent.clear();
+        tree.onIHave(C, new Msg.IHave(List.of(onTime), 2, SOURCE, true));
+        assertEquals(List.of(new Msg.Graft(onTime, true, SOURCE)), sentTo(C), "the late announcer after it is grafted at once");
+        assertEquals(List.of(), sentTo(B));
+    }
+
+    @Test
+    void aPayloadGraftedAfterTheFullTimeoutIsAnnouncedLateAndOneTakenFromItsParentIsNot() {
+        settleOnParentA();
+        active.add(C);
+        tree.neighborUp(C);
+        sent.clear();
+        MessageId repaired = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(repaired), 2, SOURCE));
+        advance(400);
+        assertEquals(List.of(new Msg.Graft(repaired, true, SOURCE)), sentTo(B));
+        tree.onGossip(B, post(repaired));
+        assertTrue(sentTo(C).contains(new Msg.IHave(List.of(repaired), 4, SOURCE, true)), "C is told it came late: " + sentTo(C));
+
+        sent.clear();
+        MessageId pushed = newId();
+        tree.onGossip(B, post(pushed)); // B is the parent now
+        assertTrue(sentTo(C).contains(new Msg.IHave(List.of(pushed), 4, SOURCE, false)), "C is told it came on time: " + sentTo(C));
+    }
 }

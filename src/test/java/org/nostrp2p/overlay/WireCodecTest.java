@@ -20,7 +20,8 @@ class WireCodecTest {
                 new Msg.PresenceDigest(new byte[DirectoryDigest.BYTES]),
                 new Msg.PresenceRepair(List.of(0, 7, DirectoryDigest.BUCKETS - 1)),
                 new Msg.DialBackRequest(PUB.address(), -5), new Msg.DialBackProbe(42),
-                new Msg.Gossip(ID, 3, 1, new byte[]{9, 9}), new Msg.IHave(List.of(ID, ID), 2), new Msg.Graft(ID, true),
+                new Msg.Gossip(ID, 3, 1, new byte[]{9, 9}), new Msg.IHave(List.of(ID, ID), 2),
+                new Msg.IHave(List.of(ID), 3, new NodeId("ab".repeat(32)), true), new Msg.Graft(ID, true),
                 new Msg.Prune(), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),
                 new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]), new Msg.Ping(),
                 new Msg.DhtFind(-3, true, PUB.id().hex()), new Msg.DhtFound(5, List.of(PUB), List.of(new byte[]{3}, new byte[0])),
@@ -90,7 +91,8 @@ class WireCodecTest {
             try (var u = org.nostrp2p.util.Msgpack.unpacker(WireCodec.encode(m))) {
                 int fields = u.unpackArrayHeader();
                 int type = u.unpackInt();
-                assertEquals(fields - 1, WireCodec.FIELDS[type] + WireCodec.optionalFields(type), m.getClass().getSimpleName());
+                int unwritten = m instanceof Msg.IHave h && !h.late() ? 1 : 0; // lateness is written only when true
+                assertEquals(fields - 1, WireCodec.FIELDS[type] + WireCodec.optionalFields(type) - unwritten, m.getClass().getSimpleName());
             }
         }
     }
@@ -103,7 +105,7 @@ class WireCodecTest {
         for (Msg m : onATree) {
             Msg back = WireCodec.decode(WireCodec.encode(m));
             assertEquals(m.toString().replaceAll("\\[B@\\w+", ""), back.toString().replaceAll("\\[B@\\w+", ""));
-            byte[] older = withoutLastField(m); // as version 2 wrote it before trees per source
+            byte[] older = withoutLastFields(m, 1); // as version 2 wrote it before trees per source
             Msg old = WireCodec.decode(older);
             assertTrue(old.toString().contains("tree=null"), "no tree field: the shared tree, " + old);
         }
@@ -120,31 +122,47 @@ class WireCodecTest {
         Msg.Neighbor near = (Msg.Neighbor) WireCodec.decode(WireCodec.encode(new Msg.Neighbor(PUB, false, true)));
         assertTrue(near.near());
         assertEquals(PUB, near.sender());
-        Msg.Neighbor older = (Msg.Neighbor) WireCodec.decode(withoutLastField(new Msg.Neighbor(PUB, true, true)));
+        Msg.Neighbor older = (Msg.Neighbor) WireCodec.decode(withoutLastFields(new Msg.Neighbor(PUB, true, true), 1));
         assertFalse(older.near(), "without the field: an ordinary request");
         assertTrue(older.priority());
     }
 
-    /** A message without its last field, as an older version would write it. */
-    private static byte[] withoutLastField(Msg m) throws Exception {
+    @Test
+    void anAnnouncementSaysWhetherItsSenderWasLateAndAnOlderPeersIsNot() throws Exception {
+        NodeId source = new NodeId("ab".repeat(32));
+        Msg.IHave late = (Msg.IHave) WireCodec.decode(WireCodec.encode(new Msg.IHave(List.of(ID), 4, source, true)));
+        assertTrue(late.late());
+        assertEquals(source, late.tree());
+        Msg.IHave older = (Msg.IHave) WireCodec.decode(withoutLastFields(new Msg.IHave(List.of(ID), 4, source, true), 1));
+        assertFalse(older.late(), "without the field: on time");
+        assertEquals(source, older.tree());
+    }
+
+    /** A message without its last few fields, as an older version would write it. */
+    private static byte[] withoutLastFields(Msg m, int dropped) throws Exception {
         byte[] known = WireCodec.encode(m);
         try (var u = org.nostrp2p.util.Msgpack.unpacker(known)) {
             int fields = u.unpackArrayHeader();
             return org.nostrp2p.util.Msgpack.pack(p -> {
-                p.packArrayHeader(fields - 1);
-                for (int i = 0; i < fields - 1; i++) p.packValue(u.unpackValue());
+                p.packArrayHeader(fields - dropped);
+                for (int i = 0; i < fields - dropped; i++) p.packValue(u.unpackValue());
             });
         }
     }
 
-    /** A message as a newer version might write it: the known fields, then more. */
+    /**
+     * A message as a newer version might write it: every field this version knows (an on-time
+     * IHAVE's lateness too, which this version leaves out when false), then more.
+     */
     private static byte[] withExtraFields(Msg m, int extra) throws Exception {
         byte[] known = WireCodec.encode(m);
+        boolean lateLeftOut = m instanceof Msg.IHave h && !h.late();
         try (var u = org.nostrp2p.util.Msgpack.unpacker(known)) {
             int fields = u.unpackArrayHeader();
             return org.nostrp2p.util.Msgpack.pack(p -> {
-                p.packArrayHeader(fields + extra);
+                p.packArrayHeader(fields + (lateLeftOut ? 1 : 0) + extra);
                 for (int i = 0; i < fields; i++) p.packValue(u.unpackValue());
+                if (lateLeftOut) p.packBoolean(false);
                 for (int i = 0; i < extra; i++) p.packString("added in a later version " + i);
             });
         }

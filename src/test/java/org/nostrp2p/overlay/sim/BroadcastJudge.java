@@ -39,12 +39,12 @@ public final class BroadcastJudge implements Simulator.Tracer {
         }
     }
 
-    private record First(long at, int parent, boolean repair) {}
 
     private final MessageId id;
     private final Simulator.SimNode origin;
     private final long sentAt;
-    private final Map<Integer, First> first = new HashMap<>();
+    private final Map<Integer, SlowestPaths.Hop> first = new HashMap<>();
+    private final SlowestPaths trace;
     /** The bound on the topology when the broadcast went out, by node index (see judge). */
     private final long[] boundAtStart;
     private final Set<Long> grafts = new HashSet<>();
@@ -54,6 +54,7 @@ public final class BroadcastJudge implements Simulator.Tracer {
         this.id = id;
         this.origin = origin;
         this.sentAt = sentAt;
+        this.trace = SlowestPaths.ON ? new SlowestPaths(id, sentAt) : null;
         List<Simulator.SimNode> alive = sim.aliveNodes();
         long[] bound = FloodBound.from(sim, alive, origin);
         boundAtStart = new long[sim.size()];
@@ -63,11 +64,12 @@ public final class BroadcastJudge implements Simulator.Tracer {
 
     @Override
     public void delivered(Simulator.SimNode from, Simulator.SimNode to, Msg m) {
+        if (trace != null) trace.note(from, to, m, first::containsKey);
         if (m instanceof Msg.Graft g && g.resend() && g.id().equals(id)) grafts.add(pair(from.index, to.index));
         if (m instanceof Msg.Gossip g && g.id().equals(id)) {
             payloads++;
             if (to != origin && !first.containsKey(to.index)) {
-                first.put(to.index, new First(from.simNow(), from.index, grafts.contains(pair(to.index, from.index))));
+                first.put(to.index, new SlowestPaths.Hop(from.simNow(), from.index, grafts.contains(pair(to.index, from.index))));
             }
         }
     }
@@ -93,14 +95,14 @@ public final class BroadcastJudge implements Simulator.Tracer {
             Simulator.SimNode n = alive.get(i);
             if (n == origin) continue;
             if (bound[i] != Long.MAX_VALUE) bounds.add(bound[i]);
-            First f = first.get(n.index);
+            SlowestPaths.Hop f = first.get(n.index);
             if (f == null) continue;
             long latency = f.at() - sentAt;
             if (latency < bound[i]) early++;
             int depth = 0;
             boolean repaired = false;
             for (int at = n.index; at != origin.index && depth <= alive.size(); depth++) {
-                First hop = first.get(at);
+                SlowestPaths.Hop hop = first.get(at);
                 if (hop == null) break;
                 repaired |= hop.repair();
                 at = hop.parent();
@@ -127,6 +129,11 @@ public final class BroadcastJudge implements Simulator.Tracer {
             }
         }
         int slowest = arrivals.size() - slowestFrom;
+        if (trace != null) {
+            List<Integer> slowestFirst = first.keySet().stream().filter(i -> sim.node(Simulator.idOf(i)).alive)
+                    .sorted((a, b) -> Long.compare(first.get(b).at(), first.get(a).at())).toList();
+            trace.print(sim, origin.index, slowestFirst, first);
+        }
         return new Judgement(arrivals.size(), others, percentile(latencies, 0.50), p99,
                 boundP99, boundP99 == 0 ? 0 : (double) p99 / boundP99, others == 0 ? 0 : (double) payloads / others,
                 hops, hopsSlowest, arrivals.isEmpty() ? 0 : (double) repaired / arrivals.size(),

@@ -49,7 +49,8 @@ public final class JudgedWorkload {
         judged.accept(LATER_POSTS, later);
         if (settledRounds > 0) judged.accept(SETTLED_POSTS, rounds(net, authors, settledRounds));
         progress.accept("steady state judged");
-        int crashed = net.crashShare(0.20).size();
+        // the same nodes crash, seed for seed, whatever the protocol did before: two versions compare on one crash
+        int crashed = net.crashShare(0.20, net.sim().randomFor("crash")).size();
         progress.accept(String.format("crashed %,d nodes at once", crashed));
         List<Simulator.SimNode> survivors = authors.stream().filter(Simulator.SimNode::alive).toList();
         List<Simulator.SimNode> origins = new ArrayList<>();

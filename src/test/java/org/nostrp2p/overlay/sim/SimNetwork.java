@@ -251,11 +251,16 @@ public final class SimNetwork {
 
     /** Crashes this share of the live nodes at once (never the seed, so the test can keep joining through it). */
     public List<Simulator.SimNode> crashShare(double share) {
+        return crashShare(share, sim.random());
+    }
+
+    /** As {@link #crashShare(double)}, picking the nodes with this generator. */
+    public List<Simulator.SimNode> crashShare(double share, java.util.random.RandomGenerator picks) {
         List<Simulator.SimNode> candidates = new ArrayList<>(sim.aliveNodes());
         candidates.remove(seed);
         int n = (int) Math.round(sim.aliveNodes().size() * share);
         List<Simulator.SimNode> crashed = new ArrayList<>();
-        for (int i = 0; i < n; i++) crashed.add(candidates.remove(sim.random().nextInt(candidates.size())));
+        for (int i = 0; i < n; i++) crashed.add(candidates.remove(picks.nextInt(candidates.size())));
         crashed.forEach(sim::crash);
         return crashed;
     }

@@ -278,6 +278,9 @@ public final class Simulator {
 
     public SplittableRandom random() { return random; }
 
+    /** A generator of its own for this seed and purpose: its draws do not depend on the run's course so far. */
+    public SplittableRandom randomFor(String purpose) { return new SplittableRandom(settings.seed() ^ purpose.hashCode()); }
+
     public long messagesDelivered() { return messagesDelivered; }
 
     /** Wire bytes all nodes have sent while bytes were measured. */

@@ -164,6 +164,15 @@ final class Plumtree {
     static final long TAKEN_PARENT_GRAFT_MILLIS = 100;
 
     /**
+     * A late announcement (see onIHave) is grafted this soon. Not at once: after a crash many
+     * nodes are late together, and a parent's copy may be just behind the late announcer's. At
+     * once put 1.84 copies per node on the post sent as 20% of 10,000 simulated nodes crashed
+     * (1.44 without late announcements), and 1.20 on that minute; 50 ms, 1.58 and 1.18, for
+     * 1,286 ms of p99 on that post instead of 1,219 (1,541 without).
+     */
+    static final long LATE_ANNOUNCEMENT_GRAFT_MILLIS = 50;
+
+    /**
      * Source trees kept at most, the least recently used let go first (its source's next post
      * starts again from the shared tree). Each is a few peer references; a tree is made only for
      * a payload that was delivered, or a GRAFT for one, so a peer cannot fill this with ids.
@@ -407,9 +416,9 @@ final class Plumtree {
 
     /**
      * An announcement starts the graft timeout for a payload not yet here, but a late one (its
-     * sender got the payload by a graft: the tree above it broke) is grafted at once on a
-     * source's tree. Our parent's copy, were it coming, would most likely be here already: the
-     * announcer waited out a graft timeout of its own. Without this, a private node whose relay
+     * sender got the payload by a graft: the tree above it broke) is grafted after
+     * {@link #LATE_ANNOUNCEMENT_GRAFT_MILLIS} on a source's tree. Our parent's copy, were it
+     * coming, would most likely be here already: the announcer waited out a graft timeout of its own. Without this, a private node whose relay
      * had crashed with 20% of the nodes, while its other relays were late themselves, waited a
      * second graft timeout, and the post sent at the crash was the slowest of its minute. A peer
      * that calls every announcement late costs us at most a duplicate of what it announces
@@ -430,9 +439,9 @@ final class Plumtree {
             if (m == null) {
                 missing.put(id, new Missing(from, h.round(), host.env().now(), h.tree()));
                 Tree t = treeFor(h.tree(), false);
-                // a tree that lost its parent takes the first announcer at once, without waiting for the graft timeout;
-                // so does a source's tree told by a late announcer
-                if ((t != null && t.orphaned) || (h.late() && h.tree() != null)) graftMissing(id);
+                // a tree that lost its parent takes the first announcer at once, without waiting for the graft timeout
+                if (t != null && t.orphaned) graftMissing(id);
+                else if (h.late() && h.tree() != null) host.env().schedule(LATE_ANNOUNCEMENT_GRAFT_MILLIS, () -> graftMissing(id));
                 else host.env().schedule(t != null && t.untried ? TAKEN_PARENT_GRAFT_MILLIS : graftTimeout, () -> graftMissing(id));
             } else {
                 m.announced(from, h.round());
@@ -440,7 +449,9 @@ final class Plumtree {
                 // whose relay crashed waited the timeout for a relay on time that then answered over a slow link)
                 if (h.late() && h.tree() != null && !m.grafted && m.announcers.remove(from)) {
                     m.announcers.addFirst(from);
-                    graftMissing(id);
+                    host.env().schedule(LATE_ANNOUNCEMENT_GRAFT_MILLIS, () -> {
+                        if (!m.grafted) graftMissing(id);
+                    });
                 }
             }
         }

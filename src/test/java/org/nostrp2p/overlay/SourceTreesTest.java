@@ -324,22 +324,31 @@ class SourceTreesTest {
     }
 
     @Test
-    void aLateAnnouncementIsGraftedAtOnce() {
+    void aLateAnnouncementIsGraftedSoonNotAfterTheGraftTimeout() {
         settleOnParentA();
         MessageId lateOne = newId();
         tree.onIHave(B, new Msg.IHave(List.of(lateOne), 2, SOURCE, true));
+        assertEquals(List.of(), sentTo(B), "A's copy may be just behind");
+        advance(Plumtree.LATE_ANNOUNCEMENT_GRAFT_MILLIS);
         assertEquals(List.of(new Msg.Graft(lateOne, true, SOURCE)), sentTo(B), "B got it by a repair: A is likely cut off too");
 
         sent.clear();
         MessageId onTime = newId();
         tree.onIHave(B, new Msg.IHave(List.of(onTime), 2, SOURCE));
-        assertEquals(List.of(), sentTo(B), "an announcement on time waits for the parent");
         active.add(C);
         tree.neighborUp(C);
         sent.clear();
         tree.onIHave(C, new Msg.IHave(List.of(onTime), 2, SOURCE, true));
-        assertEquals(List.of(new Msg.Graft(onTime, true, SOURCE)), sentTo(C), "the late announcer after it is grafted at once");
-        assertEquals(List.of(), sentTo(B));
+        advance(Plumtree.LATE_ANNOUNCEMENT_GRAFT_MILLIS);
+        assertEquals(List.of(new Msg.Graft(onTime, true, SOURCE)), sentTo(C), "the late announcer after one on time is grafted first");
+        assertEquals(List.of(), sentTo(B), "and the one on time not yet");
+
+        sent.clear();
+        MessageId arrives = newId();
+        tree.onIHave(C, new Msg.IHave(List.of(arrives), 2, SOURCE, true));
+        tree.onGossip(A, post(arrives));
+        advance(Plumtree.LATE_ANNOUNCEMENT_GRAFT_MILLIS);
+        assertFalse(sentTo(C).stream().anyMatch(m -> m instanceof Msg.Graft), "the parent's copy came in time: no graft");
     }
 
     @Test

@@ -56,7 +56,7 @@ public sealed interface Msg {
     record Gossip(MessageId id, int round, int type, byte[] payload, NodeId tree) implements Msg {
         public Gossip(MessageId id, int round, int type, byte[] payload) { this(id, round, type, payload, null); }
     }
-    /** late: the sender got these payloads by a repair of its own (a graft), so the tree above it broke. */
+    /** late: the sender got these payloads by a graft after the full graft timeout (the tree above it broke). */
     record IHave(List<MessageId> ids, int round, NodeId tree, boolean late) implements Msg {
         public IHave(List<MessageId> ids, int round) { this(ids, round, null); }
         public IHave(List<MessageId> ids, int round, NodeId tree) { this(ids, round, tree, false); }

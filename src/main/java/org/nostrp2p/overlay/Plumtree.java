@@ -418,12 +418,13 @@ final class Plumtree {
      * An announcement starts the graft timeout for a payload not yet here, but a late one (its
      * sender got the payload by a graft: the tree above it broke) is grafted after
      * {@link #LATE_ANNOUNCEMENT_GRAFT_MILLIS} on a source's tree. Our parent's copy, were it
-     * coming, would most likely be here already: the announcer waited out a graft timeout of its own. Without this, a private node whose relay
-     * had crashed with 20% of the nodes, while its other relays were late themselves, waited a
-     * second graft timeout, and the post sent at the crash was the slowest of its minute. A peer
-     * that calls every announcement late costs us at most a duplicate of what it announces
-     * before our parent's copy (pruned as any duplicate), and one that then withholds the
-     * payload is found out by the broken-promise check like any announcer.
+     * coming, would most likely be here already: the announcer waited out a graft timeout of
+     * its own. Without this, a private node whose relay had crashed with 20% of the nodes, while
+     * its other relays were late themselves, waited a second graft timeout, and the post sent at
+     * the crash was the slowest of its minute. A peer that calls every announcement late costs
+     * us at most a duplicate of what it announces before our parent's copy (pruned as any
+     * duplicate), and one that then withholds the payload is found out by the broken-promise
+     * check like any announcer.
      */
     void onIHave(NodeId from, Msg.IHave h) {
         if (!host.believes(from)) return; // it announced before and did not deliver when asked

@@ -214,8 +214,12 @@ final class Plumtree {
     private long recentPayloadBytes;
     private final IdMemory older;
     private final Map<MessageId, Missing> missing = new HashMap<>();
-    /** Payloads grafted and not yet here, with when the first announcement of each came (see cameLate); each for 3 s at most. */
-    private final Map<MessageId, Long> grafted = new HashMap<>();
+    /**
+     * Payloads grafted and not yet here, with when the first announcement of each came (see
+     * cameLate); each for 3 s at most. Apart from missing, which lets a payload go once its last
+     * announcer is grafted.
+     */
+    private final Map<MessageId, Long> awaitedGrafts = new HashMap<>();
     /** Batched announcements (shared tree only) per lazy peer, and the highest round among them. */
     private final Map<NodeId, List<MessageId>> announceLater = new HashMap<>();
     private int announceLaterRound;
@@ -359,13 +363,13 @@ final class Plumtree {
             return;
         }
         Missing announced = missing.remove(g.id());
-        Long graftedAfter = grafted.remove(g.id());
+        Long announcedAt = awaitedGrafts.remove(g.id());
         boolean delivered = host.deliver(from, g.type(), g.payload());
         remember(g.id(), new Recent(host.env().now(), g.round() + 1, from, g.type(), treeId, delivered ? g.payload() : null));
         if (!delivered) return;
         Tree t = treeFor(treeId, true);
         if (host.inTree(from)) t.makeEager(from); // a payload over a link that is not (or no longer) active: used, but not a tree edge
-        push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload(), treeId), from, t, cameLate(graftedAfter));
+        push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload(), treeId), from, t, cameLate(announcedAt));
         // after the push: a faster announcer made eager now has the payload already
         if (shapes(g.type(), treeId)) followFasterAnnouncer(t, treeId, g.id(), from, g.round() + 1, announced);
     }
@@ -509,10 +513,10 @@ final class Plumtree {
         Tree t = treeFor(m.tree, false); // a source's tree is made when the payload arrives
         if (t != null) t.makeEager(peer);
         host.env().send(peer, new Msg.Graft(id, true, m.tree));
-        grafted.putIfAbsent(id, m.firstAt);
+        awaitedGrafts.putIfAbsent(id, m.firstAt);
         long graftedAt = host.env().now();
         host.env().schedule(PROMISE_MILLIS, () -> {
-            grafted.remove(id);
+            awaitedGrafts.remove(id);
             if (known(id) || !host.inTree(peer)) return;
             Tree now = treeFor(m.tree, false);
             if (now != null) now.makeLazy(peer); // it does not forward: no longer a parent of ours

@@ -39,7 +39,6 @@ public final class BroadcastJudge implements Simulator.Tracer {
         }
     }
 
-
     private final MessageId id;
     private final Simulator.SimNode origin;
     private final long sentAt;

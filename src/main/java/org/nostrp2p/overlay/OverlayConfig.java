@@ -8,32 +8,42 @@ package org.nostrp2p.overlay;
  * {@code presenceBroadcast} every presence record is broadcast to every node; without it records
  * are only stored in the presence DHT and looked up there (see PresenceDht). A list-cast hands
  * the rest of a slice to its next node when the head has not answered within
- * {@code listCastHandOnMillis} (see ListCast).
+ * {@code listCastHandOnMillis} (see ListCast). With {@code measuredGraftWait} a private node waits
+ * for a parent measured ahead of its announcers less than the graft timeout (see Plumtree's
+ * waitForParent); off by default: at 10,000 simulated nodes it put the minute after a crash over
+ * 1.2 copies per node (docs/benchmarks.md, "A graft timeout per parent").
  */
 public record OverlayConfig(int publicLinks, int maxPublicLinks, int privateUplinks, int maxPrivateClients,
                             long maintenanceMillis, long graftTimeoutMillis, long unicastTimeoutMillis,
                             long dialBackTimeoutMillis, long presenceRefreshMillis, long presenceLifetimeMillis,
                             long messageMemoryMillis, int maxPresenceRecords, long presenceDigestMillis,
-                            boolean presenceBroadcast, long listCastHandOnMillis) {
+                            boolean presenceBroadcast, long listCastHandOnMillis, boolean measuredGraftWait) {
 
     public static final OverlayConfig DEFAULT = new OverlayConfig(
             5, 8, 3, 64,
             2_000, 400, 5_000,
             3_000, 30 * 60_000L, 2 * 60 * 60_000L,
             10 * 60_000L, 200_000, 30_000,
-            true, 1_000);
+            true, 1_000, false);
 
     /** The same, with presence records broadcast to every node (true) or only kept in the DHT (false). */
     public OverlayConfig withPresenceBroadcast(boolean on) {
         return new OverlayConfig(publicLinks, maxPublicLinks, privateUplinks, maxPrivateClients, maintenanceMillis,
                 graftTimeoutMillis, unicastTimeoutMillis, dialBackTimeoutMillis, presenceRefreshMillis, presenceLifetimeMillis,
-                messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, on, listCastHandOnMillis);
+                messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, on, listCastHandOnMillis, measuredGraftWait);
     }
 
     /** The same, with a list-cast handing a slice on after this long without an answer from its head (0: only on a failure). */
     public OverlayConfig withListCastHandOn(long millis) {
         return new OverlayConfig(publicLinks, maxPublicLinks, privateUplinks, maxPrivateClients, maintenanceMillis,
                 graftTimeoutMillis, unicastTimeoutMillis, dialBackTimeoutMillis, presenceRefreshMillis, presenceLifetimeMillis,
-                messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, presenceBroadcast, millis);
+                messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, presenceBroadcast, millis, measuredGraftWait);
+    }
+
+    /** The same, with the graft wait measured per parent at private nodes (true) or always the graft timeout. */
+    public OverlayConfig withMeasuredGraftWait(boolean on) {
+        return new OverlayConfig(publicLinks, maxPublicLinks, privateUplinks, maxPrivateClients, maintenanceMillis,
+                graftTimeoutMillis, unicastTimeoutMillis, dialBackTimeoutMillis, presenceRefreshMillis, presenceLifetimeMillis,
+                messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, presenceBroadcast, listCastHandOnMillis, on);
     }
 }

@@ -81,7 +81,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         // with the DHT, the directory is a cache of the records this node looked up
         this.directory = cfg.presenceBroadcast() ? new PresenceDirectory(cfg.maxPresenceRecords())
                 : PresenceDirectory.cache(cfg.maxPresenceRecords(), PresenceDirectory.MAX_BYTES, signer.id());
-        this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis());
+        this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis(), cfg.measuredGraftWait());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
         this.listCast = new ListCast(this, cfg.messageMemoryMillis(), cfg.listCastHandOnMillis());
         this.presence = new PresenceExchange(env, cfg, signer, directory, plumtree, app);
@@ -557,6 +557,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         Links.Link link = links.get(peer);
         return link != null && link.info.isPublic();
     }
+
+    @Override public boolean selfPrivate() { return reachability == Reachability.PRIVATE; }
 
     /** Presence is not latency-critical; posts are. */
     @Override public boolean batchAnnouncements(int type) { return type == PresenceExchange.TYPE; }

@@ -17,8 +17,9 @@ import org.nostrp2p.overlay.sim.Simulator;
  * nodes, and at most), presence=dht (presence in the DHT, not broadcast: a 10,000-node
  * network builds in minutes instead of over an hour), detect=MS (how long a node takes to
  * notice that a peer crashed, on average: the simulator's default is 3 s, a real node's
- * transport gives up on a silent peer after 35-45 s) and settled=ROUNDS (that many more rounds
- * of posts from the same authors before the crash, judged apart: trees settle over a few posts).
+ * transport gives up on a silent peer after 35-45 s), settled=ROUNDS (that many more rounds
+ * of posts from the same authors before the crash, judged apart: trees settle over a few posts)
+ * and wait=measured (private nodes wait for a parent by its measured lag, OverlayConfig).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
@@ -33,6 +34,7 @@ public final class JudgeBench {
         Simulator.Settings standard = Simulator.Settings.standard(seed);
         long detect = standard.failureDetectMillis();
         int settled = 0;
+        boolean measuredWait = d.measuredGraftWait();
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -48,17 +50,22 @@ public final class JudgeBench {
                 };
                 case "detect" -> detect = Long.parseLong(kv[1]);
                 case "settled" -> settled = Integer.parseInt(kv[1]);
-                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS)");
+                case "wait" -> measuredWait = switch (kv[1]) {
+                    case "measured" -> true;
+                    case "timeout" -> false;
+                    default -> throw new IllegalArgumentException("wait=measured or wait=timeout, not " + kv[1]);
+                };
+                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS, wait=measured)");
             }
         }
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
                 d.maintenanceMillis(), graft, d.unicastTimeoutMillis(), d.dialBackTimeoutMillis(), d.presenceRefreshMillis(),
                 d.presenceLifetimeMillis(), d.messageMemoryMillis(), d.maxPresenceRecords(), d.presenceDigestMillis(),
-                presenceBroadcast, d.listCastHandOnMillis());
+                presenceBroadcast, d.listCastHandOnMillis(), measuredWait);
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
-                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms, public links %d/%d, presence by %s, a crash noticed after %d ms on average, seed %d%n",
-                nodes, graft, links, maxLinks, presenceBroadcast ? "broadcast" : "DHT", detect, seed);
+                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms%s, public links %d/%d, presence by %s, a crash noticed after %d ms on average, seed %d%n",
+                nodes, graft, measuredWait ? " (measured per parent at private nodes)" : "", links, maxLinks, presenceBroadcast ? "broadcast" : "DHT", detect, seed);
         Simulator.Settings settings = new Simulator.Settings(seed, standard.latencyMillis(), standard.jitterMillis(), standard.loss(),
                 detect, standard.measureBytes());
         SimNetwork net = judgedNetwork(settings, nodes, config, false);

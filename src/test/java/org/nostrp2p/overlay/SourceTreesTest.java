@@ -29,6 +29,7 @@ class SourceTreesTest {
     private final List<Timer> timers = new ArrayList<>();
     private final Set<NodeId> active = new HashSet<>();
     private final Set<NodeId> privatePeers = new HashSet<>();
+    private boolean selfPrivate = true;
     private Plumtree tree;
     private int nextId;
 
@@ -51,13 +52,14 @@ class SourceTreesTest {
         @Override public boolean perSourceTree(int type) { return type >= 1; }
         @Override public NodeId self() { return SELF; }
         @Override public boolean isPublic(NodeId peer) { return !privatePeers.contains(peer); }
+        @Override public boolean selfPrivate() { return selfPrivate; }
     };
 
     private static NodeId id(char c) { return new NodeId(String.valueOf(c).repeat(64)); }
 
     @BeforeEach
     void linkUp() {
-        tree = new Plumtree(host, 400, 60_000);
+        tree = new Plumtree(host, 400, 60_000, true);
         for (NodeId p : List.of(A, B)) {
             active.add(p);
             tree.neighborUp(p);
@@ -232,6 +234,72 @@ class SourceTreesTest {
         assertEquals(List.of(), sentTo(B), "C sent a payload: its tree waits the graft timeout again");
         advance(400);
         assertEquals(List.of(new Msg.Graft(third, true, SOURCE)), sentTo(B));
+    }
+
+    /** SOURCE's next posts come from A, each announced by B 40 ms later: A's lag behind B, -40 ms, measured this often. */
+    private void measureParentAhead(int payloads) {
+        for (int i = 0; i < payloads; i++) {
+            MessageId next = newId();
+            tree.onGossip(A, post(next));
+            now += 40;
+            tree.onIHave(B, new Msg.IHave(List.of(next), 2, SOURCE));
+        }
+        sent.clear();
+    }
+
+    /** B announces a post of SOURCE's that A does not send; true if B is grafted for it within this wait, not before. */
+    private boolean graftedAfter(long waitMillis) {
+        MessageId withheld = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(withheld), 2, SOURCE));
+        advance(waitMillis - 1);
+        if (!sentTo(B).isEmpty()) return false;
+        advance(1);
+        return sentTo(B).equals(List.of(new Msg.Graft(withheld, true, SOURCE)));
+    }
+
+    @Test
+    void aParentThatCameBeforeItsAnnouncersIsWaitedForLessThanTheGraftTimeout() {
+        settleOnParentA();
+        measureParentAhead(ParentLag.TRUSTED_AFTER);
+        assertTrue(graftedAfter(Plumtree.MIN_GRAFT_MILLIS), "A has been 40 ms ahead of B: silent for the floor (150 ms), B is grafted");
+    }
+
+    @Test
+    void untilItsLagIsKnownAParentIsWaitedForTheFullGraftTimeout() {
+        settleOnParentA();
+        measureParentAhead(ParentLag.TRUSTED_AFTER - 1);
+        assertTrue(graftedAfter(400));
+    }
+
+    @Test
+    void withTheMeasuredWaitOffByDefaultEveryParentIsWaitedForInFull() {
+        assertFalse(OverlayConfig.DEFAULT.measuredGraftWait());
+        tree = new Plumtree(host, 400, 60_000, OverlayConfig.DEFAULT.measuredGraftWait());
+        for (NodeId p : List.of(A, B)) tree.neighborUp(p);
+        settleOnParentA();
+        measureParentAhead(ParentLag.TRUSTED_AFTER);
+        assertTrue(graftedAfter(400));
+    }
+
+    @Test
+    void aPublicNodeWaitsTheFullGraftTimeoutWhateverItsParentsLag() {
+        selfPrivate = false;
+        settleOnParentA();
+        measureParentAhead(ParentLag.TRUSTED_AFTER);
+        assertTrue(graftedAfter(400));
+    }
+
+    @Test
+    void forAMinuteAfterALinkWasLostEveryParentIsWaitedForInFull() {
+        active.add(C);
+        tree.neighborUp(C);
+        settleOnParentA();
+        measureParentAhead(ParentLag.TRUSTED_AFTER);
+        linkLost(C);
+        assertTrue(graftedAfter(400), "trees are re-shaping");
+        advance(Plumtree.RESHAPING_MILLIS);
+        sent.clear();
+        assertTrue(graftedAfter(Plumtree.MIN_GRAFT_MILLIS), "a minute on: the measured wait again");
     }
 
     @Test

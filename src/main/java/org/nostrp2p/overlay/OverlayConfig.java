@@ -39,11 +39,4 @@ public record OverlayConfig(int publicLinks, int maxPublicLinks, int privateUpli
                 graftTimeoutMillis, unicastTimeoutMillis, dialBackTimeoutMillis, presenceRefreshMillis, presenceLifetimeMillis,
                 messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, presenceBroadcast, millis, measuredGraftWait);
     }
-
-    /** The same, with the graft wait measured per parent at private nodes (true) or always the graft timeout. */
-    public OverlayConfig withMeasuredGraftWait(boolean on) {
-        return new OverlayConfig(publicLinks, maxPublicLinks, privateUplinks, maxPrivateClients, maintenanceMillis,
-                graftTimeoutMillis, unicastTimeoutMillis, dialBackTimeoutMillis, presenceRefreshMillis, presenceLifetimeMillis,
-                messageMemoryMillis, maxPresenceRecords, presenceDigestMillis, presenceBroadcast, listCastHandOnMillis, on);
-    }
 }

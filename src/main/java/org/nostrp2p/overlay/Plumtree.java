@@ -402,7 +402,7 @@ final class Plumtree {
         Tree t = treeFor(treeId, true);
         if (host.inTree(from)) t.makeEager(from); // a payload over a link that is not (or no longer) active: used, but not a tree edge
         push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload(), treeId), from, t, cameLate(announcedAt));
-        if (treeId != null) measureLag(t, from, announced, announcedAt);
+        if (measuredGraftWait && treeId != null) measureLag(t, from, announced, announcedAt);
         // after the push: a faster announcer made eager now has the payload already
         if (shapes(g.type(), treeId)) followFasterAnnouncer(t, treeId, g.id(), from, g.round() + 1, announced);
     }

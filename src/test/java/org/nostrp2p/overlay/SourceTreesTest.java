@@ -59,7 +59,12 @@ class SourceTreesTest {
 
     @BeforeEach
     void linkUp() {
-        tree = new Plumtree(host, 400, 60_000, true);
+        plant(true);
+    }
+
+    /** A new tree (the measured graft wait on or off) linked to A and B. */
+    private void plant(boolean measuredGraftWait) {
+        tree = new Plumtree(host, 400, 60_000, measuredGraftWait);
         for (NodeId p : List.of(A, B)) {
             active.add(p);
             tree.neighborUp(p);
@@ -274,8 +279,7 @@ class SourceTreesTest {
     @Test
     void withTheMeasuredWaitOffByDefaultEveryParentIsWaitedForInFull() {
         assertFalse(OverlayConfig.DEFAULT.measuredGraftWait());
-        tree = new Plumtree(host, 400, 60_000, OverlayConfig.DEFAULT.measuredGraftWait());
-        for (NodeId p : List.of(A, B)) tree.neighborUp(p);
+        plant(OverlayConfig.DEFAULT.measuredGraftWait());
         settleOnParentA();
         measureParentAhead(ParentLag.TRUSTED_AFTER);
         assertTrue(graftedAfter(400));

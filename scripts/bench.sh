@@ -10,7 +10,7 @@
 #                                             beside the simulator's prediction for the same topology (root)
 #   scripts/bench.sh followers [NODES] [SEED] [POSTS] [handon=MS]
 #                                             issue 16: follower mode's list-cast against broadcast, 100 and 5,000 followers
-#   scripts/bench.sh presence [SIZES] [SEED] [dht|broadcast|both] [bound]
+#   scripts/bench.sh presence [SIZES] [SEED] [dht|broadcast|both|moving|all] [bound]
 #                                             issue 16: what presence costs a node as the network grows (1000,3000,10000)
 #   scripts/bench.sh attacks                  issue 11: what a node holds under each attack (StrangerAttacksIT)
 #   scripts/bench.sh sweep SEED               issue 12: replay one seed of the simulator's fault sweep

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The node's own JSON endpoints beside the Flutter client's two (docs/client-api.md): GET /node
- * (this node's id and whether the owner bound it) and GET /presence?user=HEX (which nodes
+ * (this node's id, whether the owner bound it, its followers and where its presence lives) and GET /presence?user=HEX (which nodes
  * serve a user, as this node routes to them).
  */
 final class StatusJson {
@@ -25,7 +25,8 @@ final class StatusJson {
         ObjectNode json = EventJson.MAPPER.createObjectNode();
         if (path.equals("/node")) {
             NodeStatus.Self self = status.self();
-            json.put("node", self.nodeId()).put("owner", self.owner()).put("bound", self.bound()).put("followers", self.followers());
+            json.put("node", self.nodeId()).put("owner", self.owner()).put("bound", self.bound()).put("followers", self.followers())
+                    .put("presence", self.presenceInDht() ? "dht" : "broadcast");
             return ok(request, json);
         }
         List<String> user = params.getOrDefault("user", List.of());

@@ -78,8 +78,13 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--presence-dht",
             description = "Keep presence records (which node serves which user) only in the presence DHT, looked up when needed,"
-                    + " instead of broadcasting each to every node: for networks past ~10,000 nodes. Every node of a network should choose the same.")
+                    + " instead of broadcasting each to every node, from the start (see --presence-dht-at).")
     boolean presenceDht;
+
+    @Option(names = "--presence-dht-at", paramLabel = "NODES", defaultValue = "" + NodeConfig.DEFAULT_PRESENCE_DHT_AT,
+            description = "Move presence records from broadcast to the presence DHT once this node holds records of this many nodes,"
+                    + " for the rest of the run; nodes joining through it start in the DHT (default: ${DEFAULT-VALUE}; 0: never).")
+    int presenceDhtAt;
 
     @Override
     public Integer call() throws Exception {
@@ -101,6 +106,7 @@ final class ServerCommand implements Callable<Integer> {
         if (maxEvents < 1) throw new UserError("--max-events must be at least 1", 2);
         if (retryBaseSeconds < 1) throw new UserError("--retry-base-seconds must be at least 1", 2);
         if (followerModeAt < 0) throw new UserError("--follower-mode-at must be 0 or more", 2);
+        if (presenceDhtAt < 0) throw new UserError("--presence-dht-at must be 0 or more", 2);
         NodeConfig.TlsFiles tls = null;
         if (ssl) {
             for (Path p : new Path[]{cert, key}) {
@@ -113,7 +119,7 @@ final class ServerCommand implements Callable<Integer> {
         return new NodeConfig(listen, bootPeer, publicKey, writable,
                 dataDir != null ? dataDir : NodeConfig.defaultDataDir(listen),
                 maxEvents, tls, new RetryPolicy(base, max, Duration.ofDays(7)), Duration.ofSeconds(1), relayAuthForReads,
-                followerModeAt, presenceDht);
+                followerModeAt, presenceDht, presenceDhtAt);
     }
 
     private static Node startNode(NodeConfig config) {

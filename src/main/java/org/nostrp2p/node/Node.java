@@ -78,7 +78,8 @@ public final class Node implements AutoCloseable {
                 if (due > 0) worker[0].nudge();
             });
             PeerAddress advertised = new PeerAddress(config.listen().host(), config.listen().port());
-            this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT.withPresenceBroadcast(!config.presenceByDht()), nodeSigner, advertised,
+            this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT.withPresenceBroadcast(!config.presenceByDht())
+                    .withPresenceDhtAt(config.presenceDhtAtNodes()), nodeSigner, advertised,
                     List.of(config.ownerPubkey()), network);
             network.attach(overlay);
             this.status = new NodeStatus(transport, overlay, events, nodeSigner.id().hex(), config.ownerPubkey(),

@@ -12,7 +12,8 @@ import java.time.Duration;
  */
 public record NodeConfig(HostPort listen, HostPort bootPeer, String ownerPubkey, boolean writable,
                          Path dataDir, long maxEvents, TlsFiles tls, RetryPolicy retry, Duration deliveryTick,
-                         boolean relayAuthForReads, int followerModeAtNodes, boolean presenceByDht) {
+                         boolean relayAuthForReads, int followerModeAtNodes, boolean presenceByDht,
+                         int presenceDhtAtNodes) {
 
     /** Original server's store limit (100 × 1024 events). */
     public static final long DEFAULT_MAX_EVENTS = 100L * 1024;
@@ -23,6 +24,12 @@ public record NodeConfig(HostPort listen, HostPort bootPeer, String ownerPubkey,
      * network larger than what a node can hold a record of is in follower mode.
      */
     public static final int DEFAULT_FOLLOWER_MODE_AT = 10_000;
+
+    /**
+     * From how many presence records held a node moves its presence from broadcast to the DHT
+     * (PresenceMode, docs/overlay.md): the same size as follower mode, below the directory's bound.
+     */
+    public static final int DEFAULT_PRESENCE_DHT_AT = 10_000;
 
     public record TlsFiles(Path certificateChain, Path privateKey) {}
 

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NodeStatus {
     /** followers: the users whose nodes have registered them as following the owner (follower mode). */
-    public record Self(String nodeId, String owner, boolean bound, int followers) {}
+    /** presenceInDht: this node keeps presence in the DHT, not by broadcast (docs/overlay.md, "Presence in a DHT"). */
+    public record Self(String nodeId, String owner, boolean bound, int followers, boolean presenceInDht) {}
 
     public record UserNodes(String user, boolean bound, List<String> nodes) {}
 
@@ -38,7 +39,8 @@ public final class NodeStatus {
     }
 
     public Self self() {
-        return new Self(nodeId, owner, ownerBinding(store, owner).map(b -> b.names(nodeId)).orElse(false), followers.getAsInt());
+        return new Self(nodeId, owner, ownerBinding(store, owner).map(b -> b.names(nodeId)).orElse(false), followers.getAsInt(),
+                overlay.presenceInDht());
     }
 
     /** Empty when the overlay thread is too busy to answer in time. */

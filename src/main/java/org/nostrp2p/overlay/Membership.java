@@ -56,6 +56,10 @@ final class Membership {
         void connectionClosed(NodeId peer);
         List<NodeInfo> samplePublic(int n, Predicate<NodeId> exclude);
         void scheduleMaintenance(long delayMillis);
+        /** Whether this node keeps presence in the DHT (told to joiners). */
+        boolean presenceInDht();
+        /** The node we joined through keeps presence in the DHT: so do we, before the link asks for a directory. */
+        void joinedPresenceInDht();
     }
 
     private final Host host;
@@ -213,7 +217,7 @@ final class Membership {
     void onJoin(NodeId from, Links.Link link, Msg.Join j) {
         link.info = j.joiner();
         boolean accepted = admission.tryAccept(from, link, true);
-        env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted));
+        env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted, host.presenceInDht()));
         accepted(from, link, accepted, true);
     }
 
@@ -235,6 +239,7 @@ final class Membership {
     void onJoinReply(NodeId from, Links.Link link, Msg.JoinReply r) {
         if (!link.outbound) return;
         bootAnswered = true;
+        if (r.presenceInDht()) host.joinedPresenceInDht();
         if (r.accepted()) activateAnswered(from, link); // if not, the contact closes the link next
         addKnownPeers(r.sample());
         host.scheduleMaintenance(0);

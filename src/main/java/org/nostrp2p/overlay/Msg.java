@@ -7,8 +7,14 @@ public sealed interface Msg {
     // --- membership (HyParView-style active view, NAT-aware; the passive view comes from presence) ---
     /** A new node asks a contact to be let into the network. */
     record Join(NodeInfo joiner) implements Msg {}
-    /** The contact's answer: whether it took the joiner in, and public nodes to connect to. */
-    record JoinReply(List<NodeInfo> sample, boolean accepted) implements Msg {}
+    /**
+     * The contact's answer: whether it took the joiner in, public nodes to connect to, and whether
+     * the contact keeps presence in the DHT (PresenceMode), so the joiner starts there too rather
+     * than fetch a directory of the whole network.
+     */
+    record JoinReply(List<NodeInfo> sample, boolean accepted, boolean presenceInDht) implements Msg {
+        public JoinReply(List<NodeInfo> sample, boolean accepted) { this(sample, accepted, false); }
+    }
     /**
      * "Keep this link in your active view"; priority when the sender has no other link; near when
      * the sender timed its dial and asks for one of the receiver's near links (see NearLinks).

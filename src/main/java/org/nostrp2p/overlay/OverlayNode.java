@@ -46,6 +46,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private final Membership membership;
     private final Links links;
     private final PresenceDirectory directory;
+    private final PresenceMode presenceMode;
     private final PresenceDht dht;
     private final PresenceRouting routing;
     private final Plumtree plumtree;
@@ -78,13 +79,14 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         this.listenAddress = listenAddress;
         this.users = List.copyOf(users);
         this.app = app;
+        this.presenceMode = new PresenceMode(cfg.presenceBroadcast());
         // with the DHT, the directory is a cache of the records this node looked up
-        this.directory = cfg.presenceBroadcast() ? new PresenceDirectory(cfg.maxPresenceRecords())
+        this.directory = presenceMode.broadcast() ? new PresenceDirectory(cfg.maxPresenceRecords())
                 : PresenceDirectory.cache(cfg.maxPresenceRecords(), PresenceDirectory.MAX_BYTES, signer.id());
         this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis(), cfg.measuredGraftWait());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
         this.listCast = new ListCast(this, cfg.messageMemoryMillis(), cfg.listCastHandOnMillis());
-        this.presence = new PresenceExchange(env, cfg, signer, directory, plumtree, app);
+        this.presence = new PresenceExchange(env, cfg, presenceMode, signer, directory, plumtree, app);
         this.presencePolicy = new PresencePolicy(env, presence);
         this.dht = new PresenceDht(new PresenceDht.Host() {
             @Override public Env env() { return env; }
@@ -98,8 +100,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 if (key.kind() == DhtKey.Kind.NODE) return directory.forNode(new NodeId(key.id())).isPresent();
                 return directory.targetsFor(key.id()).bound();
             }
-        }, !cfg.presenceBroadcast());
-        this.routing = new PresenceRouting(cfg, directory, dht, router, listCast,
+        }, !presenceMode.broadcast());
+        this.routing = new PresenceRouting(presenceMode, directory, dht, router, listCast,
                 node -> node.equals(self()) || isLinked(node), () -> stopped);
         this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
             @Override public void reachable() { setReachability(Reachability.PUBLIC); }
@@ -124,6 +126,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 return OverlayNode.this.samplePublic(n, exclude);
             }
             @Override public void scheduleMaintenance(long delayMillis) { OverlayNode.this.scheduleMaintenance(delayMillis); }
+            @Override public boolean presenceInDht() { return OverlayNode.this.presenceInDht(); }
+            @Override public void joinedPresenceInDht() { movePresenceToDht("the node we joined through keeps presence in the DHT"); }
         }, env, cfg, scores);
         this.links = membership.links();
     }
@@ -183,14 +187,17 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      * looked up, the public nodes the DHT's density suggests (so private ones are not counted).
      */
     public int knownNodes() {
-        if (cfg.presenceBroadcast()) return directory.size();
+        if (presenceMode.broadcast()) return directory.size();
         return (int) Math.min(Integer.MAX_VALUE, Math.max(directory.size(), dht.table().estimatedPublicNodes()));
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */
     private long publicIdsBelowSelf() {
-        return cfg.presenceBroadcast() ? directory.publicIdsBelow(self(), TreeBeacons.MAX_RANK) : dht.publicIdsBelow(self());
+        return presenceMode.broadcast() ? directory.publicIdsBelow(self(), TreeBeacons.MAX_RANK) : dht.publicIdsBelow(self());
     }
+
+    /** Whether this node keeps presence in the DHT (from the start, or since it moved there: PresenceMode); any thread. */
+    public boolean presenceInDht() { return !presenceMode.broadcast(); }
 
     /** Records in this node's presence directory (with the DHT: the users it looked up, a cache). */
     public int directorySize() { return directory.size(); }
@@ -379,8 +386,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (stopped) return;
         long now = env.now();
         directory.expire(env.wallClock());
+        if (presenceMode.broadcast() && cfg.presenceDhtAt() > 0 && directory.size() >= cfg.presenceDhtAt()) {
+            movePresenceToDht("the directory reached " + cfg.presenceDhtAt() + " records");
+        }
         dht.maintain(now, env.wallClock());
-        if (!cfg.presenceBroadcast() && now - lastDhtRefresh >= DHT_REFRESH_MILLIS && dht.table().size() > 0) {
+        if (!presenceMode.broadcast() && now - lastDhtRefresh >= DHT_REFRESH_MILLIS && dht.table().size() > 0) {
             lastDhtRefresh = now;
             dht.refresh();
         }
@@ -413,7 +423,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     }
 
     private void exploreForCandidates(long now) {
-        if (cfg.presenceBroadcast() || now - lastExplore < EXPLORE_MILLIS || dht.table().size() == 0) return;
+        if (presenceMode.broadcast() || now - lastExplore < EXPLORE_MILLIS || dht.table().size() == 0) return;
         lastExplore = now;
         dht.explore(membership::offerCandidates);
     }
@@ -472,7 +482,24 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             for (Links.Link l : links.values()) if (l.active && l.info.isPublic()) relays.add(l.info);
         }
         PresenceRecord own = presencePolicy.publish(users, reachability == Reachability.PUBLIC ? listenAddress : null, relays, bindings);
-        if (!cfg.presenceBroadcast()) dht.store(own); // broadcast brings it to every node already
+        if (!presenceMode.broadcast()) dht.store(own); // broadcast brings it to every node already
+    }
+
+    /**
+     * From broadcast to the DHT, for the rest of this run (PresenceMode): the directory becomes
+     * a cache, its public nodes fill the DHT's table, and this node's record is stored in the DHT
+     * at once (it is not broadcast again).
+     * Nodes that join through this one are told to start in the DHT.
+     */
+    private void movePresenceToDht(String why) {
+        if (!presenceMode.moveToDht()) return;
+        LOG.atInfo().addKeyValue("why", why).addKeyValue("records", directory.size())
+                .log("presence moves to the DHT: records are looked up from now on, not broadcast");
+        directory.becomeCache(self());
+        dht.becomePrimary();
+        // the directory still names every public node: the table starts full, so the first store lands where lookups go
+        for (NodeInfo p : List.copyOf(directory.publicNodes())) dht.heardOf(p);
+        directory.forNode(self()).ifPresent(dht::store);
     }
 
     /**
@@ -481,7 +508,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      */
     private List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
         List<NodeInfo> picks = new ArrayList<>(directory.samplePublic(n, env.random(), exclude));
-        if (picks.size() < n && !cfg.presenceBroadcast()) {
+        if (picks.size() < n && !presenceMode.broadcast()) {
             for (NodeInfo c : dht.sample(n, exclude)) if (picks.size() < n && !picks.contains(c)) picks.add(c);
         }
         return picks;

@@ -53,7 +53,7 @@ final class PresenceDht {
     }
 
     private final Host host;
-    private final boolean primary;
+    private boolean primary;
     private final Env env;
     private final DhtTable table;
     /** Records this node holds for others, as one of the nodes closest to their keys. */
@@ -85,6 +85,9 @@ final class PresenceDht {
         this.env = host.env();
         this.table = new DhtTable(host.self());
     }
+
+    /** Presence moved here from broadcast (PresenceMode): store our records, keep the table fresh. */
+    void becomePrimary() { primary = true; }
 
     DhtTable table() { return table; }
 

@@ -49,9 +49,9 @@ final class PresenceDirectory {
     private final Object2IntOpenHashMap<NodeId> publicIndex = new Object2IntOpenHashMap<>();
     private final DirectoryDigest digest = new DirectoryDigest();
     /** As a cache: held nodes, least recently used first; null when every record is kept. */
-    private final ObjectLinkedOpenHashSet<NodeId> recency;
+    private ObjectLinkedOpenHashSet<NodeId> recency;
     /** As a cache: the node whose own record this is, never evicted. */
-    private final NodeId self;
+    private NodeId self;
 
     PresenceDirectory(int maxRecords) {
         this(maxRecords, MAX_BYTES);
@@ -72,6 +72,17 @@ final class PresenceDirectory {
     /** A directory that evicts the least recently used record when full, except self's own. */
     static PresenceDirectory cache(int maxRecords, long maxBytes, NodeId self) {
         return new PresenceDirectory(maxRecords, maxBytes, self);
+    }
+
+    /**
+     * From now on a cache (the node moved its presence to the DHT): what it holds stays, first
+     * to go when room is needed (in no particular order), and expires as before; nothing
+     * refreshes it by broadcast now.
+     */
+    void becomeCache(NodeId owner) {
+        if (recency != null) return;
+        self = owner;
+        recency = new ObjectLinkedOpenHashSet<>(byNode.keySet());
     }
 
     /** The heap a held record takes, closely enough: its objects, strings and the maps' share. */
@@ -226,6 +237,9 @@ final class PresenceDirectory {
     java.util.Collection<PresenceRecord> all() { return byNode.values(); }
 
     int publicCount() { return publicNodes.size(); }
+
+    /** The public nodes held, in no particular order. */
+    List<NodeInfo> publicNodes() { return java.util.Collections.unmodifiableList(publicNodes); }
 
     /** How many public nodes have an id below this one, counting up to cap. */
     int publicIdsBelow(NodeId id, int cap) {

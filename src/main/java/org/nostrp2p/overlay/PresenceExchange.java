@@ -27,6 +27,7 @@ final class PresenceExchange {
 
     private final Env env;
     private final OverlayConfig cfg;
+    private final PresenceMode mode;
     private final NodeSigner signer;
     private final PresenceDirectory directory;
     private final Plumtree plumtree;
@@ -37,10 +38,11 @@ final class PresenceExchange {
     private long lastDigestSent;
     private boolean synced;
 
-    PresenceExchange(Env env, OverlayConfig cfg, NodeSigner signer, PresenceDirectory directory, Plumtree plumtree,
-                     OverlayApp app) {
+    PresenceExchange(Env env, OverlayConfig cfg, PresenceMode mode, NodeSigner signer, PresenceDirectory directory,
+                     Plumtree plumtree, OverlayApp app) {
         this.env = env;
         this.cfg = cfg;
+        this.mode = mode;
         this.signer = signer;
         this.directory = directory;
         this.plumtree = plumtree;
@@ -73,13 +75,13 @@ final class PresenceExchange {
         seqPublished.accept(seq);
         PresenceRecord r = PresenceRecord.signed(signer, users, address, relays, seq, wall + cfg.presenceLifetimeMillis(), bindings);
         directory.offer(r, wall);
-        if (cfg.presenceBroadcast()) plumtree.broadcast(r.messageId(), TYPE, r.encode());
+        if (mode.broadcast()) plumtree.broadcast(r.messageId(), TYPE, r.encode());
         lastPublished = env.now();
         return r;
     }
 
     /** Whether some peer has sent us its directory since we joined (until then each new peer is asked). */
-    boolean synced() { return synced || !cfg.presenceBroadcast(); } // without broadcast there is no directory to fetch
+    boolean synced() { return synced || !mode.broadcast(); } // without broadcast there is no directory to fetch
 
     void sendDirectory(NodeId to) { sendRecords(to, directory.all(), false); }
 
@@ -90,7 +92,7 @@ final class PresenceExchange {
 
     /** From maintenance: sends our digest to one of the neighbours when an interval has passed. */
     void maybeSendDigest(Supplier<List<NodeId>> activeNeighbours) {
-        if (!cfg.presenceBroadcast() || env.now() - lastDigestSent < cfg.presenceDigestMillis()) return;
+        if (!mode.broadcast() || env.now() - lastDigestSent < cfg.presenceDigestMillis()) return;
         List<NodeId> neighbours = activeNeighbours.get();
         if (neighbours.isEmpty()) return;
         lastDigestSent = env.now();

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * user looks it up again and a list-cast looks up the followers it holds no record of.
  */
 final class PresenceRouting {
-    private final OverlayConfig cfg;
+    private final PresenceMode mode;
     private final PresenceDirectory directory;
     private final PresenceDht dht;
     private final Router router;
@@ -22,9 +22,9 @@ final class PresenceRouting {
     private final Predicate<NodeId> reachableDirectly;
     private final BooleanSupplier stopped;
 
-    PresenceRouting(OverlayConfig cfg, PresenceDirectory directory, PresenceDht dht, Router router, ListCast listCast,
+    PresenceRouting(PresenceMode mode, PresenceDirectory directory, PresenceDht dht, Router router, ListCast listCast,
                     Predicate<NodeId> reachableDirectly, BooleanSupplier stopped) {
-        this.cfg = cfg;
+        this.mode = mode;
         this.directory = directory;
         this.dht = dht;
         this.router = router;
@@ -50,7 +50,7 @@ final class PresenceRouting {
 
     /** Sends to the nodes the directory names for the user (a failed send without broadcast looks it up again). */
     private void sendToKnownUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> caller) {
-        Consumer<Boolean> done = cfg.presenceBroadcast() ? caller : delivered -> {
+        Consumer<Boolean> done = mode.broadcast() ? caller : delivered -> {
             if (!delivered && !stopped.getAsBoolean()) dht.find(DhtKey.ofUser(userPubkey), () -> { });
             caller.accept(delivered);
         };
@@ -82,7 +82,7 @@ final class PresenceRouting {
         for (String user : users) {
             List<NodeId> serving = nodesServing(user);
             nodes.addAll(serving);
-            if (serving.isEmpty() && !cfg.presenceBroadcast()) {
+            if (serving.isEmpty() && !mode.broadcast()) {
                 dht.find(DhtKey.ofUser(user), () -> {
                     List<NodeId> found = nodesServing(user);
                     if (!found.isEmpty()) listCast.send(type, payload, found);

@@ -74,7 +74,11 @@ public final class WireCodec {
         return Msgpack.pack(p -> {
             switch (m) {
                 case Msg.Join j -> { p.packArrayHeader(2); p.packInt(JOIN); packInfo(p, j.joiner()); }
-                case Msg.JoinReply r -> { p.packArrayHeader(3); p.packInt(JOIN_REPLY); packInfos(p, r.sample()); p.packBoolean(r.accepted()); }
+                case Msg.JoinReply r -> {
+                    // presenceInDht is written only when true, as IHAVE's late
+                    p.packArrayHeader(r.presenceInDht() ? 4 : 3); p.packInt(JOIN_REPLY); packInfos(p, r.sample()); p.packBoolean(r.accepted());
+                    if (r.presenceInDht()) p.packBoolean(true);
+                }
                 case Msg.Neighbor n -> {
                     p.packArrayHeader(4); p.packInt(NEIGHBOR); packInfo(p, n.sender()); p.packBoolean(n.priority()); p.packBoolean(n.near());
                 }
@@ -147,7 +151,7 @@ public final class WireCodec {
             boolean hasOptional = fields - 1 > expected; // the optional trailing field: the Plumtree messages' tree, Neighbor's near
             Msg m = switch (type) {
                 case JOIN -> new Msg.Join(unpackInfo(u));
-                case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean());
+                case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean(), hasOptional && u.unpackBoolean());
                 case NEIGHBOR -> new Msg.Neighbor(unpackInfo(u), u.unpackBoolean(), hasOptional && u.unpackBoolean());
                 case NEIGHBOR_REPLY -> new Msg.NeighborReply(u.unpackBoolean());
                 case DISCONNECT -> new Msg.Disconnect();
@@ -220,11 +224,12 @@ public final class WireCodec {
 
     /**
      * Fields this version writes after the required ones ({@link #FIELDS}), which an older peer
-     * leaves out: the tree, Neighbor's near, and after IHAVE's tree whether the announcer was late.
+     * leaves out: the tree, Neighbor's near, JoinReply's presenceInDht, and after IHAVE's tree whether
+     * the announcer was late.
      */
     static int optionalFields(int type) {
         if (type == IHAVE) return 2;
-        return TREE_TYPES.contains(type) || type == NEIGHBOR ? 1 : 0;
+        return TREE_TYPES.contains(type) || type == NEIGHBOR || type == JOIN_REPLY ? 1 : 0;
     }
     private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 

@@ -61,7 +61,7 @@ public final class JudgeBench {
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
                 d.maintenanceMillis(), graft, d.unicastTimeoutMillis(), d.dialBackTimeoutMillis(), d.presenceRefreshMillis(),
                 d.presenceLifetimeMillis(), d.messageMemoryMillis(), d.maxPresenceRecords(), d.presenceDigestMillis(),
-                presenceBroadcast, d.listCastHandOnMillis(), measuredWait);
+                presenceBroadcast, d.listCastHandOnMillis(), measuredWait, d.presenceDhtAt());
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
                 + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms%s, public links %d/%d, presence by %s, a crash noticed after %d ms on average, seed %d%n",

@@ -18,13 +18,66 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Presence kept only in the DHT (--presence-dht), between four real node processes: no node
  * broadcasts its record, so a node holds the records of the users it wrote to and no others,
- * and mentions still reach the mentioned user's node, after a lookup.
+ * and mentions still reach the mentioned user's node, after a lookup. And presence moving there
+ * on its own (--presence-dht-at): three nodes broadcast until each holds three records, then
+ * move; a fourth joining after starts in the DHT, fetches no directory, and is found by lookup.
  */
 class PresenceDhtIT {
     @TempDir Path tmp;
 
     private NodeProcess start(String name, EventSigner owner, Integer bootPort) throws Exception {
         return NodeProcess.startJoining(tmp.resolve(name), owner.keys().npub(), bootPort, List.of("--presence-dht", "--retry-base-seconds", "1"));
+    }
+
+    private NodeProcess startMovingAt(int records, String name, EventSigner owner, Integer bootPort) throws Exception {
+        return NodeProcess.startJoining(tmp.resolve(name), owner.keys().npub(), bootPort,
+                List.of("--presence-dht-at", "" + records, "--retry-base-seconds", "1"));
+    }
+
+    @Test
+    void pastTheThresholdPresenceMovesToTheDhtAndLaterJoinersStartThere() throws Exception {
+        EventSigner alice = new EventSigner(KeyPair.generate());
+        EventSigner bob = new EventSigner(KeyPair.generate());
+        EventSigner carol = new EventSigner(KeyPair.generate());
+        EventSigner dave = new EventSigner(KeyPair.generate());
+        try (NodeProcess a = startMovingAt(3, "alice", alice, null);
+             NodeProcess b = startMovingAt(3, "bob", bob, a.overlayPort())) {
+            // two nodes hold two records: below the threshold, presence is broadcast
+            await("Bob's record at Alice's node", () -> nodesServingOrNone(a, bob).size() == 1, a, b);
+            assertEquals("broadcast", presence(a));
+            try (NodeProcess c = startMovingAt(3, "carol", carol, a.overlayPort())) {
+                await("the three nodes to move presence to the DHT",
+                        () -> "dht".equals(presence(a)) && "dht".equals(presence(b)) && "dht".equals(presence(c)), a, b, c);
+                try (NodeProcess d = startMovingAt(3, "dave", dave, a.overlayPort())) {
+                    await("Dave's node to start in the DHT", () -> "dht".equals(presence(d)), a, b, c, d);
+                    // Carol's node held the three broadcast records; Dave's comes from the DHT
+                    Event toDave = mention(carol, dave, "hello Dave");
+                    assertEquals(200, c.api().publish(toDave).status());
+                    await("Dave's node to get Carol's mention", () -> d.holds(toDave), a, b, c, d);
+                    Event toBob = mention(dave, bob, "hello Bob");
+                    assertEquals(200, d.api().publish(toBob).status());
+                    await("Bob's node to get Dave's mention", () -> b.holds(toBob), a, b, c, d);
+                    // it was told at its join, before any directory was fetched: Carol's record never came
+                    assertEquals(List.of(), nodesServing(d, carol), "Dave's node holds no record it did not ask for");
+                }
+            }
+        }
+    }
+
+    private static String presence(NodeProcess n) {
+        try {
+            return n.api().getJson("/node").get("presence").asText();
+        } catch (Exception e) {
+            return "unanswered: " + e.getMessage();
+        }
+    }
+
+    private static List<String> nodesServingOrNone(NodeProcess asking, EventSigner user) {
+        try {
+            return nodesServing(asking, user);
+        } catch (Exception e) {
+            return List.of();
+        }
     }
 
     @Test

@@ -70,6 +70,24 @@ class PresenceDirectoryBoundTest {
     }
 
     @Test
+    void aFullDirectoryThatBecomesACacheMakesRoomInsteadOfRefusing() {
+        SchnorrNodeSigner self = new SchnorrNodeSigner(KeyPair.generate());
+        PresenceRecord own = record(self, 1, 1, LATER);
+        PresenceRecord a = record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER);
+        PresenceRecord b = record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER);
+        PresenceRecord c = record(new SchnorrNodeSigner(KeyPair.generate()), 1, 1, LATER);
+        PresenceDirectory d = new PresenceDirectory(3);
+        for (PresenceRecord r : List.of(own, a, b)) assertEquals(PresenceDirectory.Offer.TAKEN, d.offer(r, 0));
+        assertEquals(PresenceDirectory.Offer.REFUSED, d.offer(c, 0), "as a directory of every node, full means full");
+        d.becomeCache(self.id()); // presence moved to the DHT
+        assertEquals(PresenceDirectory.Offer.TAKEN, d.offer(c, 0), "as a cache, what it held first makes room");
+        assertTrue(d.claimed(a.users().get(0)) != d.claimed(b.users().get(0)), "one of those held before made room");
+        assertTrue(d.forNode(self.id()).isPresent(), "the node's own record stays");
+        assertTrue(d.claimed(c.users().get(0)));
+        assertEquals(3, d.size());
+    }
+
+    @Test
     void asACacheAFloodOfMadeUpNodesCannotKeepOutTheRecordsANodeLooksUpNext() {
         SchnorrNodeSigner self = new SchnorrNodeSigner(KeyPair.generate());
         PresenceRecord own = record(self, 1, 1, LATER);

@@ -14,7 +14,8 @@ class WireCodecTest {
     private static final MessageId ID = new MessageId(new byte[32]);
 
     static List<Msg> samples() {
-        return List.of(new Msg.Join(PRIV), new Msg.JoinReply(List.of(PUB, PUB), true), new Msg.Neighbor(PUB, true),
+        return List.of(new Msg.Join(PRIV), new Msg.JoinReply(List.of(PUB, PUB), true),
+                new Msg.JoinReply(List.of(PUB), false, true), new Msg.Neighbor(PUB, true),
                 new Msg.NeighborReply(false), new Msg.Disconnect(), new Msg.PresenceRequest(),
                 new Msg.PresenceBatch(List.of(new byte[]{1, 2}, new byte[0]), true),
                 new Msg.PresenceDigest(new byte[DirectoryDigest.BYTES]),
@@ -91,7 +92,7 @@ class WireCodecTest {
             try (var u = org.nostrp2p.util.Msgpack.unpacker(WireCodec.encode(m))) {
                 int fields = u.unpackArrayHeader();
                 int type = u.unpackInt();
-                int unwritten = m instanceof Msg.IHave h && !h.late() ? 1 : 0; // lateness is written only when true
+                int unwritten = lastFlagLeftOut(m) ? 1 : 0;
                 assertEquals(fields - 1, WireCodec.FIELDS[type] + WireCodec.optionalFields(type) - unwritten, m.getClass().getSimpleName());
             }
         }
@@ -138,6 +139,21 @@ class WireCodecTest {
         assertEquals(source, older.tree());
     }
 
+    @Test
+    void aJoinReplySaysWhetherPresenceIsInTheDhtAndAnOlderPeersSaysNot() throws Exception {
+        Msg.JoinReply inDht = (Msg.JoinReply) WireCodec.decode(WireCodec.encode(new Msg.JoinReply(List.of(PUB), true, true)));
+        assertTrue(inDht.presenceInDht());
+        assertEquals(List.of(PUB), inDht.sample());
+        Msg.JoinReply older = (Msg.JoinReply) WireCodec.decode(withoutLastFields(new Msg.JoinReply(List.of(PUB), true, true), 1));
+        assertFalse(older.presenceInDht(), "without the field: presence is broadcast");
+        assertTrue(older.accepted());
+    }
+
+    /** IHAVE's lateness and JoinReply's presenceInDht are written only when true. */
+    private static boolean lastFlagLeftOut(Msg m) {
+        return m instanceof Msg.IHave h && !h.late() || m instanceof Msg.JoinReply r && !r.presenceInDht();
+    }
+
     /** A message without its last few fields, as an older version would write it. */
     private static byte[] withoutLastFields(Msg m, int dropped) throws Exception {
         byte[] known = WireCodec.encode(m);
@@ -152,17 +168,18 @@ class WireCodecTest {
 
     /**
      * A message as a newer version might write it: every field this version knows (an on-time
-     * IHAVE's lateness too, which this version leaves out when false), then more.
+     * IHAVE's lateness or JoinReply's presenceInDht too, which this version leaves out when
+     * false), then more.
      */
     private static byte[] withExtraFields(Msg m, int extra) throws Exception {
         byte[] known = WireCodec.encode(m);
-        boolean lateLeftOut = m instanceof Msg.IHave h && !h.late();
+        boolean flagLeftOut = lastFlagLeftOut(m);
         try (var u = org.nostrp2p.util.Msgpack.unpacker(known)) {
             int fields = u.unpackArrayHeader();
             return org.nostrp2p.util.Msgpack.pack(p -> {
-                p.packArrayHeader(fields + (lateLeftOut ? 1 : 0) + extra);
+                p.packArrayHeader(fields + (flagLeftOut ? 1 : 0) + extra);
                 for (int i = 0; i < fields; i++) p.packValue(u.unpackValue());
-                if (lateLeftOut) p.packBoolean(false);
+                if (flagLeftOut) p.packBoolean(false);
                 for (int i = 0; i < extra; i++) p.packString("added in a later version " + i);
             });
         }

@@ -48,12 +48,35 @@ final class PresenceRouting {
         }
     }
 
-    /** Sends to the nodes the directory names for the user (a failed send without broadcast looks it up again). */
+    /**
+     * Sends to the nodes the directory names for the user. Without broadcast nothing refreshes a
+     * record held (it was looked up, or broadcast before presence moved to the DHT), so a send
+     * that fails looks the user up again, and goes once more if that brought other records.
+     */
     private void sendToKnownUser(String userPubkey, int type, byte[] payload, Consumer<Boolean> caller) {
-        Consumer<Boolean> done = mode.broadcast() ? caller : delivered -> {
-            if (!delivered && !stopped.getAsBoolean()) dht.find(DhtKey.ofUser(userPubkey), () -> { });
-            caller.accept(delivered);
-        };
+        if (mode.broadcast()) {
+            sendToHeld(userPubkey, type, payload, caller);
+            return;
+        }
+        List<Long> tried = versions(userPubkey);
+        sendToHeld(userPubkey, type, payload, delivered -> {
+            if (delivered || stopped.getAsBoolean() || tried.isEmpty()) { // none held: a lookup just found none
+                caller.accept(delivered);
+                return;
+            }
+            dht.find(DhtKey.ofUser(userPubkey), () -> {
+                if (stopped.getAsBoolean() || versions(userPubkey).equals(tried)) caller.accept(false);
+                else sendToHeld(userPubkey, type, payload, caller);
+            });
+        });
+    }
+
+    /** The records held for a user, as their seqs (a changed list: a lookup brought news). */
+    private List<Long> versions(String userPubkey) {
+        return directory.targetsFor(userPubkey).nodes().stream().map(PresenceRecord::seq).toList();
+    }
+
+    private void sendToHeld(String userPubkey, int type, byte[] payload, Consumer<Boolean> done) {
         List<PresenceRecord> targets = directory.targetsFor(userPubkey).nodes();
         if (targets.isEmpty()) {
             done.accept(false);

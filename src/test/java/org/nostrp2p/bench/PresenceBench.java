@@ -90,7 +90,9 @@ public final class PresenceBench {
                         + " | a broadcast: %d of %d, p99 %d ms%n", unicast.delivered(), unicast.p50Millis(), unicast.p99Millis(),
                 again.delivered(), again.p50Millis(), again.p99Millis(), b.reached(), b.aliveOthers(), b.p99Millis());
         long before = net.sim().totalBytesSent();
+        net.sim().measureBytes(true);
         net.sim().runFor(IDLE_MILLIS);
+        net.sim().measureBytes(false);
         System.out.printf("  idle: %.0f bytes/s sent per node over %d minutes%n",
                 (net.sim().totalBytesSent() - before) / (double) alive.size() / (IDLE_MILLIS / 1000.0), IDLE_MILLIS / 60_000);
     }

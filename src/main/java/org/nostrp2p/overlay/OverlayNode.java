@@ -83,7 +83,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         // with the DHT, the directory is a cache of the records this node looked up
         this.directory = presenceMode.broadcast() ? new PresenceDirectory(cfg.maxPresenceRecords())
                 : PresenceDirectory.cache(cfg.maxPresenceRecords(), PresenceDirectory.MAX_BYTES, signer.id());
-        this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis(), cfg.measuredGraftWait());
+        this.plumtree = new Plumtree(this, cfg.graftTimeoutMillis(), cfg.messageMemoryMillis(), cfg.measuredGraftWait(),
+                cfg.treeGains());
         this.router = new Router(this, cfg.unicastTimeoutMillis());
         this.listCast = new ListCast(this, cfg.messageMemoryMillis(), cfg.listCastHandOnMillis());
         this.presence = new PresenceExchange(env, cfg, presenceMode, signer, directory, plumtree, app);
@@ -328,6 +329,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             case Msg.IHave h -> plumtree.onIHave(from, h);
             case Msg.Graft g -> plumtree.onGraft(from, g);
             case Msg.Prune p -> plumtree.onPrune(from, p);
+            case Msg.TreeGain g -> plumtree.onTreeGain(from, g);
             case Msg.Route r -> router.onRoute(from, r);
             case Msg.RouteAck a -> router.onRouteAck(from, a);
             case Msg.Ping p -> { }

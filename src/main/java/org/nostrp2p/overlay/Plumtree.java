@@ -114,6 +114,33 @@ final class Plumtree {
         final ParentLag parentLag = new ParentLag();
         /** The parent whose last payload came before any announcement of it: the first one to come measures its lag. */
         NodeId lagPendingFrom;
+        /** For the last payload: how long after it each neighbour announced it or sent it again (see onTreeGain). */
+        final Map<NodeId, Long> behind = new HashMap<>();
+        /** How much sooner than the last payload this node gets the source's payloads now, by parents changed since. */
+        long gained;
+        /** What was gained when the parent was taken, and the parent's own gain then (a parent's later gains add to ours). */
+        long gainAtTake, parentGainAtTake;
+        /** The gain last told to the neighbours, and how many times it was told since the last payload. */
+        long gainTold;
+        int gainTells;
+        boolean gainTellScheduled;
+        /** The parent taken for the gain it told, until its first payload (see onTreeGain). */
+        NodeId takenForGain;
+        /** Peers whose told gain did not bring the next payload first: their gains are not taken again in this tree. */
+        final Set<NodeId> falseGains = new HashSet<>();
+
+        void noteFalseGain() {
+            if (falseGains.size() < MAX_FALSE_GAINS) falseGains.add(takenForGain);
+            takenForGain = null;
+        }
+
+        /** A new payload from the parent: gains are counted from it. */
+        void payloadArrived() {
+            takenForGain = null;
+            behind.clear();
+            gained = gainAtTake = parentGainAtTake = gainTold = 0;
+            gainTells = 0;
+        }
 
         Tree copyLinks() {
             Tree t = new Tree();
@@ -149,6 +176,16 @@ final class Plumtree {
      * (The paper shapes by hops, with a threshold of 2; by time, a tree follows the fast links.)
      */
     static final long SWAP_MARGIN_MILLIS = 10;
+
+    /**
+     * Gains are told after this long, so that several that come together go as one, at most
+     * {@link #MAX_GAIN_TELLS} times per payload and tree, and only when they grew by
+     * {@link #SWAP_MARGIN_MILLIS} since the last telling.
+     */
+    static final long GAIN_TELL_MILLIS = 20;
+    static final int MAX_GAIN_TELLS = 4;
+    /** Peers per tree whose gains are no longer believed, at most (a tree's links are fewer). */
+    static final int MAX_FALSE_GAINS = 16;
 
     /**
      * Stand-ins a tree keeps for its parent. After a crash of many nodes at once the first is
@@ -235,6 +272,8 @@ final class Plumtree {
     private final long graftTimeout;
     /** Whether a private node waits for its parent by the parent's measured lag (see waitForParent), else the graft timeout. */
     private final boolean measuredGraftWait;
+    /** Whether this node tells its gains (see onTreeGain); gains told are heard either way. */
+    private final boolean treeGains;
     private final Tree shared = new Tree();
     private final LinkedHashMap<NodeId, Tree> sourceTrees = new LinkedHashMap<>(64, 0.75f, true);
     private final LinkedHashMap<MessageId, Recent> recent = new LinkedHashMap<>();
@@ -252,8 +291,9 @@ final class Plumtree {
     private int announceLaterRound;
     private boolean flushScheduled;
 
-    Plumtree(Host host, long graftTimeoutMillis, long memoryMillis, boolean measuredGraftWait) {
+    Plumtree(Host host, long graftTimeoutMillis, long memoryMillis, boolean measuredGraftWait, boolean treeGains) {
         this.host = host;
+        this.treeGains = treeGains;
         this.graftTimeout = graftTimeoutMillis;
         this.measuredGraftWait = measuredGraftWait;
         this.older = new IdMemory(memoryMillis);
@@ -392,6 +432,7 @@ final class Plumtree {
             if (t != null) t.makeLazy(from);
             host.env().send(from, new Msg.Prune(treeId));
             if (t != null && shapes(g.type(), treeId)) noteStandIn(t, g.id(), from, g.round());
+            if (t != null && treeId != null) noteBehind(t, g.id(), from);
             return;
         }
         Missing announced = missing.remove(g.id());
@@ -403,6 +444,7 @@ final class Plumtree {
         if (host.inTree(from)) t.makeEager(from); // a payload over a link that is not (or no longer) active: used, but not a tree edge
         push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload(), treeId), from, t, cameLate(announcedAt));
         if (measuredGraftWait && treeId != null) measureLag(t, from, announced, announcedAt);
+        if (t.takenForGain != null && !t.takenForGain.equals(from)) t.noteFalseGain();
         // after the push: a faster announcer made eager now has the payload already
         if (shapes(g.type(), treeId)) followFasterAnnouncer(t, treeId, g.id(), from, g.round() + 1, announced);
     }
@@ -441,6 +483,7 @@ final class Plumtree {
         t.lastId = id;
         t.lastRound = ownRound;
         t.takeParent(from, false);
+        t.payloadArrived();
         if (announced == null) return;
         NodeId faster = null;
         for (NodeId a : announced.announcers) {
@@ -460,6 +503,79 @@ final class Plumtree {
         if (t.makeLazy(from)) host.env().send(from, new Msg.Prune(treeId));
         t.takeParent(faster, false);
         t.parentLag.handOver(from, faster);
+        if (treeId != null) {
+            long gain = host.env().now() - announced.firstAt;
+            t.behind.put(from, 0L);
+            t.behind.put(faster, -gain);
+            gainedByNewParent(t, treeId, gain, 0);
+        }
+    }
+
+    /** A neighbour announced (or sent again) the tree's last payload this long after it came here. */
+    private void noteBehind(Tree t, MessageId id, NodeId peer) {
+        Recent r = recent.get(id);
+        if (r == null || !id.equals(t.lastId) || peer.equals(t.parent) || !host.inTree(peer)) return;
+        t.behind.putIfAbsent(peer, host.env().now() - r.at());
+    }
+
+    /**
+     * A neighbour tells of its gain since the tree's last payload (see Msg.TreeGain). From our
+     * parent, it is ours too. From a lazy peer that was behind us by less than it gained, by more
+     * than {@link #SWAP_MARGIN_MILLIS}: it is on a faster path now, and becomes our parent before
+     * the next payload, where it would otherwise wait for that payload to show it (a tree then
+     * settled one level per payload). It is taken untried (see TAKEN_PARENT_GRAFT_MILLIS): a
+     * peer that claims a gain it does not have costs the next payload 100 ms, and if that payload
+     * then came from another peer first, its gains are not taken again in this tree. A gain is
+     * counted up to the graft timeout, and only about the payload both sides last had.
+     */
+    void onTreeGain(NodeId from, Msg.TreeGain g) {
+        Tree t = sourceTrees.get(g.tree());
+        if (t == null || !g.id().equals(t.lastId) || !host.believes(from)) return;
+        long gain = Math.max(0, Math.min(graftTimeout, g.gainMillis()));
+        if (from.equals(t.parent)) {
+            raiseGain(t, g.tree(), t.gainAtTake + gain - t.parentGainAtTake);
+            return;
+        }
+        Long behind = t.behind.get(from);
+        if (behind == null || t.eager.contains(from) || !host.inTree(from) || t.falseGains.contains(from)) return;
+        long ahead = gain - behind - t.gained; // how much sooner than us it has the payloads now
+        if (ahead <= SWAP_MARGIN_MILLIS) return;
+        NodeId old = t.parent;
+        t.makeEager(from);
+        host.env().send(from, new Msg.Graft(t.lastId, false, g.tree()));
+        if (old != null && t.makeLazy(old)) host.env().send(old, new Msg.Prune(g.tree()));
+        t.takeParent(from, true);
+        t.takenForGain = from;
+        if (old != null) t.behind.putIfAbsent(old, 0L); // it sent the payload (a parent taken since is in behind already)
+        gainedByNewParent(t, g.tree(), t.gained + ahead, gain);
+    }
+
+    /** A new parent, with which this node gains this much in all since the last payload; the parent had gained parentGain. */
+    private void gainedByNewParent(Tree t, NodeId treeId, long gained, long parentGain) {
+        t.gainAtTake = gained;
+        t.parentGainAtTake = parentGain;
+        raiseGain(t, treeId, gained);
+    }
+
+    /** Our gain since the last payload is now this (if more than before): the neighbours are told soon. */
+    private void raiseGain(Tree t, NodeId treeId, long gained) {
+        if (!treeGains || gained <= t.gained) return;
+        t.gained = gained;
+        if (host.selfPrivate() || t.gainTellScheduled || t.gainTells >= MAX_GAIN_TELLS) return; // a private node is no one's parent
+        if (t.gained - t.gainTold < SWAP_MARGIN_MILLIS) return;
+        t.gainTellScheduled = true;
+        MessageId id = t.lastId;
+        host.env().schedule(GAIN_TELL_MILLIS, () -> tellGain(t, treeId, id));
+    }
+
+    private void tellGain(Tree t, NodeId treeId, MessageId id) {
+        t.gainTellScheduled = false;
+        if (!id.equals(t.lastId) || sourceTrees.get(treeId) != t || t.gained - t.gainTold < SWAP_MARGIN_MILLIS) return;
+        t.gainTold = t.gained;
+        t.gainTells++;
+        Msg.TreeGain told = new Msg.TreeGain(id, treeId, (int) t.gained);
+        for (NodeId p : t.eager) if (!p.equals(t.parent)) host.env().send(p, told);
+        for (NodeId p : t.lazy) if (!p.equals(t.parent)) host.env().send(p, told);
     }
 
     /**
@@ -481,6 +597,7 @@ final class Plumtree {
             if (r != null) {
                 Tree t = treeFor(r.tree(), false);
                 if (t != null && shapes(r.type(), r.tree())) noteStandIn(t, id, from, h.round());
+                if (t != null && r.tree() != null) noteBehind(t, id, from);
                 if (t != null && t.lagPendingFrom != null && id.equals(t.lastId)) {
                     t.parentLag.add(t.lagPendingFrom, r.at() - host.env().now());
                     t.lagPendingFrom = null;

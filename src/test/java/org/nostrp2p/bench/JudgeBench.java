@@ -19,7 +19,8 @@ import org.nostrp2p.overlay.sim.Simulator;
  * notice that a peer crashed, on average: the simulator's default is 3 s, a real node's
  * transport gives up on a silent peer after 35-45 s), settled=ROUNDS (that many more rounds
  * of posts from the same authors before the crash, judged apart: trees settle over a few posts)
- * and wait=measured (private nodes wait for a parent by its measured lag, OverlayConfig).
+ * wait=measured (private nodes wait for a parent by its measured lag, OverlayConfig) and
+ * gains=off (nodes tell no tree gains, Plumtree.onTreeGain).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
@@ -35,6 +36,7 @@ public final class JudgeBench {
         long detect = standard.failureDetectMillis();
         int settled = 0;
         boolean measuredWait = d.measuredGraftWait();
+        boolean treeGains = d.treeGains();
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -50,29 +52,47 @@ public final class JudgeBench {
                 };
                 case "detect" -> detect = Long.parseLong(kv[1]);
                 case "settled" -> settled = Integer.parseInt(kv[1]);
+                case "gains" -> treeGains = switch (kv[1]) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("gains=on or gains=off");
+                };
                 case "wait" -> measuredWait = switch (kv[1]) {
                     case "measured" -> true;
                     case "timeout" -> false;
                     default -> throw new IllegalArgumentException("wait=measured or wait=timeout, not " + kv[1]);
                 };
-                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS, wait=measured)");
+                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS, wait=measured, gains=off)");
             }
         }
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
                 d.maintenanceMillis(), graft, d.unicastTimeoutMillis(), d.dialBackTimeoutMillis(), d.presenceRefreshMillis(),
                 d.presenceLifetimeMillis(), d.messageMemoryMillis(), d.maxPresenceRecords(), d.presenceDigestMillis(),
-                presenceBroadcast, d.listCastHandOnMillis(), measuredWait, d.presenceDhtAt());
+                presenceBroadcast, d.listCastHandOnMillis(), measuredWait, d.presenceDhtAt(), treeGains);
         System.out.println(MachineInfo.describe() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.printf("simulating %,d nodes, 70%% private, latency per pair over 7 regions (1%% slow links, +0-5 ms jitter),"
-                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms%s, public links %d/%d, presence by %s, a crash noticed after %d ms on average, seed %d%n",
-                nodes, graft, measuredWait ? " (measured per parent at private nodes)" : "", links, maxLinks, presenceBroadcast ? "broadcast" : "DHT", detect, seed);
+                + " 10 Mbit/s uplinks, 0.3 ms CPU per payload, graft timeout %d ms%s, public links %d/%d, presence by %s, a crash noticed after %d ms on average, tree gains %s, seed %d%n",
+                nodes, graft, measuredWait ? " (measured per parent at private nodes)" : "", links, maxLinks, presenceBroadcast ? "broadcast" : "DHT", detect,
+                treeGains ? "told" : "not told", seed);
         Simulator.Settings settings = new Simulator.Settings(seed, standard.latencyMillis(), standard.jitterMillis(), standard.loss(),
                 detect, standard.measureBytes());
         SimNetwork net = judgedNetwork(settings, nodes, config, false);
         System.out.println(heapPerNode(nodes));
         System.out.println("relay load: " + net.relayLoad());
-        JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress,
-                (phase, runs) -> System.out.println(JudgedWorkload.report(phase, runs)), settled);
+        // what telling gains costs (Plumtree.onTreeGain): the judge counts payload copies, not these
+        long[] gains = new long[2];
+        net.sim().addTracer((from, to, m) -> {
+            if (m instanceof org.nostrp2p.overlay.Msg.TreeGain g) {
+                gains[0]++;
+                gains[1] += org.nostrp2p.overlay.WireCodec.encode(g).length + 4;
+            }
+        });
+        JudgedWorkload.Phases phases = JudgedWorkload.run(net, JudgeBench::progress, (phase, runs) -> {
+            System.out.println(JudgedWorkload.report(phase, runs));
+            System.out.printf("%s: tree gains told %.2f times per node per broadcast, %.1f bytes per node per broadcast%n",
+                    phase, gains[0] / (double) nodes / runs.size(), gains[1] / (double) nodes / runs.size());
+            gains[0] = gains[1] = 0;
+        }, settled);
         System.out.println("relay load after the crash: " + phases.loadAfter());
         progress("done");
     }

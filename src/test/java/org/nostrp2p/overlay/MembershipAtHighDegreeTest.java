@@ -22,7 +22,7 @@ class MembershipAtHighDegreeTest {
         OverlayConfig many = new OverlayConfig(12, 16, d.privateUplinks(), d.maxPrivateClients(), d.maintenanceMillis(),
                 d.graftTimeoutMillis(), d.unicastTimeoutMillis(), d.dialBackTimeoutMillis(), d.presenceRefreshMillis(),
                 d.presenceLifetimeMillis(), d.messageMemoryMillis(), d.maxPresenceRecords(), d.presenceDigestMillis(),
-                d.presenceBroadcast(), d.listCastHandOnMillis(), d.measuredGraftWait(), d.presenceDhtAt());
+                d.presenceBroadcast(), d.listCastHandOnMillis(), d.measuredGraftWait(), d.presenceDhtAt(), d.treeGains());
         SimNetwork net = new SimNetwork(Simulator.Settings.standard(16), many);
         net.sim().links(new GeoLinks(16, 5));
         net.build(600, 0.70, 20);

@@ -64,7 +64,7 @@ class SourceTreesTest {
 
     /** A new tree (the measured graft wait on or off) linked to A and B. */
     private void plant(boolean measuredGraftWait) {
-        tree = new Plumtree(host, 400, 60_000, measuredGraftWait);
+        tree = new Plumtree(host, 400, 60_000, measuredGraftWait, true);
         for (NodeId p : List.of(A, B)) {
             active.add(p);
             tree.neighborUp(p);
@@ -440,5 +440,85 @@ class SourceTreesTest {
         MessageId pushed = newId();
         tree.onGossip(B, post(pushed)); // B is the parent now
         assertTrue(sentTo(C).contains(new Msg.IHave(List.of(pushed), 4, SOURCE, false)), "C is told it came on time: " + sentTo(C));
+    }
+
+    private List<Msg> gainsTo(NodeId peer) { return sentTo(peer).stream().filter(m -> m instanceof Msg.TreeGain).toList(); }
+
+    @Test
+    void aLazyPeerThatGainedMoreThanItWasBehindBecomesTheParentBeforeTheNextPayload() {
+        selfPrivate = false;
+        MessageId first = settleOnParentA(); // B's copy came as A's did: B was 0 ms behind
+        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, (int) Plumtree.SWAP_MARGIN_MILLIS - 5));
+        assertEquals(List.of(), sent, "about as fast as A now: nothing changes");
+        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, 25));
+        assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(B), "B is 25 ms ahead of A now: grafted, no resend");
+        assertEquals(List.of(new Msg.Prune(SOURCE)), sentTo(A), "A is pruned");
+        sent.clear();
+        advance(Plumtree.GAIN_TELL_MILLIS);
+        assertEquals(List.of(new Msg.TreeGain(first, SOURCE, 25)), sentTo(A), "our own gain is told to the tree's other peers");
+        assertEquals(List.of(), sentTo(B), "not to the new parent");
+
+        sent.clear();
+        MessageId second = newId();
+        tree.onGossip(B, post(second));
+        assertEquals(List.of(new Msg.IHave(List.of(second), 4, SOURCE)), sentTo(A), "B's payload is the parent's: A only hears of it");
+        assertEquals(List.of(), sentTo(B));
+    }
+
+    @Test
+    void aGainFromTheParentIsPassedOnOnceItGrewByTheMarginAndNoMoreThanTheGraftTimeout() {
+        selfPrivate = false;
+        MessageId first = settleOnParentA();
+        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, (int) Plumtree.SWAP_MARGIN_MILLIS - 1));
+        advance(Plumtree.GAIN_TELL_MILLIS);
+        assertEquals(List.of(), sent, "a gain under the margin is not worth telling");
+        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, 30));
+        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, 35));
+        advance(Plumtree.GAIN_TELL_MILLIS);
+        assertEquals(List.of(new Msg.TreeGain(first, SOURCE, 35)), gainsTo(B), "what came together goes as one");
+        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, 38));
+        advance(Plumtree.GAIN_TELL_MILLIS);
+        assertEquals(1, gainsTo(B).size(), "3 ms more is not worth telling");
+        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, Integer.MAX_VALUE));
+        advance(Plumtree.GAIN_TELL_MILLIS);
+        assertEquals(new Msg.TreeGain(first, SOURCE, 400), gainsTo(B).get(1), "a claim is counted up to the graft timeout");
+        assertEquals(List.of(), sentTo(A), "nothing goes back to the parent");
+    }
+
+    @Test
+    void aGainAboutAnOlderPayloadFromAChildOrAtAPrivateNodeChangesNothing() {
+        selfPrivate = false;
+        MessageId first = settleOnParentA();
+        MessageId second = newId();
+        tree.onGossip(A, post(second));
+        sent.clear();
+        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, 300));
+        assertEquals(List.of(), sent, "about a payload before the last: its times say nothing now");
+        tree.onGraft(B, new Msg.Graft(second, false, SOURCE)); // B takes us for its parent
+        tree.onTreeGain(B, new Msg.TreeGain(second, SOURCE, 300));
+        assertEquals(List.of(), sent, "a child's gain came from us");
+
+        selfPrivate = true;
+        tree.onTreeGain(A, new Msg.TreeGain(second, SOURCE, 300));
+        advance(Plumtree.GAIN_TELL_MILLIS);
+        assertEquals(List.of(), sent, "a private node is nobody's parent: it tells no one");
+    }
+
+    @Test
+    void aPeerWhoseToldGainDidNotBringTheNextPayloadFirstIsNotBelievedAgain() {
+        selfPrivate = false;
+        MessageId first = settleOnParentA();
+        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, 50));
+        assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(B), "B taken for its gain");
+        MessageId second = newId();
+        tree.onIHave(A, new Msg.IHave(List.of(second), 2, SOURCE));
+        advance(Plumtree.TAKEN_PARENT_GRAFT_MILLIS); // B taken untried: A's announcement is grafted soon
+        tree.onGossip(A, post(second));
+        tree.onPrune(B, new Msg.Prune(SOURCE)); // our push was a duplicate for B
+        tree.onIHave(B, new Msg.IHave(List.of(second), 2, SOURCE)); // B has it too, after us
+        sent.clear();
+        tree.onTreeGain(B, new Msg.TreeGain(second, SOURCE, 300));
+        advance(Plumtree.GAIN_TELL_MILLIS);
+        assertEquals(List.of(), sentTo(B), "B's gain did not bring the payload: not believed again");
     }
 }

@@ -136,16 +136,16 @@ public final class SimNetwork {
             sim.runFor(gapMillis);
         }
         sim.runFor(tailMillis);
-        sim.trace(null);
+        sim.removeTracers(t -> t instanceof BroadcastJudge);
         return judges.stream().map(j -> j.judge(sim)).toList();
     }
 
     /** A broadcast from this node, followed hop by hop and judged against the flood bound. */
     public BroadcastJudge.Judgement judgedBroadcastFrom(Simulator.SimNode origin, long settleMillis) {
-        sim.trace(null);
+        sim.removeTracers(t -> t instanceof BroadcastJudge);
         BroadcastJudge judge = sendJudged(origin);
         sim.runFor(settleMillis);
-        sim.trace(null);
+        sim.removeTracers(t -> t instanceof BroadcastJudge);
         return judge.judge(sim);
     }
 

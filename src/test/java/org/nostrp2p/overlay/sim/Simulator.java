@@ -119,6 +119,9 @@ public final class Simulator {
     /** One more tracer, from now on (several broadcasts followed at once). */
     public void addTracer(Tracer t) { tracers.add(t); }
 
+    /** No more of the tracers this picks (the others go on). */
+    public void removeTracers(java.util.function.Predicate<Tracer> which) { tracers.removeIf(which); }
+
     /**
      * After every step a node takes (a message handled, a timer fired), checks that node's core
      * invariants ({@link OverlayNode#invariantViolation()}); a violation fails the run at once.

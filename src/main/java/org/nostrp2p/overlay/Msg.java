@@ -68,11 +68,12 @@ public sealed interface Msg {
         public IHave(List<MessageId> ids, int round, NodeId tree) { this(ids, round, tree, false); }
     }
     /**
-     * "Since the source's payload id, I get its payloads gainMillis sooner" (a new, faster parent,
-     * or our parent's own gain): a neighbour that was behind us by less may take us for its parent
-     * before the next payload (see Plumtree.onTreeGain).
+     * "From the next payload on, I get this payload's source's payloads gainMillis sooner than I
+     * got this one" (a new, faster parent, or our parent's own gain): a neighbour that was behind
+     * us by less may take us for its parent before the next payload (see Plumtree.onTreeGain).
+     * The payload names the tree: it went on its source's.
      */
-    record TreeGain(MessageId id, NodeId tree, int gainMillis) implements Msg {}
+    record TreeGain(MessageId id, int gainMillis) implements Msg {}
     /** Makes the link eager again; resend asks for the payload too (false: only a tree repair). */
     record Graft(MessageId id, boolean resend, NodeId tree) implements Msg {
         public Graft(MessageId id, boolean resend) { this(id, resend, null); }

@@ -526,14 +526,17 @@ final class Plumtree {
      * settled one level per payload). It is taken untried (see TAKEN_PARENT_GRAFT_MILLIS): a
      * peer that claims a gain it does not have costs the next payload 100 ms, and if that payload
      * then came from another peer first, its gains are not taken again in this tree. A gain is
-     * counted up to the graft timeout, and only about the payload both sides last had.
+     * counted up to the graft timeout, and only about the payload both sides last had (and
+     * while it is kept to answer grafts, 30 s: gains come within a second or two of it).
      */
     void onTreeGain(NodeId from, Msg.TreeGain g) {
-        Tree t = sourceTrees.get(g.tree());
+        Recent r = recent.get(g.id());
+        NodeId treeId = r == null ? null : r.tree();
+        Tree t = treeId == null ? null : sourceTrees.get(treeId);
         if (t == null || !g.id().equals(t.lastId) || !host.believes(from)) return;
         long gain = Math.max(0, Math.min(graftTimeout, g.gainMillis()));
         if (from.equals(t.parent)) {
-            raiseGain(t, g.tree(), t.gainAtTake + gain - t.parentGainAtTake);
+            raiseGain(t, treeId, t.gainAtTake + gain - t.parentGainAtTake);
             return;
         }
         Long behind = t.behind.get(from);
@@ -542,12 +545,12 @@ final class Plumtree {
         if (ahead <= SWAP_MARGIN_MILLIS) return;
         NodeId old = t.parent;
         t.makeEager(from);
-        host.env().send(from, new Msg.Graft(t.lastId, false, g.tree()));
-        if (old != null && t.makeLazy(old)) host.env().send(old, new Msg.Prune(g.tree()));
+        host.env().send(from, new Msg.Graft(t.lastId, false, treeId));
+        if (old != null && t.makeLazy(old)) host.env().send(old, new Msg.Prune(treeId));
         t.takeParent(from, true);
         t.takenForGain = from;
         if (old != null) t.behind.putIfAbsent(old, 0L); // it sent the payload (a parent taken since is in behind already)
-        gainedByNewParent(t, g.tree(), t.gained + ahead, gain);
+        gainedByNewParent(t, treeId, t.gained + ahead, gain);
     }
 
     /** A new parent, with which this node gains this much in all since the last payload; the parent had gained parentGain. */
@@ -573,7 +576,8 @@ final class Plumtree {
         if (!id.equals(t.lastId) || sourceTrees.get(treeId) != t || t.gained - t.gainTold < SWAP_MARGIN_MILLIS) return;
         t.gainTold = t.gained;
         t.gainTells++;
-        Msg.TreeGain told = new Msg.TreeGain(id, treeId, (int) t.gained);
+        Msg.TreeGain told = new Msg.TreeGain(id, (int) t.gained);
+        // private children too: one that did not count its parent's gain would take another relay for a faster one
         for (NodeId p : t.eager) if (!p.equals(t.parent)) host.env().send(p, told);
         for (NodeId p : t.lazy) if (!p.equals(t.parent)) host.env().send(p, told);
     }

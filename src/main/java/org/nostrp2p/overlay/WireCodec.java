@@ -36,7 +36,7 @@ public final class WireCodec {
         f[JOIN] = 1; f[JOIN_REPLY] = 2; f[NEIGHBOR] = 2; f[NEIGHBOR_REPLY] = 1; f[DISCONNECT] = 0;
         f[DIAL_BACK_REQUEST] = 2; f[DIAL_BACK_PROBE] = 1; f[GOSSIP] = 4; f[IHAVE] = 2; f[GRAFT] = 2; f[PRUNE] = 0;
         f[ROUTE] = 6; f[ROUTE_ACK] = 5; f[PING] = 0; f[PRESENCE_REQUEST] = 0; f[PRESENCE_BATCH] = 2;
-        f[PRESENCE_DIGEST] = 1; f[PRESENCE_REPAIR] = 1; f[DHT_FIND] = 3; f[DHT_FOUND] = 3; f[DHT_STORE] = 1; f[TREE_GAIN] = 3;
+        f[PRESENCE_DIGEST] = 1; f[PRESENCE_REPAIR] = 1; f[DHT_FIND] = 3; f[DHT_FOUND] = 3; f[DHT_STORE] = 1; f[TREE_GAIN] = 2;
         return f;
     }
 
@@ -130,9 +130,7 @@ public final class WireCodec {
                     for (byte[] r : f.records()) packBin(p, r);
                 }
                 case Msg.DhtStore x -> { p.packArrayHeader(2); p.packInt(DHT_STORE); packBin(p, x.record()); }
-                case Msg.TreeGain x -> {
-                    p.packArrayHeader(4); p.packInt(TREE_GAIN); packBin(p, x.id().bytes()); packTree(p, x.tree()); p.packInt(x.gainMillis());
-                }
+                case Msg.TreeGain x -> { p.packArrayHeader(3); p.packInt(TREE_GAIN); packBin(p, x.id().bytes()); p.packInt(x.gainMillis()); }
                 case Msg.Unknown x -> throw new IllegalArgumentException("a message of unknown type " + x.type() + " is never sent");
             }
         });
@@ -194,12 +192,7 @@ public final class WireCodec {
                     yield new Msg.DhtFound(nonce, closer, records);
                 }
                 case DHT_STORE -> new Msg.DhtStore(boundedBin(u, MAX_RECORD));
-                case TREE_GAIN -> {
-                    MessageId id = new MessageId(boundedBin(u, 64));
-                    NodeId tree = optionalTree(u, true);
-                    if (tree == null) throw new IllegalArgumentException("a tree gain names a source's tree");
-                    yield new Msg.TreeGain(id, tree, u.unpackInt());
-                }
+                case TREE_GAIN -> new Msg.TreeGain(new MessageId(boundedBin(u, 64)), u.unpackInt());
                 case PRESENCE_DIGEST -> {
                     byte[] digest = boundedBin(u, DirectoryDigest.BYTES);
                     if (digest.length != DirectoryDigest.BYTES) throw new IllegalArgumentException("bad digest size");

@@ -448,14 +448,14 @@ class SourceTreesTest {
     void aLazyPeerThatGainedMoreThanItWasBehindBecomesTheParentBeforeTheNextPayload() {
         selfPrivate = false;
         MessageId first = settleOnParentA(); // B's copy came as A's did: B was 0 ms behind
-        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, (int) Plumtree.SWAP_MARGIN_MILLIS - 5));
+        tree.onTreeGain(B, new Msg.TreeGain(first, (int) Plumtree.SWAP_MARGIN_MILLIS - 5));
         assertEquals(List.of(), sent, "about as fast as A now: nothing changes");
-        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, 25));
+        tree.onTreeGain(B, new Msg.TreeGain(first, 25));
         assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(B), "B is 25 ms ahead of A now: grafted, no resend");
         assertEquals(List.of(new Msg.Prune(SOURCE)), sentTo(A), "A is pruned");
         sent.clear();
         advance(Plumtree.GAIN_TELL_MILLIS);
-        assertEquals(List.of(new Msg.TreeGain(first, SOURCE, 25)), sentTo(A), "our own gain is told to the tree's other peers");
+        assertEquals(List.of(new Msg.TreeGain(first, 25)), sentTo(A), "our own gain is told to the tree's other peers");
         assertEquals(List.of(), sentTo(B), "not to the new parent");
 
         sent.clear();
@@ -469,19 +469,19 @@ class SourceTreesTest {
     void aGainFromTheParentIsPassedOnOnceItGrewByTheMarginAndNoMoreThanTheGraftTimeout() {
         selfPrivate = false;
         MessageId first = settleOnParentA();
-        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, (int) Plumtree.SWAP_MARGIN_MILLIS - 1));
+        tree.onTreeGain(A, new Msg.TreeGain(first, (int) Plumtree.SWAP_MARGIN_MILLIS - 1));
         advance(Plumtree.GAIN_TELL_MILLIS);
         assertEquals(List.of(), sent, "a gain under the margin is not worth telling");
-        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, 30));
-        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, 35));
+        tree.onTreeGain(A, new Msg.TreeGain(first, 30));
+        tree.onTreeGain(A, new Msg.TreeGain(first, 35));
         advance(Plumtree.GAIN_TELL_MILLIS);
-        assertEquals(List.of(new Msg.TreeGain(first, SOURCE, 35)), gainsTo(B), "what came together goes as one");
-        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, 38));
+        assertEquals(List.of(new Msg.TreeGain(first, 35)), gainsTo(B), "what came together goes as one");
+        tree.onTreeGain(A, new Msg.TreeGain(first, 38));
         advance(Plumtree.GAIN_TELL_MILLIS);
         assertEquals(1, gainsTo(B).size(), "3 ms more is not worth telling");
-        tree.onTreeGain(A, new Msg.TreeGain(first, SOURCE, Integer.MAX_VALUE));
+        tree.onTreeGain(A, new Msg.TreeGain(first, Integer.MAX_VALUE));
         advance(Plumtree.GAIN_TELL_MILLIS);
-        assertEquals(new Msg.TreeGain(first, SOURCE, 400), gainsTo(B).get(1), "a claim is counted up to the graft timeout");
+        assertEquals(new Msg.TreeGain(first, 400), gainsTo(B).get(1), "a claim is counted up to the graft timeout");
         assertEquals(List.of(), sentTo(A), "nothing goes back to the parent");
     }
 
@@ -492,14 +492,14 @@ class SourceTreesTest {
         MessageId second = newId();
         tree.onGossip(A, post(second));
         sent.clear();
-        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, 300));
+        tree.onTreeGain(B, new Msg.TreeGain(first, 300));
         assertEquals(List.of(), sent, "about a payload before the last: its times say nothing now");
         tree.onGraft(B, new Msg.Graft(second, false, SOURCE)); // B takes us for its parent
-        tree.onTreeGain(B, new Msg.TreeGain(second, SOURCE, 300));
+        tree.onTreeGain(B, new Msg.TreeGain(second, 300));
         assertEquals(List.of(), sent, "a child's gain came from us");
 
         selfPrivate = true;
-        tree.onTreeGain(A, new Msg.TreeGain(second, SOURCE, 300));
+        tree.onTreeGain(A, new Msg.TreeGain(second, 300));
         advance(Plumtree.GAIN_TELL_MILLIS);
         assertEquals(List.of(), sent, "a private node is nobody's parent: it tells no one");
     }
@@ -508,7 +508,7 @@ class SourceTreesTest {
     void aPeerWhoseToldGainDidNotBringTheNextPayloadFirstIsNotBelievedAgain() {
         selfPrivate = false;
         MessageId first = settleOnParentA();
-        tree.onTreeGain(B, new Msg.TreeGain(first, SOURCE, 50));
+        tree.onTreeGain(B, new Msg.TreeGain(first, 50));
         assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(B), "B taken for its gain");
         MessageId second = newId();
         tree.onIHave(A, new Msg.IHave(List.of(second), 2, SOURCE));
@@ -517,7 +517,7 @@ class SourceTreesTest {
         tree.onPrune(B, new Msg.Prune(SOURCE)); // our push was a duplicate for B
         tree.onIHave(B, new Msg.IHave(List.of(second), 2, SOURCE)); // B has it too, after us
         sent.clear();
-        tree.onTreeGain(B, new Msg.TreeGain(second, SOURCE, 300));
+        tree.onTreeGain(B, new Msg.TreeGain(second, 300));
         advance(Plumtree.GAIN_TELL_MILLIS);
         assertEquals(List.of(), sentTo(B), "B's gain did not bring the payload: not believed again");
     }

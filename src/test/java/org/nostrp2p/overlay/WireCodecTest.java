@@ -26,7 +26,7 @@ class WireCodecTest {
                 new Msg.Prune(), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),
                 new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]), new Msg.Ping(),
                 new Msg.DhtFind(-3, true, PUB.id().hex()), new Msg.DhtFound(5, List.of(PUB), List.of(new byte[]{3}, new byte[0])),
-                new Msg.DhtStore(new byte[]{4, 4}), new Msg.TreeGain(ID, new NodeId("ab".repeat(32)), 25));
+                new Msg.DhtStore(new byte[]{4, 4}), new Msg.TreeGain(ID, 25));
     }
 
     @Test
@@ -147,19 +147,6 @@ class WireCodecTest {
         Msg.JoinReply older = (Msg.JoinReply) WireCodec.decode(withoutLastFields(new Msg.JoinReply(List.of(PUB), true, true), 1));
         assertFalse(older.presenceInDht(), "without the field: presence is broadcast");
         assertTrue(older.accepted());
-    }
-
-    @Test
-    void aTreeGainNamesASourcesTree() {
-        byte[] onTheSharedTree = org.nostrp2p.util.Msgpack.pack(p -> {
-            p.packArrayHeader(4);
-            p.packInt(24); // TREE_GAIN
-            p.packBinaryHeader(32);
-            p.writePayload(new byte[32]);
-            p.packNil();
-            p.packInt(25);
-        });
-        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(onTheSharedTree), "the shared tree is shaped by beacons, not gains");
     }
 
     /** IHAVE's lateness and JoinReply's presenceInDht are written only when true. */

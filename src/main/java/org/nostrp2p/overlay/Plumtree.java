@@ -342,6 +342,9 @@ final class Plumtree {
     /** When a link was last lost (not dropped on purpose): see RESHAPING_MILLIS. */
     private long linkLostAt = Long.MIN_VALUE / 2;
 
+    /** Whether a link was lost lately: the trees around are re-shaping, and gains told now are soon stale (see onTreeGain). */
+    private boolean reshaping() { return host.env().now() - linkLostAt < RESHAPING_MILLIS; }
+
     /**
      * A link went: out of every tree; where it was the parent, a stand-in takes its place at once.
      * peerStaysUp: the link was dropped on purpose (by us, or by the peer, which said so), not
@@ -525,7 +528,9 @@ final class Plumtree {
      * the next payload, where it would otherwise wait for that payload to show it (a tree then
      * settled one level per payload). It is taken untried (see TAKEN_PARENT_GRAFT_MILLIS): a
      * peer that claims a gain it does not have costs the next payload 100 ms, and if that payload
-     * then came from another peer first, its gains are not taken again in this tree. A gain is
+     * then came from another peer first, its gains are not taken again in this tree. For a minute
+     * after a lost link (RESHAPING_MILLIS) gains are neither told nor taken: the trees around
+     * are re-shaping, and what a gain says is soon stale. A gain is
      * counted up to the graft timeout, and only about the payload both sides last had (and
      * while it is kept to answer grafts, 30 s: gains come within a second or two of it).
      */
@@ -540,7 +545,7 @@ final class Plumtree {
             return;
         }
         Long behind = t.behind.get(from);
-        if (behind == null || t.eager.contains(from) || !host.inTree(from) || t.falseGains.contains(from)) return;
+        if (behind == null || t.eager.contains(from) || !host.inTree(from) || t.falseGains.contains(from) || reshaping()) return;
         long ahead = gain - behind - t.gained; // how much sooner than us it has the payloads now
         if (ahead <= SWAP_MARGIN_MILLIS) return;
         NodeId old = t.parent;
@@ -564,7 +569,7 @@ final class Plumtree {
     private void raiseGain(Tree t, NodeId treeId, long gained) {
         if (!treeGains || gained <= t.gained) return;
         t.gained = gained;
-        if (host.selfPrivate() || t.gainTellScheduled || t.gainTells >= MAX_GAIN_TELLS) return; // a private node is no one's parent
+        if (host.selfPrivate() || reshaping() || t.gainTellScheduled || t.gainTells >= MAX_GAIN_TELLS) return; // a private node is no one's parent
         if (t.gained - t.gainTold < SWAP_MARGIN_MILLIS) return;
         t.gainTellScheduled = true;
         MessageId id = t.lastId;
@@ -638,7 +643,7 @@ final class Plumtree {
     private long waitForParent(Tree t, NodeId treeId) {
         if (t == null) return graftTimeout;
         if (t.untried) return TAKEN_PARENT_GRAFT_MILLIS;
-        if (!measuredGraftWait || treeId == null || !host.selfPrivate() || host.env().now() - linkLostAt < RESHAPING_MILLIS) return graftTimeout;
+        if (!measuredGraftWait || treeId == null || !host.selfPrivate() || reshaping()) return graftTimeout;
         return t.parentLag.wait(t.parent, PARENT_LAG_MARGIN_MILLIS, MIN_GRAFT_MILLIS, graftTimeout);
     }
 

@@ -114,33 +114,8 @@ final class Plumtree {
         final ParentLag parentLag = new ParentLag();
         /** The parent whose last payload came before any announcement of it: the first one to come measures its lag. */
         NodeId lagPendingFrom;
-        /** For the last payload: how long after it each neighbour announced it or sent it again (see onTreeGain). */
-        final Map<NodeId, Long> behind = new HashMap<>();
-        /** How much sooner than the last payload this node gets the source's payloads now, by parents changed since. */
-        long gained;
-        /** What was gained when the parent was taken, and the parent's own gain then (a parent's later gains add to ours). */
-        long gainAtTake, parentGainAtTake;
-        /** The gain last told to the neighbours, and how many times it was told since the last payload. */
-        long gainTold;
-        int gainTells;
-        boolean gainTellScheduled;
-        /** The parent taken for the gain it told, until its first payload (see onTreeGain). */
-        NodeId takenForGain;
-        /** Peers whose told gain did not bring the next payload first: their gains are not taken again in this tree. */
-        final Set<NodeId> falseGains = new HashSet<>();
-
-        void noteFalseGain() {
-            if (falseGains.size() < MAX_FALSE_GAINS) falseGains.add(takenForGain);
-            takenForGain = null;
-        }
-
-        /** A new payload from the parent: gains are counted from it. */
-        void payloadArrived() {
-            takenForGain = null;
-            behind.clear();
-            gained = gainAtTake = parentGainAtTake = gainTold = 0;
-            gainTells = 0;
-        }
+        /** Gains since the last payload (see onTreeGain). */
+        final GainLedger gains = new GainLedger();
 
         Tree copyLinks() {
             Tree t = new Tree();
@@ -184,8 +159,6 @@ final class Plumtree {
      */
     static final long GAIN_TELL_MILLIS = 20;
     static final int MAX_GAIN_TELLS = 4;
-    /** Peers per tree whose gains are no longer believed, at most (a tree's links are fewer). */
-    static final int MAX_FALSE_GAINS = 16;
 
     /**
      * Stand-ins a tree keeps for its parent. After a crash of many nodes at once the first is
@@ -447,7 +420,7 @@ final class Plumtree {
         if (host.inTree(from)) t.makeEager(from); // a payload over a link that is not (or no longer) active: used, but not a tree edge
         push(new Msg.Gossip(g.id(), g.round() + 1, g.type(), g.payload(), treeId), from, t, cameLate(announcedAt));
         if (measuredGraftWait && treeId != null) measureLag(t, from, announced, announcedAt);
-        if (t.takenForGain != null && !t.takenForGain.equals(from)) t.noteFalseGain();
+        t.gains.payloadFrom(from);
         // after the push: a faster announcer made eager now has the payload already
         if (shapes(g.type(), treeId)) followFasterAnnouncer(t, treeId, g.id(), from, g.round() + 1, announced);
     }
@@ -486,7 +459,7 @@ final class Plumtree {
         t.lastId = id;
         t.lastRound = ownRound;
         t.takeParent(from, false);
-        t.payloadArrived();
+        t.gains.payloadArrived();
         if (announced == null) return;
         NodeId faster = null;
         for (NodeId a : announced.announcers) {
@@ -508,9 +481,9 @@ final class Plumtree {
         t.parentLag.handOver(from, faster);
         if (treeId != null) {
             long gain = host.env().now() - announced.firstAt;
-            t.behind.put(from, 0L);
-            t.behind.put(faster, -gain);
-            gainedByNewParent(t, treeId, gain, 0);
+            t.gains.behind(faster, -gain);
+            t.gains.newParent(from, gain, 0, null);
+            raiseGain(t, treeId, gain);
         }
     }
 
@@ -518,7 +491,7 @@ final class Plumtree {
     private void noteBehind(Tree t, MessageId id, NodeId peer) {
         Recent r = recent.get(id);
         if (r == null || !id.equals(t.lastId) || peer.equals(t.parent) || !host.inTree(peer)) return;
-        t.behind.putIfAbsent(peer, host.env().now() - r.at());
+        t.gains.behind(peer, host.env().now() - r.at());
     }
 
     /**
@@ -541,47 +514,40 @@ final class Plumtree {
         if (t == null || !g.id().equals(t.lastId) || !host.believes(from)) return;
         long gain = Math.max(0, Math.min(graftTimeout, g.gainMillis()));
         if (from.equals(t.parent)) {
-            raiseGain(t, treeId, t.gainAtTake + gain - t.parentGainAtTake);
+            raiseGain(t, treeId, t.gains.throughParent(gain));
             return;
         }
-        Long behind = t.behind.get(from);
-        if (behind == null || t.eager.contains(from) || !host.inTree(from) || t.falseGains.contains(from) || reshaping()) return;
-        long ahead = gain - behind - t.gained; // how much sooner than us it has the payloads now
-        if (ahead <= SWAP_MARGIN_MILLIS) return;
+        if (t.eager.contains(from) || !host.inTree(from) || reshaping()) return; // a child's gain came from us
+        Long ahead = t.gains.aheadOf(from, gain);
+        if (ahead == null || ahead <= SWAP_MARGIN_MILLIS) return;
         NodeId old = t.parent;
         t.makeEager(from);
         host.env().send(from, new Msg.Graft(t.lastId, false, treeId));
         if (old != null && t.makeLazy(old)) host.env().send(old, new Msg.Prune(treeId));
         t.takeParent(from, true);
-        t.takenForGain = from;
-        if (old != null) t.behind.putIfAbsent(old, 0L); // it sent the payload (a parent taken since is in behind already)
-        gainedByNewParent(t, treeId, t.gained + ahead, gain);
-    }
-
-    /** A new parent, with which this node gains this much in all since the last payload; the parent had gained parentGain. */
-    private void gainedByNewParent(Tree t, NodeId treeId, long gained, long parentGain) {
-        t.gainAtTake = gained;
-        t.parentGainAtTake = parentGain;
+        long gained = t.gains.gained() + ahead;
+        t.gains.newParent(old, gained, gain, from);
         raiseGain(t, treeId, gained);
     }
 
     /** Our gain since the last payload is now this (if more than before): the neighbours are told soon. */
     private void raiseGain(Tree t, NodeId treeId, long gained) {
-        if (!treeGains || gained <= t.gained) return;
-        t.gained = gained;
-        if (host.selfPrivate() || reshaping() || t.gainTellScheduled || t.gainTells >= MAX_GAIN_TELLS) return; // a private node is no one's parent
-        if (t.gained - t.gainTold < SWAP_MARGIN_MILLIS) return;
-        t.gainTellScheduled = true;
+        if (!treeGains || !t.gains.raise(gained)) return;
+        // a private node is nobody's parent
+        if (host.selfPrivate() || reshaping() || !t.gains.tellDue(MAX_GAIN_TELLS, SWAP_MARGIN_MILLIS)) return;
+        t.gains.tellScheduled();
         MessageId id = t.lastId;
         host.env().schedule(GAIN_TELL_MILLIS, () -> tellGain(t, treeId, id));
     }
 
     private void tellGain(Tree t, NodeId treeId, MessageId id) {
-        t.gainTellScheduled = false;
-        if (!id.equals(t.lastId) || sourceTrees.get(treeId) != t || t.gained - t.gainTold < SWAP_MARGIN_MILLIS) return;
-        t.gainTold = t.gained;
-        t.gainTells++;
-        Msg.TreeGain told = new Msg.TreeGain(id, (int) t.gained);
+        if (!id.equals(t.lastId) || sourceTrees.get(treeId) != t) { // a new payload came meanwhile
+            t.gains.tellCancelled();
+            return;
+        }
+        long gain = t.gains.tellNow(SWAP_MARGIN_MILLIS);
+        if (gain < 0) return;
+        Msg.TreeGain told = new Msg.TreeGain(id, (int) gain);
         // private children too: one that did not count its parent's gain would take another relay for a faster one
         for (NodeId p : t.eager) if (!p.equals(t.parent)) host.env().send(p, told);
         for (NodeId p : t.lazy) if (!p.equals(t.parent)) host.env().send(p, told);

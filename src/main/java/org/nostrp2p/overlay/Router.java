@@ -91,12 +91,16 @@ final class Router {
             sendVia(r.address(), route);
             return;
         }
-        // relays we are linked to first, then the others in random order
+        pending.put(seq, new Pending(done, route, relayOrder(r)));
+        tryNextRelay(seq);
+    }
+
+    /** A private node's relays to try: those we are linked to first, then the others in random order. */
+    private List<NodeInfo> relayOrder(PresenceRecord r) {
         List<NodeInfo> relays = new ArrayList<>(r.relays());
         java.util.Collections.shuffle(relays, new java.util.Random(host.env().random().nextLong()));
         relays.sort(java.util.Comparator.comparing(n -> host.isLinked(n.id()) ? 0 : 1));
-        pending.put(seq, new Pending(done, route, relays));
-        tryNextRelay(seq);
+        return relays;
     }
 
     /**
@@ -166,7 +170,8 @@ final class Router {
 
     /**
      * A connection closed: each of our sends handed to that neighbour and not yet answered goes
-     * again, once: to the destination dialled afresh if it is public, else through the next relay.
+     * again, once: to the destination dialled afresh if it is public, through its relays if it
+     * was the destination and is private, else through the next relay.
      */
     void disconnected(NodeId peer) {
         List<Long> cut = handedTo.entrySet().stream().filter(e -> e.getValue().equals(peer)).map(Map.Entry::getKey).toList();
@@ -176,8 +181,16 @@ final class Router {
             if (p == null || !resent.add(seq)) continue;
             Optional<PresenceRecord> record = host.presenceOf(p.route().destination());
             PeerAddress address = record.map(PresenceRecord::address).orElse(null);
-            if (p.route().destination().equals(peer) && address != null) sendVia(address, p.route());
-            else tryNextRelay(seq);
+            boolean direct = p.route().destination().equals(peer);
+            if (direct && address != null) {
+                sendVia(address, p.route());
+                continue;
+            }
+            if (direct && record.isPresent()) {
+                // a private destination we had a connection to (a routing link, or one closing): through its relays now
+                pending.put(seq, new Pending(p.done(), p.route(), relayOrder(record.get()), p.ackMessage()));
+            }
+            tryNextRelay(seq);
         }
     }
 

@@ -47,6 +47,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private final Links links;
     private final PresenceDirectory directory;
     private final PresenceMode presenceMode;
+    /** Records the directory held when presence moved to the DHT (0: it did not move by size). */
+    private int knownAtMove;
     private final PresenceDht dht;
     private final PresenceRouting routing;
     private final Plumtree plumtree;
@@ -185,11 +187,14 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     /**
      * This node's view of the network's size: the nodes it holds a presence record of (capped by
      * the directory's bound); without presence broadcast, where the directory holds only what it
-     * looked up, the public nodes the DHT's density suggests (so private ones are not counted).
+     * looked up, the public nodes the DHT's density suggests (so private ones are not counted),
+     * and never less than the records it held when it moved presence there (as those expire,
+     * follower mode must not end for a network that did not shrink).
      */
     public int knownNodes() {
         if (presenceMode.broadcast()) return directory.size();
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(directory.size(), dht.table().estimatedPublicNodes()));
+        long estimate = Math.max(directory.size(), dht.table().estimatedPublicNodes());
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(estimate, knownAtMove));
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */
@@ -495,6 +500,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      */
     private void movePresenceToDht(String why) {
         if (!presenceMode.moveToDht()) return;
+        knownAtMove = directory.size();
         LOG.atInfo().addKeyValue("why", why).addKeyValue("records", directory.size())
                 .log("presence moves to the DHT: records are looked up from now on, not broadcast");
         directory.becomeCache(self());

@@ -103,7 +103,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 if (key.kind() == DhtKey.Kind.NODE) return directory.forNode(new NodeId(key.id())).isPresent();
                 return directory.targetsFor(key.id()).bound();
             }
-        }, !presenceMode.broadcast());
+        }, presenceMode);
         this.routing = new PresenceRouting(presenceMode, directory, dht, router, listCast,
                 node -> node.equals(self()) || isLinked(node), () -> stopped);
         this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
@@ -504,7 +504,6 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         LOG.atInfo().addKeyValue("why", why).addKeyValue("records", directory.size())
                 .log("presence moves to the DHT: records are looked up from now on, not broadcast");
         directory.becomeCache(self());
-        dht.becomePrimary();
         // the directory still names every public node: the table starts full, so the first store lands where lookups go
         for (NodeInfo p : List.copyOf(directory.publicNodes())) dht.heardOf(p);
         directory.forNode(self()).ifPresent(dht::store);

@@ -474,10 +474,7 @@ final class Plumtree {
             for (NodeId a : announced.announcers) noteStandIn(t, id, a, announced.announcedRounds.get(a));
             return;
         }
-        t.makeEager(faster);
-        host.env().send(faster, new Msg.Graft(id, false, treeId));
-        if (t.makeLazy(from)) host.env().send(from, new Msg.Prune(treeId));
-        t.takeParent(faster, false);
+        swapParent(t, treeId, from, faster, false);
         t.parentLag.handOver(from, faster);
         if (treeId != null) {
             long gain = host.env().now() - announced.firstAt;
@@ -485,6 +482,14 @@ final class Plumtree {
             t.gains.newParent(from, gain, 0, null);
             raiseGain(t, treeId, gain);
         }
+    }
+
+    /** A peer on a faster path becomes the parent (a GRAFT without resend), the old parent lazy (a PRUNE). */
+    private void swapParent(Tree t, NodeId treeId, NodeId old, NodeId parent, boolean untried) {
+        t.makeEager(parent);
+        host.env().send(parent, new Msg.Graft(t.lastId, false, treeId));
+        if (old != null && t.makeLazy(old)) host.env().send(old, new Msg.Prune(treeId));
+        t.takeParent(parent, untried);
     }
 
     /** A neighbour announced (or sent again) the tree's last payload this long after it came here. */
@@ -521,10 +526,7 @@ final class Plumtree {
         Long ahead = t.gains.aheadOf(from, gain);
         if (ahead == null || ahead <= SWAP_MARGIN_MILLIS) return;
         NodeId old = t.parent;
-        t.makeEager(from);
-        host.env().send(from, new Msg.Graft(t.lastId, false, treeId));
-        if (old != null && t.makeLazy(old)) host.env().send(old, new Msg.Prune(treeId));
-        t.takeParent(from, true);
+        swapParent(t, treeId, old, from, true);
         long gained = t.gains.gained() + ahead;
         t.gains.newParent(old, gained, gain, from);
         raiseGain(t, treeId, gained);

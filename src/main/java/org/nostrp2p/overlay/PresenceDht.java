@@ -53,7 +53,7 @@ final class PresenceDht {
     }
 
     private final Host host;
-    private boolean primary;
+    private final PresenceMode mode;
     private final Env env;
     private final DhtTable table;
     /** Records this node holds for others, as one of the nodes closest to their keys. */
@@ -74,20 +74,18 @@ final class PresenceDht {
     static final long THIN_RESTORE_MILLIS = 30_000, FAR_DROP_MILLIS = 60_000;
 
     /**
-     * primary: presence lives here (no record is broadcast): this node stores its own record,
-     * keeps its table fresh and collects link candidates. Otherwise the DHT only serves: it answers
+     * mode: when presence lives here (no record is broadcast, from the start or since the node
+     * moved), this node stores its own record, keeps its table fresh and collects link
+     * candidates. Otherwise the DHT only serves: it answers
      * and keeps what nodes of the other mode store, and looks up a record that broadcast did not
      * bring (a node without broadcast, in a network of mixed modes).
      */
-    PresenceDht(Host host, boolean primary) {
-        this.primary = primary;
+    PresenceDht(Host host, PresenceMode mode) {
+        this.mode = mode;
         this.host = host;
         this.env = host.env();
         this.table = new DhtTable(host.self());
     }
-
-    /** Presence moved here from broadcast (PresenceMode): store our records, keep the table fresh. */
-    void becomePrimary() { primary = true; }
 
     DhtTable table() { return table; }
 
@@ -105,7 +103,7 @@ final class PresenceDht {
      */
     void heardOf(NodeInfo node) {
         if (!node.isPublic() || node.id().equals(host.self())) return;
-        if (primary) met(node);
+        if (!mode.broadcast()) met(node);
         if (table.contains(node.id()) || !table.add(node)) return;
         handOver(node);
     }

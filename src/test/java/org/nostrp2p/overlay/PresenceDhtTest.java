@@ -21,7 +21,7 @@ class PresenceDhtTest {
 
     static final class World implements PresenceDht.Host, Env {
         final SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
-        final PresenceDht dht = new PresenceDht(this, true);
+        final PresenceDht dht = new PresenceDht(this, new PresenceMode(false));
         final List<Sent> sent = new ArrayList<>();
         final List<Runnable> timers = new ArrayList<>();
         final List<byte[]> found = new ArrayList<>();

@@ -89,11 +89,9 @@ class RouteAckTest {
     void aSendWhoseConnectionClosesGoesAgainOnceOnAFreshOne() {
         Side origin = new Side(), destination = new Side();
         PeerAddress address = new PeerAddress("198.51.100.7", 20_000);
-        origin.known = PresenceRecord.signed(destination.signer, List.of(), address, List.of(), 1, Long.MAX_VALUE / 2);
-        origin.linkedTo = destination.self();
         List<Boolean> outcome = new ArrayList<>();
-        origin.router.send(destination.self(), 1, new byte[]{1, 2, 3}, outcome::add);
-        Msg.Route route = (Msg.Route) origin.sent.get(0);
+        Msg.Route route = sendOnADirectLink(origin, destination,
+                PresenceRecord.signed(destination.signer, List.of(), address, List.of(), 1, Long.MAX_VALUE / 2), outcome);
 
         origin.linkedTo = null;
         origin.router.disconnected(destination.self());
@@ -120,11 +118,9 @@ class RouteAckTest {
     void aSendToAPrivateNodeWhoseDirectConnectionClosesGoesThroughItsRelays() {
         Side origin = new Side(), destination = new Side();
         NodeInfo relay = new NodeInfo(new SchnorrNodeSigner(KeyPair.generate()).id(), new PeerAddress("198.51.100.9", 20_000));
-        origin.known = PresenceRecord.signed(destination.signer, List.of(), null, List.of(relay), 1, Long.MAX_VALUE / 2);
-        origin.linkedTo = destination.self();
         List<Boolean> outcome = new ArrayList<>();
-        origin.router.send(destination.self(), 1, new byte[]{1, 2, 3}, outcome::add);
-        Msg.Route route = (Msg.Route) origin.sent.get(0);
+        Msg.Route route = sendOnADirectLink(origin, destination,
+                PresenceRecord.signed(destination.signer, List.of(), null, List.of(relay), 1, Long.MAX_VALUE / 2), outcome);
 
         origin.linkedTo = null;
         origin.router.disconnected(destination.self());
@@ -133,6 +129,14 @@ class RouteAckTest {
         origin.linkedTo = relay.id();
         origin.router.connected(relay.id(), relay.address());
         assertEquals(route, origin.sent.get(1), "the same send goes through the relay");
+    }
+
+    /** The origin, holding the destination's record and linked to it, sends; the route it handed over. */
+    private static Msg.Route sendOnADirectLink(Side origin, Side destination, PresenceRecord known, List<Boolean> outcome) {
+        origin.known = known;
+        origin.linkedTo = destination.self();
+        origin.router.send(destination.self(), 1, new byte[]{1, 2, 3}, outcome::add);
+        return (Msg.Route) origin.sent.get(0);
     }
 
     @Test

@@ -159,6 +159,7 @@ class SourceTreesTest {
 
     @Test
     void aSiblingWithAHigherIdDoesNotStandIn() {
+        selfPrivate = false;
         // as many hops as we are: of two siblings only the one with the higher id takes the other
         // (SELF has the lowest id), so when their parent goes they do not graft each other
         assertFalse(standsIn(4));
@@ -179,7 +180,37 @@ class SourceTreesTest {
 
     @Test
     void aPeerFartherFromTheSourceDoesNotStandIn() {
+        selfPrivate = false;
         assertFalse(standsIn(5), "it may be below us: grafting it would cut us off with it");
+    }
+
+    @Test
+    void atAPrivateNodeAnyRelayStandsIn() {
+        assertTrue(standsIn(5), "a private node links only to its relays: none of them is below it unless eager here");
+    }
+
+    @Test
+    void aParentTakenForItsGainHasTheOldParentStandInForIt() {
+        selfPrivate = false;
+        MessageId first = settleOnParentA();
+        tree.onTreeGain(B, new Msg.TreeGain(first, 50)); // B becomes the parent before the next payload
+        sent.clear();
+        linkLost(B); // and crashes before it
+        assertEquals(List.of(new Msg.Graft(first, false, SOURCE)), sentTo(A),
+                "A sent the last payload, one hop nearer the source: it takes its place back at once");
+    }
+
+    @Test
+    void aParentTakenForAFasterAnnouncementHasTheOldParentStandInForIt() {
+        selfPrivate = false;
+        settleOnParentA();
+        MessageId second = newId();
+        tree.onIHave(B, new Msg.IHave(List.of(second), 2, SOURCE));
+        now += Plumtree.SWAP_MARGIN_MILLIS + 5;
+        tree.onGossip(A, post(second)); // B swapped in for the next payload
+        sent.clear();
+        linkLost(B);
+        assertEquals(List.of(new Msg.Graft(second, false, SOURCE)), sentTo(A), "A is the stand-in");
     }
 
     @Test
@@ -204,6 +235,7 @@ class SourceTreesTest {
 
     @Test
     void aTreeThatLostItsParentWithNoStandInGraftsTheFirstAnnouncerAtOnce() {
+        selfPrivate = false;
         active.add(C);
         tree.neighborUp(C);
         MessageId first = newId();

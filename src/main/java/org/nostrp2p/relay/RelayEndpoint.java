@@ -41,8 +41,12 @@ public final class RelayEndpoint {
     final EventStore store;
     final RelayLimits limits;
     final Executor work;
-    /** Shared with the REST API: work at once (signature checks, SQLite), and queries at once. */
-    final Semaphore inWork, queries;
+    /**
+     * Shared with the REST API: work at once (signature checks, SQLite), and queries at once; the
+     * relay takes all but {@link #WORK_KEPT_FOR_REST} and {@link #QUERIES_KEPT_FOR_REST} of them.
+     */
+    final SharedPermits inWork, queries;
+    static final int WORK_KEPT_FOR_REST = 16, QUERIES_KEPT_FOR_REST = 1;
     final Semaphore queuedBytes = new Semaphore(MAX_QUEUED_BYTES);
     final AtomicInteger subscriptionsInAll = new AtomicInteger();
     private final String version;
@@ -55,8 +59,8 @@ public final class RelayEndpoint {
         this.store = store;
         this.limits = limits;
         this.work = work;
-        this.inWork = inWork;
-        this.queries = queries;
+        this.inWork = new SharedPermits(inWork, WORK_KEPT_FOR_REST);
+        this.queries = new SharedPermits(queries, QUERIES_KEPT_FOR_REST);
         this.version = version;
         this.tls = tls;
     }

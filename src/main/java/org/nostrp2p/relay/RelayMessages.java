@@ -203,7 +203,7 @@ final class RelayMessages {
     /** Newest first: each filter's newest (at most its limit and the relay's), merged, each event once. */
     private List<Event> firstLoad(List<Filter> filters) {
         Map<String, Event> byId = new LinkedHashMap<>();
-        relay.queries.acquireUninterruptibly();
+        relay.queries.acquire();
         try {
             for (Filter f : filters) {
                 if (f.limit() != null && f.limit() == 0) continue; // limit 0: live events only
@@ -247,7 +247,7 @@ final class RelayMessages {
             }
         }
         long n;
-        relay.queries.acquireUninterruptibly();
+        relay.queries.acquire();
         try {
             n = Math.max(0, relay.store.count(queries) - relay.store.count(unseen));
         } catch (StoreException e) {

@@ -164,7 +164,7 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     /** Handles one message within the node's work permits; gives back its share of the queued-bytes budget. */
     private void handle(ClientMessage message, String text) {
         try {
-            relay.inWork.acquireUninterruptibly();
+            relay.inWork.acquire();
             try {
                 messages.handle(message);
             } finally {
@@ -250,7 +250,7 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
         Channel c = channel;
         while (messages.hasNext()) {
             if (!awaitWritable(c)) return false;
-            relay.queries.acquireUninterruptibly();
+            relay.queries.acquire();
             try {
                 List<TextWebSocketFrame> chunk = new ArrayList<>();
                 for (int bytes = 0; bytes < LOAD_CHUNK_BYTES && messages.hasNext(); ) {

@@ -371,15 +371,18 @@ final class Plumtree {
         t.standIns.removeIf(s -> s.peer().equals(peer));
         if (!peer.equals(t.parent)) return;
         t.parent = null;
+        StandIn taken = null;
         for (StandIn s : t.standIns) {
             // a stand-in that is eager here has since taken the tree from us (a GRAFT): our child, not a parent
             if (!host.inTree(s.peer()) || t.eager.contains(s.peer())) continue;
             if (peerStaysUp || host.selfPrivate() || mayStandIn(s.peer(), s.round(), t.lastRound)) {
-                adopt(t, treeId, s.peer(), s.round());
-                return;
+                taken = s;
+                break;
             }
         }
-        t.orphaned = true;
+        // adopted after the loop: taking a parent takes it out of the stand-ins
+        if (taken != null) adopt(t, treeId, taken.peer(), taken.round());
+        else t.orphaned = true;
     }
 
     /** Makes this peer (at this round, -1: unknown) our parent in the tree: eager here, and a GRAFT (no resend) makes us eager there. */
@@ -498,12 +501,11 @@ final class Plumtree {
         }
         if (faster == null) return;
         // after a repair the payload came from the grafted peer: it is the parent now, the rest stand in
-        if (announced.grafted || host.env().now() - announced.firstAt < SWAP_MARGIN_MILLIS || !faster.equals(announced.announcers.get(0))) {
-            for (NodeId a : announced.announcers) noteStandIn(t, id, a, announced.announcedRounds.get(a));
-            return;
-        }
-        swapParent(t, treeId, from, faster, false, announced.announcedRounds.get(faster));
+        boolean swap = !announced.grafted && host.env().now() - announced.firstAt >= SWAP_MARGIN_MILLIS
+                && faster.equals(announced.announcers.get(0));
+        if (swap) swapParent(t, treeId, from, faster, false, announced.announcedRounds.get(faster));
         for (NodeId a : announced.announcers) noteStandIn(t, id, a, announced.announcedRounds.get(a));
+        if (!swap) return;
         t.parentLag.handOver(from, faster);
         if (treeId != null) {
             long gain = host.env().now() - announced.firstAt;

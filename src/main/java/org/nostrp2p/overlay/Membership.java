@@ -58,8 +58,13 @@ final class Membership {
         void scheduleMaintenance(long delayMillis);
         /** Whether this node keeps presence in the DHT (told to joiners). */
         boolean presenceInDht();
-        /** The node we joined through keeps presence in the DHT: so do we, before the link asks for a directory. */
-        void joinedPresenceInDht();
+        /** How many nodes this node counts in the network (told to joiners, who cannot count them without a directory). */
+        int knownNodes();
+        /**
+         * The node we joined through keeps presence in the DHT and counts networkSize nodes: so do
+         * we, before the link asks for a directory.
+         */
+        void joinedPresenceInDht(int networkSize);
     }
 
     private final Host host;
@@ -217,7 +222,7 @@ final class Membership {
     void onJoin(NodeId from, Links.Link link, Msg.Join j) {
         link.info = j.joiner();
         boolean accepted = admission.tryAccept(from, link, true);
-        env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted, host.presenceInDht()));
+        env.send(from, new Msg.JoinReply(admission.joinSample(from), accepted, host.presenceInDht(), host.knownNodes()));
         accepted(from, link, accepted, true);
     }
 
@@ -239,7 +244,7 @@ final class Membership {
     void onJoinReply(NodeId from, Links.Link link, Msg.JoinReply r) {
         if (!link.outbound) return;
         bootAnswered = true;
-        if (r.presenceInDht()) host.joinedPresenceInDht();
+        if (r.presenceInDht()) host.joinedPresenceInDht(r.networkSize());
         if (r.accepted()) activateAnswered(from, link); // if not, the contact closes the link next
         addKnownPeers(r.sample());
         host.scheduleMaintenance(0);

@@ -10,10 +10,11 @@ public sealed interface Msg {
     /**
      * The contact's answer: whether it took the joiner in, public nodes to connect to, and whether
      * the contact keeps presence in the DHT (PresenceMode), so the joiner starts there too rather
-     * than fetch a directory of the whole network.
+     * than fetch a directory of the whole network; then also how many nodes the contact counts in
+     * the network, which the joiner, holding no directory, could not count itself.
      */
-    record JoinReply(List<NodeInfo> sample, boolean accepted, boolean presenceInDht) implements Msg {
-        public JoinReply(List<NodeInfo> sample, boolean accepted) { this(sample, accepted, false); }
+    record JoinReply(List<NodeInfo> sample, boolean accepted, boolean presenceInDht, int networkSize) implements Msg {
+        public JoinReply(List<NodeInfo> sample, boolean accepted) { this(sample, accepted, false, 0); }
     }
     /**
      * "Keep this link in your active view"; priority when the sender has no other link; near when

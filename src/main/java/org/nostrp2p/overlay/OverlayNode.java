@@ -47,8 +47,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     private final Links links;
     private final PresenceDirectory directory;
     private final PresenceMode presenceMode;
-    /** Records the directory held when presence moved to the DHT (0: it did not move by size). */
-    private int knownAtMove;
+    /**
+     * The least network size this node reports once presence is in the DHT: the records its
+     * directory held when presence moved there, or the size the node it joined through told.
+     */
+    private int sizeFloor;
     private final PresenceDht dht;
     private final PresenceRouting routing;
     private final Plumtree plumtree;
@@ -130,7 +133,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             }
             @Override public void scheduleMaintenance(long delayMillis) { OverlayNode.this.scheduleMaintenance(delayMillis); }
             @Override public boolean presenceInDht() { return OverlayNode.this.presenceInDht(); }
-            @Override public void joinedPresenceInDht() { movePresenceToDht("the node we joined through keeps presence in the DHT"); }
+            @Override public int knownNodes() { return OverlayNode.this.knownNodes(); }
+            @Override public void joinedPresenceInDht(int networkSize) {
+                sizeFloor = Math.max(sizeFloor, networkSize);
+                movePresenceToDht("the node we joined through keeps presence in the DHT");
+            }
         }, env, cfg, scores);
         this.links = membership.links();
     }
@@ -189,12 +196,14 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      * the directory's bound); without presence broadcast, where the directory holds only what it
      * looked up, the public nodes the DHT's density suggests (so private ones are not counted),
      * and never less than the records it held when it moved presence there (as those expire,
-     * follower mode must not end for a network that did not shrink).
+     * follower mode must not end for a network that did not shrink) or, joined after the move,
+     * the count of the node it joined through (a boot node the user chose, trusted for this as
+     * for telling that presence is in the DHT).
      */
     public int knownNodes() {
         if (presenceMode.broadcast()) return directory.size();
         long estimate = Math.max(directory.size(), dht.table().estimatedPublicNodes());
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(estimate, knownAtMove));
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(estimate, sizeFloor));
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */
@@ -500,7 +509,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      */
     private void movePresenceToDht(String why) {
         if (!presenceMode.moveToDht()) return;
-        knownAtMove = directory.size();
+        sizeFloor = Math.max(sizeFloor, directory.size());
         LOG.atInfo().addKeyValue("why", why).addKeyValue("records", directory.size())
                 .log("presence moves to the DHT: records are looked up from now on, not broadcast");
         directory.becomeCache(self());

@@ -75,9 +75,9 @@ public final class WireCodec {
             switch (m) {
                 case Msg.Join j -> { p.packArrayHeader(2); p.packInt(JOIN); packInfo(p, j.joiner()); }
                 case Msg.JoinReply r -> {
-                    // presenceInDht is written only when true, as IHAVE's late
-                    p.packArrayHeader(r.presenceInDht() ? 4 : 3); p.packInt(JOIN_REPLY); packInfos(p, r.sample()); p.packBoolean(r.accepted());
-                    if (r.presenceInDht()) p.packBoolean(true);
+                    // presenceInDht and the size are written only with presence in the DHT, as IHAVE's late only when true
+                    p.packArrayHeader(r.presenceInDht() ? 5 : 3); p.packInt(JOIN_REPLY); packInfos(p, r.sample()); p.packBoolean(r.accepted());
+                    if (r.presenceInDht()) { p.packBoolean(true); p.packInt(r.networkSize()); }
                 }
                 case Msg.Neighbor n -> {
                     p.packArrayHeader(4); p.packInt(NEIGHBOR); packInfo(p, n.sender()); p.packBoolean(n.priority()); p.packBoolean(n.near());
@@ -152,7 +152,8 @@ public final class WireCodec {
             boolean hasOptional = fields - 1 > expected; // the optional trailing field: the Plumtree messages' tree, Neighbor's near
             Msg m = switch (type) {
                 case JOIN -> new Msg.Join(unpackInfo(u));
-                case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean(), hasOptional && u.unpackBoolean());
+                case JOIN_REPLY -> new Msg.JoinReply(unpackInfos(u), u.unpackBoolean(), hasOptional && u.unpackBoolean(),
+                        fields - 1 > expected + 1 ? Math.max(0, u.unpackInt()) : 0);
                 case NEIGHBOR -> new Msg.Neighbor(unpackInfo(u), u.unpackBoolean(), hasOptional && u.unpackBoolean());
                 case NEIGHBOR_REPLY -> new Msg.NeighborReply(u.unpackBoolean());
                 case DISCONNECT -> new Msg.Disconnect();
@@ -226,12 +227,12 @@ public final class WireCodec {
 
     /**
      * Fields this version writes after the required ones ({@link #FIELDS}), which an older peer
-     * leaves out: the tree, Neighbor's near, JoinReply's presenceInDht, and after IHAVE's tree whether
-     * the announcer was late.
+     * leaves out: the tree, Neighbor's near, JoinReply's presenceInDht and network size, and after
+     * IHAVE's tree whether the announcer was late.
      */
     static int optionalFields(int type) {
-        if (type == IHAVE) return 2;
-        return TREE_TYPES.contains(type) || type == NEIGHBOR || type == JOIN_REPLY ? 1 : 0;
+        if (type == IHAVE || type == JOIN_REPLY) return 2;
+        return TREE_TYPES.contains(type) || type == NEIGHBOR ? 1 : 0;
     }
     private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * A network that grows past {@code presenceDhtAt} moves its presence from broadcast to the DHT on
  * its own (PresenceMode), on a simulated network (threshold 200 records, 250 nodes, then 40
  * more, 70% private): every node moves, the nodes joining after it start in the DHT without
- * fetching a directory of the network, unicast and broadcast keep reaching everyone, and once
+ * fetching a directory of the network (but told its size), unicast and broadcast keep reaching everyone, and once
  * the broadcast records have expired (nobody refreshes them by broadcast now) a node holds only
  * what it looked up, while its own record stays findable through the DHT.
  */
@@ -43,6 +43,10 @@ class PresenceModeSwitchSimulationTest {
         // they fetched no directory: they hold their own record and the few that came their way
         int lateMostHeld = late.stream().mapToInt(n -> n.core().directorySize()).max().orElseThrow();
         assertTrue(lateMostHeld < THRESHOLD / 4, "a late joiner holds " + lateMostHeld + " records");
+        // yet it sees the network's size as the nodes that moved do (told on joining), so that
+        // follower mode, which goes by it, starts at the same size for old and new nodes
+        int lateLeastKnown = late.stream().mapToInt(n -> n.core().knownNodes()).min().orElseThrow();
+        assertTrue(lateLeastKnown >= THRESHOLD, "network size as a late joiner sees it: " + lateLeastKnown);
 
         assertEverythingArrives(net, "after the move");
 

@@ -15,7 +15,7 @@ class WireCodecTest {
 
     static List<Msg> samples() {
         return List.of(new Msg.Join(PRIV), new Msg.JoinReply(List.of(PUB, PUB), true),
-                new Msg.JoinReply(List.of(PUB), false, true), new Msg.Neighbor(PUB, true),
+                new Msg.JoinReply(List.of(PUB), false, true, 12_345), new Msg.Neighbor(PUB, true),
                 new Msg.NeighborReply(false), new Msg.Disconnect(), new Msg.PresenceRequest(),
                 new Msg.PresenceBatch(List.of(new byte[]{1, 2}, new byte[0]), true),
                 new Msg.PresenceDigest(new byte[DirectoryDigest.BYTES]),
@@ -92,8 +92,7 @@ class WireCodecTest {
             try (var u = org.nostrp2p.util.Msgpack.unpacker(WireCodec.encode(m))) {
                 int fields = u.unpackArrayHeader();
                 int type = u.unpackInt();
-                int unwritten = lastFlagLeftOut(m) ? 1 : 0;
-                assertEquals(fields - 1, WireCodec.FIELDS[type] + WireCodec.optionalFields(type) - unwritten, m.getClass().getSimpleName());
+                assertEquals(fields - 1, WireCodec.FIELDS[type] + WireCodec.optionalFields(type) - leftOut(m).size(), m.getClass().getSimpleName());
             }
         }
     }
@@ -140,18 +139,37 @@ class WireCodecTest {
     }
 
     @Test
-    void aJoinReplySaysWhetherPresenceIsInTheDhtAndAnOlderPeersSaysNot() throws Exception {
-        Msg.JoinReply inDht = (Msg.JoinReply) WireCodec.decode(WireCodec.encode(new Msg.JoinReply(List.of(PUB), true, true)));
+    void aJoinReplySaysWhetherPresenceIsInTheDhtAndHowBigTheNetworkIsAndAnOlderPeersSaysNot() throws Exception {
+        Msg.JoinReply sent = new Msg.JoinReply(List.of(PUB), true, true, 12_345);
+        Msg.JoinReply inDht = (Msg.JoinReply) WireCodec.decode(WireCodec.encode(sent));
         assertTrue(inDht.presenceInDht());
+        assertEquals(12_345, inDht.networkSize());
         assertEquals(List.of(PUB), inDht.sample());
-        Msg.JoinReply older = (Msg.JoinReply) WireCodec.decode(withoutLastFields(new Msg.JoinReply(List.of(PUB), true, true), 1));
+        Msg.JoinReply withoutSize = (Msg.JoinReply) WireCodec.decode(withoutLastFields(sent, 1));
+        assertTrue(withoutSize.presenceInDht());
+        assertEquals(0, withoutSize.networkSize(), "without the size: none told");
+        Msg.JoinReply older = (Msg.JoinReply) WireCodec.decode(withoutLastFields(sent, 2));
         assertFalse(older.presenceInDht(), "without the field: presence is broadcast");
         assertTrue(older.accepted());
+        byte[] negative = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(5);
+            p.packInt(2); // JOIN_REPLY
+            p.packArrayHeader(0);
+            p.packBoolean(true);
+            p.packBoolean(true);
+            p.packInt(-7);
+        });
+        assertEquals(0, ((Msg.JoinReply) WireCodec.decode(negative)).networkSize(), "a negative size counts as none told");
     }
 
-    /** IHAVE's lateness and JoinReply's presenceInDht are written only when true. */
-    private static boolean lastFlagLeftOut(Msg m) {
-        return m instanceof Msg.IHave h && !h.late() || m instanceof Msg.JoinReply r && !r.presenceInDht();
+    /**
+     * The optional fields this version leaves out of m, with the values they stand for: IHAVE's
+     * lateness when false, JoinReply's presenceInDht and size when presence is broadcast.
+     */
+    private static List<Object> leftOut(Msg m) {
+        if (m instanceof Msg.IHave h && !h.late()) return List.of(false);
+        if (m instanceof Msg.JoinReply r && !r.presenceInDht()) return List.of(false, 0);
+        return List.of();
     }
 
     /** A message without its last few fields, as an older version would write it. */
@@ -167,19 +185,21 @@ class WireCodecTest {
     }
 
     /**
-     * A message as a newer version might write it: every field this version knows (an on-time
-     * IHAVE's lateness or JoinReply's presenceInDht too, which this version leaves out when
-     * false), then more.
+     * A message as a newer version might write it: every field this version knows (those it
+     * leaves out too, {@link #leftOut}), then more.
      */
     private static byte[] withExtraFields(Msg m, int extra) throws Exception {
         byte[] known = WireCodec.encode(m);
-        boolean flagLeftOut = lastFlagLeftOut(m);
+        List<Object> leftOut = leftOut(m);
         try (var u = org.nostrp2p.util.Msgpack.unpacker(known)) {
             int fields = u.unpackArrayHeader();
             return org.nostrp2p.util.Msgpack.pack(p -> {
-                p.packArrayHeader(fields + (flagLeftOut ? 1 : 0) + extra);
+                p.packArrayHeader(fields + leftOut.size() + extra);
                 for (int i = 0; i < fields; i++) p.packValue(u.unpackValue());
-                if (flagLeftOut) p.packBoolean(false);
+                for (Object v : leftOut) {
+                    if (v instanceof Boolean b) p.packBoolean(b);
+                    else p.packInt((Integer) v);
+                }
                 for (int i = 0; i < extra; i++) p.packString("added in a later version " + i);
             });
         }

@@ -54,12 +54,14 @@ public final class WireCodec {
      * tree per source (Plumtree: broadcast messages end with the tree they are about); a ping on
      * every connection idle for 3 s (TcpTransport), so that 10 s of silence means a dead peer;
      * an IHAVE says when its sender got the payload late, by a repair (Plumtree.onIHave; the
-     * field is at the end and written only when true).
+     * field is at the end and written only when true); node ids in broadcast trees and routes
+     * read in 32 bytes as well as in 64 hex characters, so they are sent that way to a peer
+     * that says so (half the bytes of a post's every IHAVE: see {@link #encode(Msg, long)}).
      */
     public static final long FEATURE_SIGNED_ACKS = 1, FEATURE_SOURCE_TREES = 2, FEATURE_FAST_KEEPALIVE = 4,
-            FEATURE_LATE_ANNOUNCEMENTS = 8;
+            FEATURE_LATE_ANNOUNCEMENTS = 8, FEATURE_BINARY_IDS = 16;
     public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES | FEATURE_FAST_KEEPALIVE
-            | FEATURE_LATE_ANNOUNCEMENTS;
+            | FEATURE_LATE_ANNOUNCEMENTS | FEATURE_BINARY_IDS;
     /** Fields a message may carry at most, those this version knows and those a newer one adds. */
     private static final int MAX_FIELDS = 16;
 
@@ -70,7 +72,15 @@ public final class WireCodec {
         for (int i = 0; i < fields; i++) u.skipValue();
     }
 
-    public static byte[] encode(Msg m) {
+    /** A message as this version writes it, for a peer that reads all it does. */
+    public static byte[] encode(Msg m) { return encode(m, FEATURES); }
+
+    /**
+     * A message for a peer with these features: node ids in trees and routes as 32 bytes if it
+     * reads them so (FEATURE_BINARY_IDS), else as the 64 hex characters all versions read.
+     */
+    public static byte[] encode(Msg m, long peerFeatures) {
+        boolean binaryIds = (peerFeatures & FEATURE_BINARY_IDS) != 0;
         return Msgpack.pack(p -> {
             switch (m) {
                 case Msg.Join j -> { p.packArrayHeader(2); p.packInt(JOIN); packInfo(p, j.joiner()); }
@@ -88,25 +98,25 @@ public final class WireCodec {
                 case Msg.DialBackProbe d -> { p.packArrayHeader(2); p.packInt(DIAL_BACK_PROBE); p.packLong(d.nonce()); }
                 case Msg.Gossip g -> {
                     p.packArrayHeader(6); p.packInt(GOSSIP); packBin(p, g.id().bytes()); p.packInt(g.round());
-                    p.packInt(g.type()); packBin(p, g.payload()); packTree(p, g.tree());
+                    p.packInt(g.type()); packBin(p, g.payload()); packTree(p, g.tree(), binaryIds);
                 }
                 case Msg.IHave h -> {
                     // late is written only when true: an announcement on time costs no byte more than before
                     p.packArrayHeader(h.late() ? 5 : 4); p.packInt(IHAVE); p.packArrayHeader(h.ids().size());
                     for (MessageId id : h.ids()) packBin(p, id.bytes());
-                    p.packInt(h.round()); packTree(p, h.tree());
+                    p.packInt(h.round()); packTree(p, h.tree(), binaryIds);
                     if (h.late()) p.packBoolean(true);
                 }
                 case Msg.Graft g -> {
-                    p.packArrayHeader(4); p.packInt(GRAFT); packBin(p, g.id().bytes()); p.packBoolean(g.resend()); packTree(p, g.tree());
+                    p.packArrayHeader(4); p.packInt(GRAFT); packBin(p, g.id().bytes()); p.packBoolean(g.resend()); packTree(p, g.tree(), binaryIds);
                 }
-                case Msg.Prune x -> { p.packArrayHeader(2); p.packInt(PRUNE); packTree(p, x.tree()); }
+                case Msg.Prune x -> { p.packArrayHeader(2); p.packInt(PRUNE); packTree(p, x.tree(), binaryIds); }
                 case Msg.Route r -> {
-                    p.packArrayHeader(7); p.packInt(ROUTE); p.packString(r.origin().hex()); p.packString(r.destination().hex());
+                    p.packArrayHeader(7); p.packInt(ROUTE); packId(p, r.origin(), binaryIds); packId(p, r.destination(), binaryIds);
                     p.packLong(r.seq()); p.packInt(r.hops()); p.packInt(r.type()); packBin(p, r.payload());
                 }
                 case Msg.RouteAck a -> {
-                    p.packArrayHeader(6); p.packInt(ROUTE_ACK); p.packString(a.origin().hex()); p.packString(a.destination().hex());
+                    p.packArrayHeader(6); p.packInt(ROUTE_ACK); packId(p, a.origin(), binaryIds); packId(p, a.destination(), binaryIds);
                     p.packLong(a.seq()); p.packBoolean(a.delivered()); packBin(p, a.proof());
                 }
                 case Msg.Ping x -> { p.packArrayHeader(1); p.packInt(PING); }
@@ -171,9 +181,9 @@ public final class WireCodec {
                 }
                 case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, hasOptional));
                 case PRUNE -> new Msg.Prune(optionalTree(u, hasOptional));
-                case ROUTE -> new Msg.Route(new NodeId(boundedString(u)), new NodeId(boundedString(u)), u.unpackLong(),
+                case ROUTE -> new Msg.Route(unpackId(u), unpackId(u), u.unpackLong(),
                         u.unpackInt(), u.unpackInt(), boundedBin(u, MAX_PAYLOAD));
-                case ROUTE_ACK -> new Msg.RouteAck(new NodeId(boundedString(u)), new NodeId(boundedString(u)),
+                case ROUTE_ACK -> new Msg.RouteAck(unpackId(u), unpackId(u),
                         u.unpackLong(), u.unpackBoolean(), boundedBin(u, 128));
                 case PING -> new Msg.Ping();
                 case PRESENCE_REQUEST -> new Msg.PresenceRequest();
@@ -235,10 +245,29 @@ public final class WireCodec {
         return TREE_TYPES.contains(type) || type == NEIGHBOR ? 1 : 0;
     }
     private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    private static final int NODE_ID_BYTES = 32;
 
-    private static void packTree(MessageBufferPacker p, NodeId tree) throws IOException {
+    private static void packTree(MessageBufferPacker p, NodeId tree, boolean binary) throws IOException {
         if (tree == null) p.packNil();
-        else p.packString(tree.hex());
+        else packId(p, tree, binary);
+    }
+
+    private static void packId(MessageBufferPacker p, NodeId id, boolean binary) throws IOException {
+        if (!binary || !NODE_ID.matcher(id.hex()).matches()) { // (a made-up id in a test is no key)
+            p.packString(id.hex());
+            return;
+        }
+        byte[] b = java.util.HexFormat.of().parseHex(id.hex());
+        p.packBinaryHeader(b.length);
+        p.writePayload(b);
+    }
+
+    /** A node id in 32 bytes or in hex characters (as an older peer writes it; checked where it is a tree's). */
+    private static NodeId unpackId(MessageUnpacker u) throws IOException {
+        if (u.getNextFormat().getValueType() != ValueType.BINARY) return new NodeId(boundedString(u));
+        byte[] b = boundedBin(u, NODE_ID_BYTES);
+        if (b.length != NODE_ID_BYTES) throw new IllegalArgumentException("a node id is " + NODE_ID_BYTES + " bytes");
+        return new NodeId(java.util.HexFormat.of().formatHex(b));
     }
 
     private static NodeId optionalTree(MessageUnpacker u, boolean present) throws IOException {
@@ -247,9 +276,9 @@ public final class WireCodec {
             u.unpackNil();
             return null;
         }
-        String hex = boundedString(u);
-        if (!NODE_ID.matcher(hex).matches()) throw new IllegalArgumentException("bad tree id");
-        return new NodeId(hex);
+        NodeId tree = unpackId(u);
+        if (!NODE_ID.matcher(tree.hex()).matches()) throw new IllegalArgumentException("bad tree id");
+        return tree;
     }
 
     // --- shared pieces, also used by PresenceRecord ---

@@ -181,7 +181,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     @Override
     public void send(NodeId peer, Msg m) {
         Connection c = byPeer.get(peer);
-        if (c != null) c.send(WireCodec.encode(m));
+        if (c != null) c.send(WireCodec.encode(m, c.peerFeatures));
     }
 
     @Override

@@ -56,6 +56,7 @@ public final class SimBench {
         System.out.printf("bytes sent per node per second, idle (the protocol core only; TCP keep-alive pings are the transport's): %.0f%n",
                 (sim.totalBytesSent() - sentBefore) / (double) nodes / 60.0);
         sim.measureBytes(false);
+        System.out.println("bytes sent in those two windows, by kind: " + sim.bytesByKind());
 
         progress("%,d messages so far", sim.messagesDelivered());
         System.out.println("unicast: " + net.unicastsBetweenRandomPairs(300, 10_000));

@@ -118,6 +118,30 @@ class WireCodecTest {
     }
 
     @Test
+    void nodeIdsInTreesAndRoutesAre32BytesForAPeerThatReadsThemSoAndHexForAnOlderOne() {
+        NodeId source = new NodeId("ab".repeat(32));
+        List<Msg> naming = List.of(new Msg.Gossip(ID, 3, 1, new byte[]{9}, source), new Msg.IHave(List.of(ID), 2, source),
+                new Msg.Graft(ID, false, source), new Msg.Prune(source), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),
+                new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]));
+        long older = WireCodec.FEATURES & ~WireCodec.FEATURE_BINARY_IDS;
+        for (Msg m : naming) {
+            byte[] binary = WireCodec.encode(m), hex = WireCodec.encode(m, older);
+            int ids = m instanceof Msg.Route || m instanceof Msg.RouteAck ? 2 : 1;
+            assertEquals(hex.length - 32 * ids, binary.length, "32 bytes an id, not 64 characters: " + m);
+            // both read back as the same message
+            assertArrayEquals(binary, WireCodec.encode(WireCodec.decode(hex)), m.getClass().getSimpleName());
+            assertArrayEquals(binary, WireCodec.encode(WireCodec.decode(binary)), m.getClass().getSimpleName());
+        }
+        byte[] shortId = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(2);
+            p.packInt(11); // PRUNE
+            p.packBinaryHeader(31);
+            p.writePayload(new byte[31]);
+        });
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(shortId), "a node id is 32 bytes");
+    }
+
+    @Test
     void aRequestForANearLinkSaysSoAndAnOlderPeersIsAnOrdinaryOne() throws Exception {
         Msg.Neighbor near = (Msg.Neighbor) WireCodec.decode(WireCodec.encode(new Msg.Neighbor(PUB, false, true)));
         assertTrue(near.near());

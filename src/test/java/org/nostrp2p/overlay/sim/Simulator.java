@@ -68,6 +68,8 @@ public final class Simulator {
     private long order;
     private long messagesDelivered;
     private final Map<Class<?>, Long> deliveredByKind = new HashMap<>();
+    /** Wire bytes sent by kind of message while bytes were measured. */
+    private final Map<Class<?>, Long> bytesByKind = new HashMap<>();
     /** One decoded copy of each presence record for all simulated nodes (records are immutable). */
     private final Map<java.nio.ByteBuffer, PresenceRecord> decodedPresence = new HashMap<>();
     private boolean measureBytes;
@@ -294,8 +296,13 @@ public final class Simulator {
     }
 
     /** Messages delivered so far by kind, most first, e.g. "Gossip=1,234". */
-    public String messagesByKind() {
-        return deliveredByKind.entrySet().stream().sorted(Map.Entry.<Class<?>, Long>comparingByValue().reversed())
+    public String messagesByKind() { return byKind(deliveredByKind); }
+
+    /** Wire bytes sent by kind while bytes were measured, most first, e.g. "Gossip=123,456". */
+    public String bytesByKind() { return byKind(bytesByKind); }
+
+    private static String byKind(Map<Class<?>, Long> counts) {
+        return counts.entrySet().stream().sorted(Map.Entry.<Class<?>, Long>comparingByValue().reversed())
                 .map(e -> e.getKey().getSimpleName() + "=" + String.format("%,d", e.getValue())).toList().toString();
     }
 
@@ -349,6 +356,7 @@ public final class Simulator {
         if (measureBytes) {
             from.bytesSent += size;
             to.bytesReceived += size;
+            bytesByKind.merge(m.getClass(), (long) size, Long::sum);
         }
         if (loss > 0 && random.nextDouble() < loss) return;
         if (partitioned(from, to)) return;

@@ -18,13 +18,13 @@ final class DirectoryDigest {
     private final int[] buckets = new int[BUCKETS];
 
     static int bucketOf(NodeId node) {
-        return (int) (nodeHash(node) >>> 54); // the top 10 bits
+        return (int) (NodeHash.of(node) >>> 54); // the top 10 bits
     }
 
     /** Adds or removes (XOR is its own inverse) one version of a node's record. */
     void toggle(NodeId node, long seq) {
-        long h = nodeHash(node);
-        buckets[(int) (h >>> 54)] ^= (int) mix(h ^ mix(seq));
+        long h = NodeHash.of(node);
+        buckets[(int) (h >>> 54)] ^= (int) NodeHash.mix(h ^ NodeHash.mix(seq));
     }
 
     byte[] encode() {
@@ -40,23 +40,5 @@ final class DirectoryDigest {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < BUCKETS && out.size() < max; i++) if (b.getInt(i * Integer.BYTES) != buckets[i]) out.add(i);
         return out;
-    }
-
-    /** FNV-1a over the id's characters, then mixed: node ids need not be uniformly random (the simulator's are not). */
-    private static long nodeHash(NodeId node) {
-        long h = 0xcbf29ce484222325L;
-        String hex = node.hex();
-        for (int i = 0; i < hex.length(); i++) {
-            h ^= hex.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return mix(h);
-    }
-
-    /** SplitMix64's finalizer. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

@@ -64,9 +64,13 @@ public sealed interface Msg {
         public Gossip(MessageId id, int round, int type, byte[] payload) { this(id, round, type, payload, null); }
     }
     /** late: the sender got these payloads by a graft after the full graft timeout (the tree above it broke). */
-    record IHave(List<MessageId> ids, int round, NodeId tree, boolean late) implements Msg {
+    record IHave(List<MessageId> ids, int round, NodeId tree, boolean late, long treeTag) implements Msg {
         public IHave(List<MessageId> ids, int round) { this(ids, round, null); }
         public IHave(List<MessageId> ids, int round, NodeId tree) { this(ids, round, tree, false); }
+        public IHave(List<MessageId> ids, int round, NodeId tree, boolean late) { this(ids, round, tree, late, 0); }
+
+        /** Whether it is about a source's tree, named in full (tree) or, as received, by its tag only (see NodeHash.treeTag). */
+        public boolean onSourceTree() { return tree != null || treeTag != 0; }
     }
     /**
      * "From the next payload on, I get this payload's source's payloads gainMillis sooner than I

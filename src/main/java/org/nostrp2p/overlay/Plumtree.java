@@ -71,14 +71,17 @@ final class Plumtree {
         final List<NodeId> announcers = new ArrayList<>();
         final Map<NodeId, Integer> announcedRounds = new HashMap<>();
         final long firstAt;
+        /** The source's tree named in full, else null: the shared one, or (treeTag not 0) a source's named by tag. */
         final NodeId tree;
+        final long treeTag;
         boolean grafted;
         /** Rounds of grafts so far. */
         int rounds;
 
-        Missing(NodeId first, int round, long at, NodeId tree) {
+        Missing(NodeId first, int round, long at, NodeId tree, long treeTag) {
             this.firstAt = at;
             this.tree = tree;
+            this.treeTag = tree == null ? treeTag : 0;
             announced(first, round);
         }
 
@@ -278,6 +281,8 @@ final class Plumtree {
     private final boolean treeGains;
     private final Tree shared = new Tree();
     private final LinkedHashMap<NodeId, Tree> sourceTrees = new LinkedHashMap<>(64, 0.75f, true);
+    /** The sources of sourceTrees by their tags: an IHAVE may name its tree by tag only (see onIHave). */
+    private final Map<Long, NodeId> sourcesByTag = new HashMap<>();
     private final LinkedHashMap<MessageId, Recent> recent = new LinkedHashMap<>();
     private long recentPayloadBytes;
     private final IdMemory older;
@@ -427,7 +432,12 @@ final class Plumtree {
         if (t != null || !create) return t;
         t = shared.copyLinks();
         sourceTrees.put(source, t);
-        if (sourceTrees.size() > MAX_SOURCE_TREES) sourceTrees.remove(sourceTrees.keySet().iterator().next());
+        sourcesByTag.put(NodeHash.treeTag(source), source);
+        if (sourceTrees.size() > MAX_SOURCE_TREES) {
+            NodeId eldest = sourceTrees.keySet().iterator().next();
+            sourceTrees.remove(eldest);
+            sourcesByTag.remove(NodeHash.treeTag(eldest), eldest);
+        }
         return t;
     }
 
@@ -605,6 +615,8 @@ final class Plumtree {
      */
     void onIHave(NodeId from, Msg.IHave h) {
         if (!host.believes(from)) return; // it announced before and did not deliver when asked
+        // named by tag: a source tree kept here, or (null) one not kept, whose payload makes it; a graft names none
+        NodeId named = h.tree() != null || h.treeTag() == 0 ? h.tree() : sourcesByTag.get(h.treeTag());
         for (MessageId id : h.ids()) {
             Recent r = recent.get(id);
             if (r != null) {
@@ -620,17 +632,17 @@ final class Plumtree {
             if (older.contains(id)) continue;
             Missing m = missing.get(id);
             if (m == null) {
-                missing.put(id, new Missing(from, h.round(), host.env().now(), h.tree()));
-                Tree t = treeFor(h.tree(), false);
+                missing.put(id, new Missing(from, h.round(), host.env().now(), named, h.treeTag()));
+                Tree t = h.onSourceTree() && named == null ? null : treeFor(named, false);
                 // a tree that lost its parent takes the first announcer at once, without waiting for the graft timeout
                 if (t != null && t.orphaned) graftMissing(id);
-                else if (h.late() && h.tree() != null) host.env().schedule(LATE_ANNOUNCEMENT_GRAFT_MILLIS, () -> graftMissing(id));
-                else host.env().schedule(waitForParent(t, h.tree()), () -> graftMissing(id));
+                else if (h.late() && h.onSourceTree()) host.env().schedule(LATE_ANNOUNCEMENT_GRAFT_MILLIS, () -> graftMissing(id));
+                else host.env().schedule(waitForParent(t, named), () -> graftMissing(id));
             } else {
                 m.announced(from, h.round());
                 // a late announcer after one on time, and no graft yet: our parent is late too (traced: a private node
                 // whose relay crashed waited the timeout for a relay on time that then answered over a slow link)
-                if (h.late() && h.tree() != null && !m.grafted && m.announcers.remove(from)) {
+                if (h.late() && h.onSourceTree() && !m.grafted && m.announcers.remove(from)) {
                     m.announcers.addFirst(from);
                     host.env().schedule(LATE_ANNOUNCEMENT_GRAFT_MILLIS, () -> {
                         if (!m.grafted) graftMissing(id);
@@ -702,7 +714,7 @@ final class Plumtree {
 
     private void graft(MessageId id, Missing m, NodeId peer) {
         m.grafted = true;
-        Tree t = treeFor(m.tree, false); // a source's tree is made when the payload arrives
+        Tree t = treeOf(m); // a source's tree is made when the payload arrives
         if (t != null) t.makeEager(peer);
         host.env().send(peer, new Msg.Graft(id, true, m.tree));
         awaitedGrafts.putIfAbsent(id, m.firstAt);
@@ -710,18 +722,25 @@ final class Plumtree {
         host.env().schedule(PROMISE_MILLIS, () -> {
             awaitedGrafts.remove(id);
             if (known(id) || !host.inTree(peer)) return;
-            Tree now = treeFor(m.tree, false);
+            Tree now = treeOf(m);
             if (now != null) now.makeLazy(peer); // it does not forward: no longer a parent of ours
             // only a peer that kept talking to us withheld it; a quiet link may just be slow or cut
             if (host.lastHeardFrom(peer) > graftedAt) host.brokePromise(peer);
         });
     }
 
+    /** The tree a missing payload is on, if kept (a source's named by tag may have been made since the announcement). */
+    private Tree treeOf(Missing m) {
+        if (m.tree != null || m.treeTag == 0) return treeFor(m.tree, false);
+        NodeId source = sourcesByTag.get(m.treeTag);
+        return source == null ? null : treeFor(source, false);
+    }
+
     void onGraft(NodeId from, Msg.Graft g) {
         Recent r = recent.get(g.id());
-        // a source's tree is made here only for a payload we saw on that tree: no tree for a made-up id
-        boolean seenOnThatTree = r != null && java.util.Objects.equals(r.tree(), g.tree());
-        Tree t = treeFor(g.tree(), seenOnThatTree);
+        // the payload's own tree, whatever the GRAFT names (a peer that had our IHAVE by tag may know no tree);
+        // a source's tree is made here only for a payload we saw on it: no tree for a made-up id
+        Tree t = r != null ? treeFor(r.tree(), true) : treeFor(g.tree(), false);
         if (t != null && host.inTree(from)) t.makeEager(from);
         if (!g.resend()) return;
         if (r != null && r.payload() != null) host.env().send(from, new Msg.Gossip(g.id(), r.round(), r.type(), r.payload(), r.tree()));

@@ -56,12 +56,13 @@ public final class WireCodec {
      * an IHAVE says when its sender got the payload late, by a repair (Plumtree.onIHave; the
      * field is at the end and written only when true); node ids in broadcast trees and routes
      * read in 32 bytes as well as in 64 hex characters, so they are sent that way to a peer
-     * that says so (half the bytes of a post's every IHAVE: see {@link #encode(Msg, long)}).
+     * that says so (see {@link #encode(Msg, long)}); an IHAVE names a source's tree by an
+     * 8-byte tag to a peer that reads that (NodeHash.treeTag; Plumtree.onIHave).
      */
     public static final long FEATURE_SIGNED_ACKS = 1, FEATURE_SOURCE_TREES = 2, FEATURE_FAST_KEEPALIVE = 4,
-            FEATURE_LATE_ANNOUNCEMENTS = 8, FEATURE_BINARY_IDS = 16;
+            FEATURE_LATE_ANNOUNCEMENTS = 8, FEATURE_BINARY_IDS = 16, FEATURE_TREE_TAGS = 32;
     public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES | FEATURE_FAST_KEEPALIVE
-            | FEATURE_LATE_ANNOUNCEMENTS | FEATURE_BINARY_IDS;
+            | FEATURE_LATE_ANNOUNCEMENTS | FEATURE_BINARY_IDS | FEATURE_TREE_TAGS;
     /** Fields a message may carry at most, those this version knows and those a newer one adds. */
     private static final int MAX_FIELDS = 16;
 
@@ -80,7 +81,7 @@ public final class WireCodec {
      * reads them so (FEATURE_BINARY_IDS), else as the 64 hex characters all versions read.
      */
     public static byte[] encode(Msg m, long peerFeatures) {
-        boolean binaryIds = (peerFeatures & FEATURE_BINARY_IDS) != 0;
+        boolean binaryIds = (peerFeatures & FEATURE_BINARY_IDS) != 0, treeTags = (peerFeatures & FEATURE_TREE_TAGS) != 0;
         return Msgpack.pack(p -> {
             switch (m) {
                 case Msg.Join j -> { p.packArrayHeader(2); p.packInt(JOIN); packInfo(p, j.joiner()); }
@@ -104,7 +105,10 @@ public final class WireCodec {
                     // late is written only when true: an announcement on time costs no byte more than before
                     p.packArrayHeader(h.late() ? 5 : 4); p.packInt(IHAVE); p.packArrayHeader(h.ids().size());
                     for (MessageId id : h.ids()) packBin(p, id.bytes());
-                    p.packInt(h.round()); packTree(p, h.tree(), binaryIds);
+                    p.packInt(h.round());
+                    if (h.tree() == null && h.treeTag() != 0) packTag(p, h.treeTag()); // as it came: passed on by a test or a fuzzer
+                    else if (h.tree() != null && treeTags) packTag(p, NodeHash.treeTag(h.tree()));
+                    else packTree(p, h.tree(), binaryIds);
                     if (h.late()) p.packBoolean(true);
                 }
                 case Msg.Graft g -> {
@@ -176,8 +180,16 @@ public final class WireCodec {
                     List<MessageId> ids = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) ids.add(new MessageId(boundedBin(u, 64)));
                     int round = u.unpackInt();
-                    NodeId tree = optionalTree(u, hasOptional);
-                    yield new Msg.IHave(ids, round, tree, fields - 1 > expected + 1 && u.unpackBoolean());
+                    NodeId tree = null;
+                    long tag = 0;
+                    if (hasOptional && u.getNextFormat().getValueType() == ValueType.BINARY) { // a tag, or an id in 32 bytes
+                        byte[] b = boundedBin(u, NODE_ID_BYTES);
+                        if (b.length == TREE_TAG_BYTES) tag = tagOf(b);
+                        else tree = idOf(b);
+                    } else {
+                        tree = optionalTree(u, hasOptional);
+                    }
+                    yield new Msg.IHave(ids, round, tree, fields - 1 > expected + 1 && u.unpackBoolean(), tag);
                 }
                 case GRAFT -> new Msg.Graft(new MessageId(boundedBin(u, 64)), u.unpackBoolean(), optionalTree(u, hasOptional));
                 case PRUNE -> new Msg.Prune(optionalTree(u, hasOptional));
@@ -252,20 +264,53 @@ public final class WireCodec {
         else packId(p, tree, binary);
     }
 
+    private static final int TREE_TAG_BYTES = Long.BYTES;
+
+    private static void packTag(MessageBufferPacker p, long tag) throws IOException {
+        p.packBinaryHeader(TREE_TAG_BYTES);
+        p.writePayload(java.nio.ByteBuffer.allocate(TREE_TAG_BYTES).putLong(tag).array());
+    }
+
+    private static long tagOf(byte[] b) {
+        long tag = java.nio.ByteBuffer.wrap(b).getLong();
+        if (tag == 0) throw new IllegalArgumentException("a tree tag is never 0");
+        return tag;
+    }
+
     private static void packId(MessageBufferPacker p, NodeId id, boolean binary) throws IOException {
-        if (!binary || !NODE_ID.matcher(id.hex()).matches()) { // (a made-up id in a test is no key)
+        byte[] b = binary ? idBytes(id.hex()) : null;
+        if (b == null) { // (or a made-up id in a test, which is no key)
             p.packString(id.hex());
             return;
         }
-        byte[] b = java.util.HexFormat.of().parseHex(id.hex());
         p.packBinaryHeader(b.length);
         p.writePayload(b);
+    }
+
+    /**
+     * The 32 bytes of an id in 64 lower-case hex characters (as every key's id is, and as one
+     * read in bytes comes back), else null. One plain loop: it runs for every tree and route
+     * a node sends, from its first message on, before any JIT has seen it.
+     */
+    private static byte[] idBytes(String hex) {
+        if (hex.length() != 2 * NODE_ID_BYTES) return null;
+        byte[] b = new byte[NODE_ID_BYTES];
+        for (int i = 0; i < hex.length(); i++) {
+            char c = hex.charAt(i);
+            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (v < 0) return null;
+            b[i >> 1] |= (byte) ((i & 1) == 0 ? v << 4 : v);
+        }
+        return b;
     }
 
     /** A node id in 32 bytes or in hex characters (as an older peer writes it; checked where it is a tree's). */
     private static NodeId unpackId(MessageUnpacker u) throws IOException {
         if (u.getNextFormat().getValueType() != ValueType.BINARY) return new NodeId(boundedString(u));
-        byte[] b = boundedBin(u, NODE_ID_BYTES);
+        return idOf(boundedBin(u, NODE_ID_BYTES));
+    }
+
+    private static NodeId idOf(byte[] b) {
         if (b.length != NODE_ID_BYTES) throw new IllegalArgumentException("a node id is " + NODE_ID_BYTES + " bytes");
         return new NodeId(java.util.HexFormat.of().formatHex(b));
     }

@@ -251,6 +251,45 @@ class SourceTreesTest {
     }
 
     @Test
+    void anAnnouncementNamingItsTreeByTagIsTakenAsOneNamingItInFull() {
+        selfPrivate = false;
+        active.add(C);
+        tree.neighborUp(C);
+        MessageId first = newId();
+        tree.onGossip(A, post(first));
+        tree.onGossip(B, post(first));
+        tree.onGossip(C, new Msg.Gossip(first, 5, POST, new byte[]{1}, SOURCE));
+        linkLost(B);
+        linkLost(A); // orphaned: the first announcer is grafted at once
+        sent.clear();
+        MessageId missed = newId();
+        tree.onIHave(C, new Msg.IHave(List.of(missed), 2, null, false, NodeHash.treeTag(SOURCE)));
+        assertEquals(List.of(new Msg.Graft(missed, true, SOURCE)), sentTo(C), "SOURCE's tree, found by its tag");
+    }
+
+    @Test
+    void anAnnouncementByTagOfATreeNotKeptWaitsTheGraftTimeoutAndItsGraftIsAnsweredOnThePayloadsTree() {
+        MessageId unknown = newId();
+        tree.onIHave(A, new Msg.IHave(List.of(unknown), 2, null, false, NodeHash.treeTag(id('9'))));
+        advance(399);
+        assertEquals(List.of(), sentTo(A), "no tree here: it waits as for any tree not kept");
+        advance(1);
+        assertEquals(List.of(new Msg.Graft(unknown, true, null)), sentTo(A), "a GRAFT that names no tree");
+
+        // the other side: a GRAFT naming no tree, for a payload on SOURCE's tree, makes the grafter eager in SOURCE's
+        settleOnParentA();
+        MessageId second = newId();
+        tree.onGossip(A, post(second));
+        tree.onGraft(B, new Msg.Graft(second, true, null));
+        assertEquals(new Msg.Gossip(second, 4, POST, new byte[]{1}, SOURCE).toString().replaceAll("\\[B@\\w+", ""),
+                sentTo(B).getLast().toString().replaceAll("\\[B@\\w+", ""), "resent on SOURCE's tree");
+        sent.clear();
+        MessageId third = newId();
+        tree.onGossip(A, post(third));
+        assertTrue(sentTo(B).stream().anyMatch(m -> m instanceof Msg.Gossip), "B is eager in SOURCE's tree: " + sentTo(B));
+    }
+
+    @Test
     void aStandInTakenWithoutAPayloadIsPassedOverSoonIfAnotherAnnouncesFirst() {
         active.add(C);
         tree.neighborUp(C);

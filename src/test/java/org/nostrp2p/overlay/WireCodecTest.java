@@ -12,6 +12,8 @@ class WireCodecTest {
     private static final NodeInfo PUB = new NodeInfo(new NodeId("a".repeat(64)), new PeerAddress("198.51.100.7", 20000));
     private static final NodeInfo PRIV = new NodeInfo(new NodeId("b".repeat(64)), null);
     private static final MessageId ID = new MessageId(new byte[32]);
+    /** What a peer reads that takes trees in full, not by tag. */
+    private static final long FULL_TREES = WireCodec.FEATURES & ~WireCodec.FEATURE_TREE_TAGS;
 
     static List<Msg> samples() {
         return List.of(new Msg.Join(PRIV), new Msg.JoinReply(List.of(PUB, PUB), true),
@@ -103,7 +105,7 @@ class WireCodecTest {
         List<Msg> onATree = List.of(new Msg.Gossip(ID, 3, 1, new byte[]{9}, source), new Msg.IHave(List.of(ID), 2, source),
                 new Msg.Graft(ID, false, source), new Msg.Prune(source));
         for (Msg m : onATree) {
-            Msg back = WireCodec.decode(WireCodec.encode(m));
+            Msg back = WireCodec.decode(WireCodec.encode(m, FULL_TREES));
             assertEquals(m.toString().replaceAll("\\[B@\\w+", ""), back.toString().replaceAll("\\[B@\\w+", ""));
             byte[] older = withoutLastFields(m, 1); // as version 2 wrote it before trees per source
             Msg old = WireCodec.decode(older);
@@ -123,14 +125,14 @@ class WireCodecTest {
         List<Msg> naming = List.of(new Msg.Gossip(ID, 3, 1, new byte[]{9}, source), new Msg.IHave(List.of(ID), 2, source),
                 new Msg.Graft(ID, false, source), new Msg.Prune(source), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),
                 new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]));
-        long older = WireCodec.FEATURES & ~WireCodec.FEATURE_BINARY_IDS;
+        long older = FULL_TREES & ~WireCodec.FEATURE_BINARY_IDS;
         for (Msg m : naming) {
-            byte[] binary = WireCodec.encode(m), hex = WireCodec.encode(m, older);
+            byte[] binary = WireCodec.encode(m, FULL_TREES), hex = WireCodec.encode(m, older);
             int ids = m instanceof Msg.Route || m instanceof Msg.RouteAck ? 2 : 1;
             assertEquals(hex.length - 32 * ids, binary.length, "32 bytes an id, not 64 characters: " + m);
             // both read back as the same message
-            assertArrayEquals(binary, WireCodec.encode(WireCodec.decode(hex)), m.getClass().getSimpleName());
-            assertArrayEquals(binary, WireCodec.encode(WireCodec.decode(binary)), m.getClass().getSimpleName());
+            assertArrayEquals(binary, WireCodec.encode(WireCodec.decode(hex), FULL_TREES), m.getClass().getSimpleName());
+            assertArrayEquals(binary, WireCodec.encode(WireCodec.decode(binary), FULL_TREES), m.getClass().getSimpleName());
         }
         byte[] shortId = org.nostrp2p.util.Msgpack.pack(p -> {
             p.packArrayHeader(2);
@@ -139,6 +141,31 @@ class WireCodecTest {
             p.writePayload(new byte[31]);
         });
         assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(shortId), "a node id is 32 bytes");
+    }
+
+    @Test
+    void anAnnouncementNamesItsTreeByTagForAPeerThatReadsThatAndInFullForAnOlderOne() {
+        NodeId source = new NodeId("ab".repeat(32));
+        Msg.IHave announcement = new Msg.IHave(List.of(ID), 2, source, true);
+        byte[] tagged = WireCodec.encode(announcement), full = WireCodec.encode(announcement, WireCodec.FEATURES & ~WireCodec.FEATURE_TREE_TAGS);
+        assertEquals(full.length - 24, tagged.length, "8 bytes for the tree, not 32");
+        Msg.IHave byTag = (Msg.IHave) WireCodec.decode(tagged);
+        assertNull(byTag.tree());
+        assertEquals(NodeHash.treeTag(source), byTag.treeTag());
+        assertTrue(byTag.onSourceTree() && byTag.late());
+        assertEquals(source, ((Msg.IHave) WireCodec.decode(full)).tree());
+        assertArrayEquals(tagged, WireCodec.encode(byTag), "passed on as it came");
+        assertFalse(((Msg.IHave) WireCodec.decode(WireCodec.encode(new Msg.IHave(List.of(ID), 2)))).onSourceTree(), "the shared tree");
+
+        byte[] zeroTag = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(4);
+            p.packInt(9); // IHAVE
+            p.packArrayHeader(0);
+            p.packInt(1);
+            p.packBinaryHeader(8);
+            p.writePayload(new byte[8]);
+        });
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(zeroTag), "a tree tag is never 0");
     }
 
     @Test
@@ -154,7 +181,7 @@ class WireCodecTest {
     @Test
     void anAnnouncementSaysWhetherItsSenderWasLateAndAnOlderPeersIsNot() throws Exception {
         NodeId source = new NodeId("ab".repeat(32));
-        Msg.IHave late = (Msg.IHave) WireCodec.decode(WireCodec.encode(new Msg.IHave(List.of(ID), 4, source, true)));
+        Msg.IHave late = (Msg.IHave) WireCodec.decode(WireCodec.encode(new Msg.IHave(List.of(ID), 4, source, true), FULL_TREES));
         assertTrue(late.late());
         assertEquals(source, late.tree());
         Msg.IHave older = (Msg.IHave) WireCodec.decode(withoutLastFields(new Msg.IHave(List.of(ID), 4, source, true), 1));
@@ -198,7 +225,7 @@ class WireCodecTest {
 
     /** A message without its last few fields, as an older version would write it. */
     private static byte[] withoutLastFields(Msg m, int dropped) throws Exception {
-        byte[] known = WireCodec.encode(m);
+        byte[] known = WireCodec.encode(m, FULL_TREES);
         try (var u = org.nostrp2p.util.Msgpack.unpacker(known)) {
             int fields = u.unpackArrayHeader();
             return org.nostrp2p.util.Msgpack.pack(p -> {

@@ -233,8 +233,8 @@ class SourceTreesTest {
         assertTrue(sentTo(C).stream().noneMatch(m -> m instanceof Msg.Graft), sentTo(C).toString());
     }
 
-    @Test
-    void aTreeThatLostItsParentWithNoStandInGraftsTheFirstAnnouncerAtOnce() {
+    /** A public node's SOURCE tree loses its parent A with no stand-in left; C, which may be below it, is linked. */
+    private void orphanWithCLinked() {
         selfPrivate = false;
         active.add(C);
         tree.neighborUp(C);
@@ -245,6 +245,11 @@ class SourceTreesTest {
         linkLost(B); // the stand-in goes first,
         linkLost(A); // then the parent
         sent.clear();
+    }
+
+    @Test
+    void aTreeThatLostItsParentWithNoStandInGraftsTheFirstAnnouncerAtOnce() {
+        orphanWithCLinked();
         MessageId missed = newId();
         tree.onIHave(C, new Msg.IHave(List.of(missed), 2, SOURCE));
         assertEquals(List.of(new Msg.Graft(missed, true, SOURCE)), sentTo(C), "grafted with resend, before any graft timeout");
@@ -252,16 +257,7 @@ class SourceTreesTest {
 
     @Test
     void anAnnouncementNamingItsTreeByTagIsTakenAsOneNamingItInFull() {
-        selfPrivate = false;
-        active.add(C);
-        tree.neighborUp(C);
-        MessageId first = newId();
-        tree.onGossip(A, post(first));
-        tree.onGossip(B, post(first));
-        tree.onGossip(C, new Msg.Gossip(first, 5, POST, new byte[]{1}, SOURCE));
-        linkLost(B);
-        linkLost(A); // orphaned: the first announcer is grafted at once
-        sent.clear();
+        orphanWithCLinked(); // the first announcer is grafted at once
         MessageId missed = newId();
         tree.onIHave(C, new Msg.IHave(List.of(missed), 2, null, false, NodeHash.treeTag(SOURCE)));
         assertEquals(List.of(new Msg.Graft(missed, true, SOURCE)), sentTo(C), "SOURCE's tree, found by its tag");

@@ -78,7 +78,8 @@ public final class WireCodec {
 
     /**
      * A message for a peer with these features: node ids in trees and routes as 32 bytes if it
-     * reads them so (FEATURE_BINARY_IDS), else as the 64 hex characters all versions read.
+     * reads them so (FEATURE_BINARY_IDS), else as the 64 hex characters all versions read; an
+     * IHAVE's tree as its 8-byte tag if it reads that (FEATURE_TREE_TAGS).
      */
     public static byte[] encode(Msg m, long peerFeatures) {
         boolean binaryIds = (peerFeatures & FEATURE_BINARY_IDS) != 0, treeTags = (peerFeatures & FEATURE_TREE_TAGS) != 0;

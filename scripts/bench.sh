@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark from src/test/java/org/nostrp2p/bench against the packaged node.
 #   scripts/bench.sh node [EVENTS]           issue 3: verify rate, /publish rate, /req latency, RSS
-#   scripts/bench.sh overlay [NODES] [POSTS] issue 4: real nodes on loopback, delivery latency, bytes
+#   scripts/bench.sh overlay [NODES] [POSTS] [WARMUP] issue 4: real nodes on loopback, delivery latency, bytes
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
 #   scripts/bench.sh judge [NODES] [SEED] [graft=MS] [links=N/MAX] [presence=dht] [detect=MS] [settled=ROUNDS] [wait=measured] [gains=off]
 #                                             issue 16: broadcasts judged against the flood bound, latency per pair
@@ -17,7 +17,7 @@
 #   scripts/bench.sh sweep --from A --count N issue 12: a longer sweep
 #   scripts/bench.sh cli                      issue 14: a client command's time through ./nostrp2p, AOT cache on/off
 #   scripts/bench.sh links                    issue 13: CPU and bytes of an encrypted link (handshake, frames)
-#   scripts/bench.sh links-overlay [REV] [NODES] [POSTS]
+#   scripts/bench.sh links-overlay [REV] [NODES] [POSTS] [WARMUP]
 #                                             issue 13: the overlay benchmark on REV's jar (default: the last
 #                                             plaintext version) and on this one, side by side in one run
 set -euo pipefail

@@ -37,7 +37,8 @@ public final class OverlayBench {
     }
 
     /**
-     * scripts/bench.sh overlay [NODES] [POSTS] runs once on target/nostrp2p.jar.
+     * scripts/bench.sh overlay [NODES] [POSTS] [WARMUP] runs once on target/nostrp2p.jar; WARMUP
+     * posts (default 0) go out first, unmeasured, so that the measured ones find warm JVMs.
      * With --compare BEFORE_JAR (scripts/bench.sh links-overlay), it alternates runs on the
      * other jar and on this one, two each, and prints them side by side.
      */
@@ -51,6 +52,7 @@ public final class OverlayBench {
         }
         int count = rest.size() > 0 ? Integer.parseInt(rest.get(0)) : 16;
         int posts = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 100;
+        warmUpPosts = rest.size() > 2 ? Integer.parseInt(rest.get(2)) : 0;
         System.out.println(MachineInfo.describe());
         String after = System.getProperty("nostrp2p.jar");
         if (before == null) {
@@ -71,6 +73,8 @@ public final class OverlayBench {
         rows.forEach(System.out::println);
     }
 
+    private static int warmUpPosts;
+
     static Result run(int count, int posts) throws Exception {
         Path dir = Files.createTempDirectory("nostrp2p-overlay-bench");
         Random random = new Random(1);
@@ -86,6 +90,17 @@ public final class OverlayBench {
             }
             System.out.printf("%d nodes started; letting the overlay settle for 15 s...%n", count);
             Thread.sleep(15_000);
+            if (warmUpPosts > 0) {
+                for (int p = 0; p < warmUpPosts; p++) {
+                    int k = random.nextInt(count);
+                    if (nodes.get(k).api().publish(users.get(k).sign(Kinds.POST, List.of(), "warm-up post " + p)).status() != 200) {
+                        throw new IllegalStateException("publish failed");
+                    }
+                    Thread.sleep(100);
+                }
+                System.out.printf("%d warm-up posts published, not measured%n", warmUpPosts);
+                Thread.sleep(5_000); // their deliveries and one more traffic-counter save
+            }
             long[] before = traffic(dir, count);
             long t0 = System.currentTimeMillis();
             Map<String, Integer> origin = new HashMap<>();

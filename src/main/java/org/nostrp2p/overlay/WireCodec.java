@@ -288,27 +288,22 @@ public final class WireCodec {
         p.writePayload(b);
     }
 
-    /**
-     * The 32 bytes of an id in 64 lower-case hex characters (as every key's id is, and as one
-     * read in bytes comes back), else null. One plain loop: it runs for every tree and route
-     * a node sends, from its first message on, before any JIT has seen it.
-     */
+    /** The 32 bytes of an id in 64 lower-case hex characters (as every key's id is, and as one read in bytes comes back), else null. */
     private static byte[] idBytes(String hex) {
-        if (hex.length() != 2 * NODE_ID_BYTES) return null;
-        byte[] b = new byte[NODE_ID_BYTES];
-        for (int i = 0; i < hex.length(); i++) {
-            char c = hex.charAt(i);
-            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (v < 0) return null;
-            b[i >> 1] |= (byte) ((i & 1) == 0 ? v << 4 : v);
-        }
-        return b;
+        return NODE_ID.matcher(hex).matches() ? java.util.HexFormat.of().parseHex(hex) : null;
     }
 
     /** A node id in 32 bytes or in hex characters (as an older peer writes it; checked where it is a tree's). */
     private static NodeId unpackId(MessageUnpacker u) throws IOException {
-        if (u.getNextFormat().getValueType() != ValueType.BINARY) return new NodeId(boundedString(u));
-        return idOf(boundedBin(u, NODE_ID_BYTES));
+        return unpackId(u, false);
+    }
+
+    /** As above; checked: hex characters must name 32 bytes (32 bytes always do). */
+    private static NodeId unpackId(MessageUnpacker u, boolean checked) throws IOException {
+        if (u.getNextFormat().getValueType() == ValueType.BINARY) return idOf(boundedBin(u, NODE_ID_BYTES));
+        String hex = boundedString(u);
+        if (checked && !NODE_ID.matcher(hex).matches()) throw new IllegalArgumentException("bad tree id");
+        return new NodeId(hex);
     }
 
     private static NodeId idOf(byte[] b) {
@@ -322,9 +317,7 @@ public final class WireCodec {
             u.unpackNil();
             return null;
         }
-        NodeId tree = unpackId(u);
-        if (!NODE_ID.matcher(tree.hex()).matches()) throw new IllegalArgumentException("bad tree id");
-        return tree;
+        return unpackId(u, true);
     }
 
     // --- shared pieces, also used by PresenceRecord ---

@@ -86,9 +86,7 @@ final class DhtTable {
     long estimatedPublicNodes() {
         List<Contact> near = closest(selfPosition, K);
         if (near.size() < K) return size;
-        byte[] farthest = near.get(K - 1).position();
-        double fraction = 0;
-        for (int i = 0; i < 8; i++) fraction += ((farthest[i] ^ selfPosition[i]) & 0xff) * Math.pow(2, -8 * (i + 1));
+        double fraction = NetworkSize.fractionBetween(selfPosition, near.get(K - 1).position());
         return fraction <= 0 ? Long.MAX_VALUE : Math.max(size, Math.round(K / fraction));
     }
 

@@ -44,9 +44,14 @@ public sealed interface Msg {
      * key is a node's id (node) or a user's key; the nonce pairs the answer with the question.
      */
     record DhtFind(long nonce, boolean node, String id) implements Msg {}
-    /** The answer: up to {@link #MAX_NODES} closer public nodes and the records held under the key. */
-    record DhtFound(long nonce, List<NodeInfo> closer, List<byte[]> records) implements Msg {
+    /**
+     * The answer: up to {@link #MAX_NODES} closer public nodes and the records held under the key;
+     * then (none from an older peer) the answering node's measures of the network's size.
+     */
+    record DhtFound(long nonce, List<NodeInfo> closer, List<byte[]> records, NetworkSize.Sample size) implements Msg {
         public static final int MAX_NODES = 16, MAX_RECORDS = 16;
+
+        public DhtFound(long nonce, List<NodeInfo> closer, List<byte[]> records) { this(nonce, closer, records, NetworkSize.Sample.NONE); }
     }
     /** "Keep this presence record": its node stores it at the nodes closest to its keys. */
     record DhtStore(byte[] record) implements Msg {}

@@ -194,15 +194,15 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     /**
      * This node's view of the network's size: the nodes it holds a presence record of (capped by
      * the directory's bound); without presence broadcast, where the directory holds only what it
-     * looked up, the public nodes the DHT's density suggests (so private ones are not counted),
-     * and never less than the records it held when it moved presence there (as those expire,
-     * follower mode must not end for a network that did not shrink) or, joined after the move,
+     * looked up, the DHT's estimate of all nodes, private ones too (NetworkSize), and never less
+     * than the records it held when it moved presence there (as those expire, follower mode must
+     * not end for a network that did not shrink) or, joined after the move,
      * the count of the node it joined through (a boot node the user chose, trusted for this as
      * for telling that presence is in the DHT).
      */
     public int knownNodes() {
         if (presenceMode.broadcast()) return directory.size();
-        long estimate = Math.max(directory.size(), dht.table().estimatedPublicNodes());
+        long estimate = Math.max(directory.size(), dht.estimatedNodes());
         return (int) Math.min(Integer.MAX_VALUE, Math.max(estimate, sizeFloor));
     }
 

@@ -58,6 +58,7 @@ final class PresenceDht {
     private final DhtTable table;
     /** Records this node holds for others, as one of the nodes closest to their keys. */
     private final PresenceDirectory held = new PresenceDirectory(Integer.MAX_VALUE, HELD_BYTES);
+    private final NetworkSize networkSize = new NetworkSize();
     private final Map<Long, Request> requests = new HashMap<>();
     private final Map<DhtKey, Lookup> lookups = new HashMap<>();
     private final Map<DhtKey, Long> notFoundUntil = new HashMap<>();
@@ -90,6 +91,22 @@ final class PresenceDht {
     DhtTable table() { return table; }
 
     int heldRecords() { return held.size(); }
+
+    /**
+     * All nodes in the network, public and private, as far as this node can tell (NetworkSize),
+     * and never fewer than its table's density suggests public nodes alone (until some public
+     * node holds enough records to tell their share).
+     */
+    long estimatedNodes() {
+        return Math.max(table.estimatedPublicNodes(), networkSize.estimate(sizeSample()));
+    }
+
+    /** This node's measures of the network's size (NetworkSize), told in its answers. */
+    private NetworkSize.Sample sizeSample() {
+        int publicRecords = 0;
+        for (PresenceRecord r : held.all()) if (r.address() != null) publicRecords++;
+        return new NetworkSize.Sample(table.estimatedPublicNodes(), publicRecords, held.size());
+    }
 
     /** Lookups finished so far, and the requests they sent: their ratio is the cost of a lookup. */
     long lookupsDone() { return lookupsDone; }
@@ -269,7 +286,7 @@ final class PresenceDht {
         }
         List<byte[]> records = new ArrayList<>();
         for (PresenceRecord r : heldUnder(key)) if (records.size() < Msg.DhtFound.MAX_RECORDS) records.add(r.encode());
-        env.send(from, new Msg.DhtFound(f.nonce(), closer, records));
+        env.send(from, new Msg.DhtFound(f.nonce(), closer, records, sizeSample()));
     }
 
     private List<PresenceRecord> heldUnder(DhtKey key) {
@@ -384,6 +401,7 @@ final class PresenceDht {
             inFlight--;
             heardOf(from.info()); // it answered at its address: proven
             answeredBy.add(from);
+            networkSize.told(from.info().id(), f.size());
             for (NodeInfo n : f.closer().subList(0, Math.min(DhtTable.K, f.closer().size()))) {
                 if (!n.isPublic() || n.id().equals(host.self()) || asked.contains(n.id())) continue;
                 if (candidates.stream().anyMatch(c -> c.info().id().equals(n.id()))) continue;

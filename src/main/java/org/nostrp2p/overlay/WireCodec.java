@@ -140,9 +140,13 @@ public final class WireCodec {
                     p.packArrayHeader(4); p.packInt(DHT_FIND); p.packLong(f.nonce()); p.packBoolean(f.node()); p.packString(f.id());
                 }
                 case Msg.DhtFound f -> {
-                    p.packArrayHeader(4); p.packInt(DHT_FOUND); p.packLong(f.nonce()); packInfos(p, f.closer());
+                    boolean sized = !f.size().isNone();
+                    p.packArrayHeader(sized ? 5 : 4); p.packInt(DHT_FOUND); p.packLong(f.nonce()); packInfos(p, f.closer());
                     p.packArrayHeader(f.records().size());
                     for (byte[] r : f.records()) packBin(p, r);
+                    if (sized) {
+                        p.packArrayHeader(3); p.packLong(f.size().publicNodes()); p.packInt(f.size().publicRecords()); p.packInt(f.size().records());
+                    }
                 }
                 case Msg.DhtStore x -> { p.packArrayHeader(2); p.packInt(DHT_STORE); packBin(p, x.record()); }
                 case Msg.TreeGain x -> { p.packArrayHeader(3); p.packInt(TREE_GAIN); packBin(p, x.id().bytes()); p.packInt(x.gainMillis()); }
@@ -213,7 +217,7 @@ public final class WireCodec {
                     int n = boundedArray(u, Msg.DhtFound.MAX_RECORDS);
                     List<byte[]> records = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) records.add(boundedBin(u, MAX_RECORD));
-                    yield new Msg.DhtFound(nonce, closer, records);
+                    yield new Msg.DhtFound(nonce, closer, records, hasOptional ? unpackSizeSample(u) : NetworkSize.Sample.NONE);
                 }
                 case DHT_STORE -> new Msg.DhtStore(boundedBin(u, MAX_RECORD));
                 case TREE_GAIN -> new Msg.TreeGain(new MessageId(boundedBin(u, 64)), u.unpackInt());
@@ -250,13 +254,22 @@ public final class WireCodec {
 
     /**
      * Fields this version writes after the required ones ({@link #FIELDS}), which an older peer
-     * leaves out: the tree, Neighbor's near, JoinReply's presenceInDht and network size, and after
-     * IHAVE's tree whether the announcer was late.
+     * leaves out: the tree, Neighbor's near, JoinReply's presenceInDht and network size, after
+     * IHAVE's tree whether the announcer was late, and DhtFound's network size.
      */
     static int optionalFields(int type) {
         if (type == IHAVE || type == JOIN_REPLY) return 2;
-        return TREE_TYPES.contains(type) || type == NEIGHBOR ? 1 : 0;
+        return TREE_TYPES.contains(type) || type == NEIGHBOR || type == DHT_FOUND ? 1 : 0;
     }
+    /** A DHT answer's measures of the network's size (NetworkSize.Sample); a negative count reads as none. */
+    private static NetworkSize.Sample unpackSizeSample(MessageUnpacker u) throws IOException {
+        int n = u.unpackArrayHeader();
+        if (n < 3 || n > MAX_FIELDS) throw new IllegalArgumentException("a size sample has 3 fields");
+        NetworkSize.Sample s = new NetworkSize.Sample(Math.max(0, u.unpackLong()), Math.max(0, u.unpackInt()), Math.max(0, u.unpackInt()));
+        skip(u, n - 3); // fields a newer version added
+        return s;
+    }
+
     private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     private static final int NODE_ID_BYTES = 32;
 

@@ -84,8 +84,7 @@ public final class PresenceBench {
         System.out.printf("  records in the directory per node %s | held for others %s | DHT contacts %s | requests per lookup %.1f%n",
                 stats(alive, n -> n.core().directorySize()), stats(alive, n -> n.core().dhtHeldRecords()),
                 stats(alive, n -> n.core().dhtTableSize()), lookups == 0 ? 0.0 : (double) requests / lookups);
-        System.out.printf("  network size as nodes see it %s (public nodes: %,d)%n", stats(alive, n -> n.core().knownNodes()),
-                alive.stream().filter(Simulator.SimNode::reachable).count());
+        printSizeSeen(alive, "");
         System.out.printf("  unicast to 500 random users: %d delivered, p50 %d ms, p99 %d ms; to the same again: %d, p50 %d ms, p99 %d ms"
                         + " | a broadcast: %d of %d, p99 %d ms%n", unicast.delivered(), unicast.p50Millis(), unicast.p99Millis(),
                 again.delivered(), again.p50Millis(), again.p99Millis(), b.reached(), b.aliveOthers(), b.p99Millis());
@@ -95,10 +94,26 @@ public final class PresenceBench {
         net.sim().measureBytes(false);
         System.out.printf("  idle: %.0f bytes/s sent per node over %d minutes%n",
                 (net.sim().totalBytesSent() - before) / (double) alive.size() / (IDLE_MILLIS / 1000.0), IDLE_MILLIS / 60_000);
+        printSizeSeen(alive, " after them");
+    }
+
+    /** What follower mode goes by (OverlayNode.knownNodes), at public and at private nodes. */
+    private static void printSizeSeen(List<Simulator.SimNode> alive, String when) {
+        System.out.printf("  network size as nodes see it%s (%,d nodes, %,d public): public nodes %s | private nodes %s%n", when, alive.size(),
+                alive.stream().filter(Simulator.SimNode::reachable).count(),
+                spread(alive.stream().filter(Simulator.SimNode::reachable).toList(), n -> n.core().knownNodes()),
+                spread(alive.stream().filter(n -> !n.reachable()).toList(), n -> n.core().knownNodes()));
     }
 
     /** One presence refresh interval: every node publishes its record once in it. */
     private static final long IDLE_MILLIS = OverlayConfig.DEFAULT.presenceRefreshMillis();
+
+    /** p10, median and p90 of a measure over the nodes. */
+    private static String spread(List<Simulator.SimNode> nodes, ToIntFunction<Simulator.SimNode> f) {
+        int[] v = nodes.stream().mapToInt(f).sorted().toArray();
+        if (v.length == 0) return "none";
+        return String.format("p10 %,d median %,d p90 %,d", v[v.length / 10], v[v.length / 2], v[v.length * 9 / 10]);
+    }
 
     private static String stats(List<Simulator.SimNode> nodes, ToIntFunction<Simulator.SimNode> f) {
         IntSummaryStatistics s = nodes.stream().mapToInt(f).summaryStatistics();

@@ -28,6 +28,7 @@ class WireCodecTest {
                 new Msg.Prune(), new Msg.Route(PUB.id(), PRIV.id(), 77, 1, 2, new byte[]{5}),
                 new Msg.RouteAck(PUB.id(), PRIV.id(), 77, true, new byte[64]), new Msg.Ping(),
                 new Msg.DhtFind(-3, true, PUB.id().hex()), new Msg.DhtFound(5, List.of(PUB), List.of(new byte[]{3}, new byte[0])),
+                new Msg.DhtFound(6, List.of(), List.of(), new NetworkSize.Sample(4_321, 9, 30)),
                 new Msg.DhtStore(new byte[]{4, 4}), new Msg.TreeGain(ID, 25));
     }
 
@@ -213,6 +214,34 @@ class WireCodecTest {
         assertEquals(0, ((Msg.JoinReply) WireCodec.decode(negative)).networkSize(), "a negative size counts as none told");
     }
 
+    @Test
+    void aDhtAnswerTellsTheNetworksSizeAndAnOlderPeersTellsNothing() throws Exception {
+        NetworkSize.Sample measured = new NetworkSize.Sample(12_345, 9, 30);
+        Msg.DhtFound sent = new Msg.DhtFound(9, List.of(PUB), List.of(), measured);
+        assertEquals(measured, ((Msg.DhtFound) WireCodec.decode(WireCodec.encode(sent))).size());
+        Msg.DhtFound older = (Msg.DhtFound) WireCodec.decode(withoutLastFields(sent, 1));
+        assertTrue(older.size().isNone(), "without the field: nothing told");
+        assertEquals(List.of(PUB), older.closer());
+        assertEquals(WireCodec.encode(new Msg.DhtFound(9, List.of(PUB), List.of())).length, WireCodec.encode(sent).length - 6,
+                "nothing told costs no byte");
+        byte[] negative = dhtFoundWithSize(-7, 3, -1);
+        assertEquals(new NetworkSize.Sample(0, 3, 0), ((Msg.DhtFound) WireCodec.decode(negative)).size(), "a negative count reads as none");
+        byte[] tooShort = dhtFoundWithSize(5);
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.decode(tooShort), "a sample has three fields");
+    }
+
+    private static byte[] dhtFoundWithSize(long... sample) {
+        return org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(5);
+            p.packInt(22); // DHT_FOUND
+            p.packLong(9);
+            p.packArrayHeader(0);
+            p.packArrayHeader(0);
+            p.packArrayHeader(sample.length);
+            for (long v : sample) p.packLong(v);
+        });
+    }
+
     /**
      * The optional fields this version leaves out of m, with the values they stand for: IHAVE's
      * lateness when false, JoinReply's presenceInDht and size when presence is broadcast.
@@ -220,6 +249,7 @@ class WireCodecTest {
     private static List<Object> leftOut(Msg m) {
         if (m instanceof Msg.IHave h && !h.late()) return List.of(false);
         if (m instanceof Msg.JoinReply r && !r.presenceInDht()) return List.of(false, 0);
+        if (m instanceof Msg.DhtFound f && f.size().isNone()) return List.of(List.of(0, 0, 0));
         return List.of();
     }
 
@@ -249,7 +279,10 @@ class WireCodecTest {
                 for (int i = 0; i < fields; i++) p.packValue(u.unpackValue());
                 for (Object v : leftOut) {
                     if (v instanceof Boolean b) p.packBoolean(b);
-                    else p.packInt((Integer) v);
+                    else if (v instanceof List<?> l) {
+                        p.packArrayHeader(l.size());
+                        for (Object i : l) p.packInt((Integer) i);
+                    } else p.packInt((Integer) v);
                 }
                 for (int i = 0; i < extra; i++) p.packString("added in a later version " + i);
             });

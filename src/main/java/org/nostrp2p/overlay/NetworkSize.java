@@ -1,6 +1,6 @@
 package org.nostrp2p.overlay;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ final class NetworkSize {
 
     /** All nodes, by this node's own measures and those told; 0 if there is no estimate of public nodes or no share yet. */
     long estimate(Sample own) {
-        List<Sample> all = new java.util.ArrayList<>(told.values());
+        List<Sample> all = new ArrayList<>(told.values());
         all.add(own);
         double publicNodes = median(all, s -> s.publicNodes() > 0 ? s.publicNodes() : Double.NaN);
         double share = median(all, Sample::publicShare);

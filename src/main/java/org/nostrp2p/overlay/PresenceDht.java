@@ -103,9 +103,7 @@ final class PresenceDht {
 
     /** This node's measures of the network's size (NetworkSize), told in its answers. */
     private NetworkSize.Sample sizeSample() {
-        int publicRecords = 0;
-        for (PresenceRecord r : held.all()) if (r.address() != null) publicRecords++;
-        return new NetworkSize.Sample(table.estimatedPublicNodes(), publicRecords, held.size());
+        return new NetworkSize.Sample(table.estimatedPublicNodes(), held.publicCount(), held.size());
     }
 
     /** Lookups finished so far, and the requests they sent: their ratio is the cost of a lookup. */

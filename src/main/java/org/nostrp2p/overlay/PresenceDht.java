@@ -3,6 +3,7 @@ package org.nostrp2p.overlay;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +22,8 @@ import java.util.Set;
  * <p>Requests travel over direct connections (a private node dials out to public ones), so an
  * answer goes back on the connection its request came on. Bounds: the table holds at most
  * K contacts per bucket; the records held for others take at most {@link #HELD_BYTES};
- * at most {@link #MAX_LOOKUPS} lookups run at once, and a key that was not found is not looked
- * up again for {@link #NEGATIVE_MILLIS}.
+ * at most {@link #MAX_LOOKUPS} lookups run at once and {@link #MAX_QUEUED_LOOKUPS} keys wait
+ * for their turn, and a key that was not found is not looked up again for {@link #NEGATIVE_MILLIS}.
  */
 final class PresenceDht {
     static final int ALPHA = 3;
@@ -30,6 +31,7 @@ final class PresenceDht {
     static final long REQUEST_TIMEOUT_MILLIS = 2_000;
     static final long HELD_BYTES = 4L * 1024 * 1024;
     static final int MAX_LOOKUPS = 64;
+    static final int MAX_QUEUED_LOOKUPS = 8_192;
     static final long NEGATIVE_MILLIS = 60_000;
     /** A lookup keeps this many candidates at most: enough for K answers when some fail. */
     private static final int SHORTLIST = 3 * DhtTable.K;
@@ -62,6 +64,9 @@ final class PresenceDht {
     private final Map<Long, Request> requests = new HashMap<>();
     private final Map<DhtKey, Lookup> lookups = new HashMap<>();
     private final Map<DhtKey, Long> notFoundUntil = new HashMap<>();
+    /** Keys waiting for room among the running lookups, oldest first, with what waits on each. */
+    private final Map<DhtKey, List<Runnable>> queued = new LinkedHashMap<>();
+    private boolean startingQueued;
     private final DialQueue<Msg> waitingForDial = new DialQueue<>();
     static final int MET = 128;
     private final List<NodeInfo> met = new ArrayList<>(MET);
@@ -212,7 +217,12 @@ final class PresenceDht {
 
     // ------------------------------------------------------------------ finding and storing
 
-    /** Finds the records of a key (at most one lookup per key at a time); then runs when it ends. */
+    /**
+     * Finds the records of a key (at most one lookup per key at a time); then runs when it ends.
+     * Past {@link #MAX_LOOKUPS} running, a key waits its turn (an author's node may need the
+     * records of thousands of followers at once), and past {@link #MAX_QUEUED_LOOKUPS} waiting,
+     * then runs at once, with nothing found.
+     */
     void find(DhtKey key, Runnable then) {
         Lookup running = lookups.get(key);
         if (running != null) {
@@ -220,13 +230,48 @@ final class PresenceDht {
             return;
         }
         Long until = notFoundUntil.get(key);
-        if ((until != null && until > env.now()) || lookups.size() >= MAX_LOOKUPS) {
+        if (until != null && until > env.now()) {
             then.run();
             return;
         }
+        List<Runnable> waiting = queued.get(key);
+        if (waiting != null) {
+            waiting.add(then);
+        } else if (lookups.size() < MAX_LOOKUPS) {
+            startFind(key, List.of(then));
+        } else if (queued.size() < MAX_QUEUED_LOOKUPS) {
+            queued.put(key, new ArrayList<>(List.of(then)));
+        } else {
+            then.run();
+        }
+    }
+
+    /** Keys waiting for a lookup to end before theirs starts. */
+    int queuedLookups() { return queued.size(); }
+
+    private void startFind(DhtKey key, List<Runnable> then) {
         Lookup l = new Lookup(key, true, closest -> { });
-        l.then.add(then);
+        l.then.addAll(then);
         start(l);
+    }
+
+    /** Starts the keys that waited, oldest first, while there is room: a loop, as a lookup may end as it starts. */
+    private void startQueued() {
+        if (startingQueued) return;
+        startingQueued = true;
+        try {
+            var oldest = queued.entrySet().iterator();
+            while (lookups.size() < MAX_LOOKUPS && oldest.hasNext()) {
+                var next = oldest.next();
+                oldest.remove();
+                Long until = notFoundUntil.get(next.getKey());
+                if (until != null && until > env.now()) next.getValue().forEach(Runnable::run);
+                else startFind(next.getKey(), next.getValue());
+                oldest = queued.entrySet().iterator(); // what ran may have queued more
+            }
+        } finally {
+            startingQueued = false;
+        }
     }
 
     /**
@@ -424,6 +469,7 @@ final class PresenceDht {
             answeredBy.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
             done.accept(answeredBy);
             runThen();
+            startQueued();
         }
 
         /**

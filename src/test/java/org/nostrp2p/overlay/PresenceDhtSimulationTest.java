@@ -13,11 +13,15 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Presence kept only in the DHT (no record is broadcast), on simulated networks of 300 and
  * 1,200 nodes (70% private): every node links, unicast to a random user's node is delivered
- * (after a lookup), a broadcast still reaches everyone, and what a node holds of presence does
- * not grow with the network as a directory of every node does: the records it looked up, the
- * records it holds for others, and its DHT contacts (which grow with the logarithm).
+ * (after a lookup), a broadcast still reaches everyone, a list-cast reaches followers whose
+ * records the author's node must look up (more of them than it looks up at once), and what a
+ * node holds of presence does not grow with the network as a directory of every node does: the
+ * records it looked up, the records it holds for others, and its DHT contacts (which grow with
+ * the logarithm).
  */
 class PresenceDhtSimulationTest {
+    /** Followers of one author: more than a node runs lookups at once. */
+    static final int FOLLOWERS = PresenceDht.MAX_LOOKUPS * 2;
     record Footprint(int nodes, double cached, double held, double contacts,
                      SimNetwork.CastCost followers, SimNetwork.UnicastResult unicast,
                      SimNetwork.BroadcastResult broadcast, List<String> unicastFailures) {}
@@ -32,9 +36,10 @@ class PresenceDhtSimulationTest {
         SimNetwork.UnicastResult unicast = net.honestUnicasts(200, 10_000, 3);
         List<String> failures = net.lastUnicastFailures();
         SimNetwork.BroadcastResult broadcast = net.broadcastFromRandom(10_000);
-        // follower mode: an author's node list-casts to 40 followers' users it holds no record of
-        List<Simulator.SimNode> picked = net.randomAliveNodes(41);
-        SimNetwork.CastCost followers = net.listCastToUsersFrom(picked.get(0), picked.subList(1, 41), 15_000);
+        // follower mode: an author's node list-casts to followers' users it holds no record of
+        // (theirs expired), more than it runs lookups at once
+        List<Simulator.SimNode> picked = net.randomAliveNodes(FOLLOWERS + 1);
+        SimNetwork.CastCost followers = net.listCastToUsersFrom(picked.get(0), picked.subList(1, FOLLOWERS + 1), 20_000);
         Footprint f = new Footprint(nodes, mean(alive, n -> n.core().directorySize()), mean(alive, n -> n.core().dhtHeldRecords()),
                 mean(alive, n -> n.core().dhtTableSize()), followers, unicast, broadcast, failures);
         System.out.println(f);
@@ -53,7 +58,7 @@ class PresenceDhtSimulationTest {
         for (Footprint f : List.of(small, large)) {
             assertEquals(f.unicast().attempted(), f.unicast().delivered(), "unicasts delivered at " + f.nodes() + ": " + f.unicastFailures());
             assertEquals(f.broadcast().aliveOthers(), f.broadcast().reached(), "broadcast reached all at " + f.nodes());
-            assertEquals(40, f.followers().reached(), "a list-cast to users looked up reached all 40 at " + f.nodes() + ": " + f.followers());
+            assertEquals(FOLLOWERS, f.followers().reached(), "a list-cast to users looked up reached all at " + f.nodes() + ": " + f.followers());
             // each node looked up the few users it sent to, and holds no directory of the network
             assertTrue(f.cached() < 5, "records in a node's directory at " + f.nodes() + ": " + f);
         }

@@ -149,6 +149,43 @@ class PresenceDhtTest {
         assertEquals(2, w.finds().size(), "asked again after the pause");
     }
 
+    @Test
+    void lookupsPastTheLimitWaitTheirTurnAndEveryOneEnds() {
+        World w = new World();
+        w.dht.heardOf(publicNode(1)); // one contact: each lookup is one request, ended by its answer
+        int keys = PresenceDht.MAX_LOOKUPS + 36;
+        int[] ended = new int[keys];
+        for (int i = 0; i < keys; i++) {
+            int k = i;
+            w.dht.find(DhtKey.ofUser(String.format("%064x", 1_000 + i)), () -> ended[k]++);
+        }
+        w.dht.find(DhtKey.ofUser(String.format("%064x", 1_000 + keys - 1)), () -> ended[keys - 1]++); // the same key again, waiting
+        assertEquals(PresenceDht.MAX_LOOKUPS, w.finds().size(), "no more than the limit at once");
+        assertEquals(36, w.dht.queuedLookups());
+        assertEquals(0, java.util.Arrays.stream(ended).sum(), "nothing ran before its lookup ended");
+        for (int answered = 0; answered < keys; answered++) { // each answer (nothing found) ends one and starts the next
+            World.Sent asked = w.finds().get(answered);
+            w.dht.onFound(asked.to(), new Msg.DhtFound(((Msg.DhtFind) asked.m()).nonce(), List.of(), List.of()));
+        }
+        assertEquals(keys, w.finds().size(), "each key asked once");
+        assertEquals(0, w.dht.queuedLookups());
+        for (int i = 0; i < keys - 1; i++) assertEquals(1, ended[i], "key " + i);
+        assertEquals(2, ended[keys - 1], "both that waited on one key ran");
+    }
+
+    @Test
+    void pastTheWaitingBoundAKeyCountsAsNotFoundAtOnce() {
+        World w = new World();
+        w.dht.heardOf(publicNode(1));
+        for (int i = 0; i < PresenceDht.MAX_LOOKUPS + PresenceDht.MAX_QUEUED_LOOKUPS; i++) {
+            w.dht.find(DhtKey.ofUser(String.format("%064x", 1_000 + i)), () -> { });
+        }
+        boolean[] ran = {false};
+        w.dht.find(DhtKey.ofUser("e".repeat(64)), () -> ran[0] = true);
+        assertTrue(ran[0], "told at once, with nothing found");
+        assertEquals(PresenceDht.MAX_QUEUED_LOOKUPS, w.dht.queuedLookups());
+    }
+
     /** A user key whose position shares at least bits leading bits with the node's. */
     static String userNear(NodeId node, int bits) {
         byte[] at = DhtKey.positionOf(node);

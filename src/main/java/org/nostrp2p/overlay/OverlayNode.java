@@ -107,7 +107,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 return directory.targetsFor(key.id()).bound();
             }
         }, presenceMode);
-        this.routing = new PresenceRouting(presenceMode, directory, dht, router, listCast,
+        this.routing = new PresenceRouting(env, presenceMode, directory, dht, router, listCast,
                 node -> node.equals(self()) || isLinked(node), () -> stopped);
         this.dialBack = new DialBack(env, cfg.dialBackTimeoutMillis(), new DialBack.Outcome() {
             @Override public void reachable() { setReachability(Reachability.PUBLIC); }
@@ -589,7 +589,18 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     }
 
     @Override
-    public void route(NodeId to, int routeType, byte[] payload, Consumer<Boolean> done) { sendToNode(to, routeType, payload, done); }
+    public void route(NodeId to, PeerAddress firstHop, int routeType, byte[] payload, Consumer<Boolean> done) {
+        routing.sendToNode(to, firstHop, routeType, payload, done);
+    }
+
+    @Override
+    public PeerAddress firstHopOf(NodeId node) { return routing.firstHopOf(node); }
+
+    @Override
+    public Optional<NodeId> linkedAt(PeerAddress address) {
+        for (var e : links.entrySet()) if (address.equals(e.getValue().info.address())) return Optional.of(e.getKey());
+        return Optional.empty();
+    }
 
     @Override public boolean isLinked(NodeId peer) { return links.containsKey(peer); }
 

@@ -21,9 +21,11 @@ final class PresenceRouting {
     /** Whether a node is reachable without its record (itself, or linked). */
     private final Predicate<NodeId> reachableDirectly;
     private final BooleanSupplier stopped;
+    private final Env env;
 
-    PresenceRouting(PresenceMode mode, PresenceDirectory directory, PresenceDht dht, Router router, ListCast listCast,
+    PresenceRouting(Env env, PresenceMode mode, PresenceDirectory directory, PresenceDht dht, Router router, ListCast listCast,
                     Predicate<NodeId> reachableDirectly, BooleanSupplier stopped) {
+        this.env = env;
         this.mode = mode;
         this.directory = directory;
         this.dht = dht;
@@ -37,6 +39,30 @@ final class PresenceRouting {
     void sendToNode(NodeId node, int type, byte[] payload, Consumer<Boolean> done) {
         if (reachableDirectly.test(node) || directory.forNode(node).isPresent()) router.send(node, type, payload, done);
         else dht.find(DhtKey.ofNode(node), () -> router.send(node, type, payload, done));
+    }
+
+    /**
+     * As {@link #sendToNode}, with a first hop told by another node (a list-cast's) for a node
+     * with no record here: sent there without a lookup, and, if that does not deliver it, the
+     * usual way.
+     */
+    void sendToNode(NodeId node, PeerAddress firstHop, int type, byte[] payload, Consumer<Boolean> done) {
+        if (firstHop == null || reachableDirectly.test(node) || directory.forNode(node).isPresent()) {
+            sendToNode(node, type, payload, done);
+            return;
+        }
+        router.sendThrough(node, firstHop, type, payload, delivered -> {
+            if (delivered || stopped.getAsBoolean()) done.accept(delivered);
+            else sendToNode(node, type, payload, done);
+        });
+    }
+
+    /** Where a node is reached first by the record held of it: its address if public, else a relay's; null if none. */
+    PeerAddress firstHopOf(NodeId node) {
+        PresenceRecord r = directory.forNode(node).orElse(null);
+        if (r == null) return null;
+        if (r.address() != null) return r.address();
+        return r.relays().stream().map(NodeInfo::address).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** Unicast to every node serving the user; done gets true once every one of them acknowledged it. */
@@ -97,22 +123,59 @@ final class PresenceRouting {
     }
 
     /**
-     * A list-cast to the nodes serving these users. A user with no record here is looked up, and
-     * sent to on its own once found; with broadcast it is left out.
+     * A list-cast to the nodes serving these users. Users with no record here are looked up, and
+     * those found go by list-casts of their own, each to the nodes found within
+     * {@link #LATE_CAST_MILLIS} of the first of them (not a unicast each from this node's
+     * uplink); with broadcast they are left out.
      */
     void castToUsers(List<String> users, int type, byte[] payload) {
         List<NodeId> nodes = new ArrayList<>();
+        List<String> unheld = new ArrayList<>();
         for (String user : users) {
             List<NodeId> serving = nodesServing(user);
             nodes.addAll(serving);
-            if (serving.isEmpty() && !mode.broadcast()) {
-                dht.find(DhtKey.ofUser(user), () -> {
-                    List<NodeId> found = nodesServing(user);
-                    if (!found.isEmpty()) listCast.send(type, payload, found);
-                });
-            }
+            if (serving.isEmpty() && !mode.broadcast()) unheld.add(user);
         }
         listCast.send(type, payload, nodes);
+        if (unheld.isEmpty()) return;
+        LateCast late = new LateCast(type, payload, unheld.size());
+        for (String user : unheld) dht.find(DhtKey.ofUser(user), () -> late.found(nodesServing(user)));
+    }
+
+    /** Late nodes of one list-cast are gathered this long before they go on together. */
+    static final long LATE_CAST_MILLIS = 250;
+
+    /** The users of a list-cast that had to be looked up: what the lookups found goes in batches. */
+    private final class LateCast {
+        private final int type;
+        private final byte[] payload;
+        private int lookupsLeft;
+        private List<NodeId> ready = new ArrayList<>();
+        private boolean flushDue;
+
+        LateCast(int type, byte[] payload, int lookups) {
+            this.type = type;
+            this.payload = payload;
+            this.lookupsLeft = lookups;
+        }
+
+        void found(List<NodeId> nodes) {
+            lookupsLeft--;
+            ready.addAll(nodes);
+            if (lookupsLeft == 0) {
+                flush();
+            } else if (!ready.isEmpty() && !flushDue) {
+                flushDue = true;
+                env.schedule(LATE_CAST_MILLIS, this::flush);
+            }
+        }
+
+        private void flush() {
+            flushDue = false;
+            if (ready.isEmpty() || stopped.getAsBoolean()) return;
+            listCast.send(type, payload, ready);
+            ready = new ArrayList<>();
+        }
     }
 
     private List<NodeId> nodesServing(String user) {

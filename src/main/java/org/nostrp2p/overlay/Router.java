@@ -30,6 +30,8 @@ final class Router {
         NodeId self();
         boolean isLinked(NodeId peer);
         Optional<PresenceRecord> presenceOf(NodeId node);
+        /** The peer this node has a connection to at this address, if any. */
+        Optional<NodeId> linkedAt(PeerAddress address);
         boolean deliverUnicast(NodeId origin, int type, byte[] payload);
         /** Opens a connection for routing (not an active-view link). */
         void dialForRouting(PeerAddress address);
@@ -93,6 +95,21 @@ final class Router {
         }
         pending.put(seq, new Pending(done, route, relayOrder(r)));
         tryNextRelay(seq);
+    }
+
+    /**
+     * As {@link #send}, for a destination this node holds no record of, by a first hop it was
+     * told: the destination's own address, or one of its relays'. Nothing told is trusted: only
+     * the destination's signed acknowledgement counts, so a wrong first hop costs a failed send.
+     */
+    void sendThrough(NodeId destination, PeerAddress firstHop, int type, byte[] payload, Consumer<Boolean> done) {
+        long seq = freshSeq();
+        Msg.Route route = new Msg.Route(host.self(), destination, seq, 0, type, payload);
+        host.env().schedule(timeout, () -> complete(seq, false));
+        pending.put(seq, new Pending(done, route, List.of()));
+        Optional<NodeId> linked = host.linkedAt(firstHop);
+        if (linked.isPresent()) handTo(linked.get(), route);
+        else sendVia(firstHop, route);
     }
 
     /** A private node's relays to try: those we are linked to first, then the others in random order. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -22,7 +23,7 @@ class ListCastTest {
     private static final byte[] POST = {1, 2, 3};
 
     /** A route the node asked for, and the answer it will get. */
-    record Routed(NodeId to, byte[] message, Consumer<Boolean> done) {}
+    record Routed(NodeId to, PeerAddress firstHop, byte[] message, Consumer<Boolean> done) {}
 
     static final class FakeHost implements ListCast.Host {
         final NodeId self = id(0);
@@ -37,12 +38,17 @@ class ListCastTest {
         @Override public Env env() { return env; }
         @Override public NodeId self() { return self; }
 
+        /** Where the records this node holds say each node is reached first. */
+        Map<NodeId, PeerAddress> held = Map.of();
+
         @Override
-        public void route(NodeId to, int routeType, byte[] payload, Consumer<Boolean> done) {
+        public void route(NodeId to, PeerAddress firstHop, int routeType, byte[] payload, Consumer<Boolean> done) {
             assertEquals(ListCast.ROUTE_TYPE, routeType);
             if (unknown.contains(to)) done.accept(false);
-            else routed.add(new Routed(to, payload, done));
+            else routed.add(new Routed(to, firstHop, payload, done));
         }
+
+        @Override public PeerAddress firstHopOf(NodeId node) { return held.get(node); }
 
         @Override
         public OverlayApp.Verdict accept(NodeId from, int type, byte[] payload) {
@@ -203,6 +209,91 @@ class ListCastTest {
             reached.addAll(restOf(r.message()));
         }
         assertEquals(ids(1, 5), reached);
+    }
+
+    static PeerAddress addressOf(int i) { return new PeerAddress("198.51.100." + (i % 250 + 1), 9000 + i); }
+
+    @Test
+    void firstHopsHeldAtTheSourceTravelWithEachSliceAndServeTheNodesBelow() {
+        FakeHost source = new FakeHost();
+        List<NodeId> list = ids(1, 201);
+        Map<NodeId, PeerAddress> held = new java.util.HashMap<>();
+        for (int i = 1; i < 201; i++) if (i % 10 != 0) held.put(id(i), addressOf(i)); // every tenth record is not held
+        source.held = held;
+        new ListCast(source, 60_000, 0).send(TYPE, POST, list);
+        Routed first = source.routed.get(0);
+        assertEquals(addressOf(1), first.firstHop(), "the source sends by the record it holds");
+
+        FakeHost inner = new FakeHost(); // holds no record of anyone
+        assertTrue(new ListCast(inner, 60_000, 0).onRouted(source.self, first.message()));
+        assertEquals(ListCast.FANOUT, inner.routed.size());
+        for (Routed r : inner.routed) {
+            int i = Integer.parseInt(r.to().hex(), 16) - 1;
+            assertEquals(i % 10 != 0 ? addressOf(i) : null, r.firstHop(), "node " + i + ": the first hop it was told, or none");
+        }
+    }
+
+    @Test
+    void aNodeDialsAtMostTwiceItsFanoutOfTheAddressesAMessageTold() {
+        FakeHost inner = new FakeHost(); // holds no record of anyone
+        List<NodeId> list = ids(1, 401); // slices of 50, every node with a made-up first hop
+        Map<NodeId, PeerAddress> told = new java.util.HashMap<>();
+        for (int i = 1; i < 401; i++) told.put(id(i), addressOf(i));
+        assertTrue(new ListCast(inner, 60_000, 0).onRouted(id(999), ListCast.encode(TYPE, POST, list, told)));
+        List<Routed> all = new ArrayList<>();
+        for (int round = 0; round < 10; round++) { // every hop fails: the next node of each slice gets the rest
+            List<Routed> sent = List.copyOf(inner.routed);
+            all.addAll(sent);
+            inner.routed.clear();
+            sent.forEach(r -> r.done().accept(false));
+        }
+        assertEquals(10 * ListCast.FANOUT, all.size());
+        assertEquals(ListCast.MAX_TOLD_FIRST_HOPS, all.stream().filter(r -> r.firstHop() != null).count(),
+                "past its budget a node sends the usual way (a lookup), not to an address it was told");
+    }
+
+    @Test
+    void everyMessageFromTheSourceFitsTheRoutesBoundWithALargePostAndTheLongestFirstHops() {
+        FakeHost source = new FakeHost();
+        List<NodeId> list = ids(1, 20_001);
+        String longestIpv6 = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255"; // 45 characters
+        Map<NodeId, PeerAddress> held = new java.util.HashMap<>();
+        for (NodeId n : list) held.put(n, new PeerAddress(longestIpv6, 65_535));
+        held.put(id(1), new PeerAddress("h".repeat(1_000), 1)); // a host no IP has is not told
+        source.held = held;
+        byte[] post = new byte[128 * 1024];
+        new ListCast(source, 60_000, 0).send(TYPE, post, list);
+        assertTrue(source.routed.size() > ListCast.FANOUT, "more slices than the fan-out: " + source.routed.size());
+        int named = 0;
+        for (Routed r : source.routed) {
+            assertTrue(r.message().length <= WireCodec.MAX_PAYLOAD, r.message().length + " bytes");
+            named += 1 + restOf(r.message()).size();
+        }
+        assertEquals(20_000, named, "every node is in one message");
+        FakeHost inner = new FakeHost();
+        assertTrue(new ListCast(inner, 60_000, 0).onRouted(source.self, source.routed.get(0).message()));
+    }
+
+    @Test
+    void aListWhoseFirstHopsDoNotMatchItsNodesIsRefused() {
+        FakeHost host = new FakeHost();
+        byte[] ok = ListCast.encode(TYPE, POST, ids(1, 3), Map.of(id(1), addressOf(1)));
+        assertTrue(new ListCast(host, 60_000, 0).onRouted(id(99), ok));
+        byte[] mismatched = org.nostrp2p.util.Msgpack.pack(p -> {
+            p.packArrayHeader(4);
+            p.packInt(TYPE);
+            p.packBinaryHeader(POST.length);
+            p.writePayload(POST);
+            p.packArrayHeader(1);
+            p.packBinaryHeader(32);
+            p.writePayload(new byte[32]);
+            p.packArrayHeader(2); // two first hops for one node
+            p.packNil();
+            p.packNil();
+        });
+        FakeHost other = new FakeHost();
+        assertFalse(new ListCast(other, 60_000, 0).onRouted(id(99), mismatched));
+        assertEquals(0, other.accepted);
     }
 
     private static List<NodeId> restOf(byte[] message) {

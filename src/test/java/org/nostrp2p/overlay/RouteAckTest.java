@@ -33,6 +33,11 @@ class RouteAckTest {
         /** The presence record this side holds of another node, if any. */
         PresenceRecord known;
         final List<PeerAddress> dialled = new ArrayList<>();
+        /** The address of the peer this side is linked to, if a test says. */
+        PeerAddress linkedAddress;
+        @Override public Optional<NodeId> linkedAt(PeerAddress address) {
+            return Optional.ofNullable(linkedTo).filter(p -> address.equals(linkedAddress));
+        }
         @Override public Optional<PresenceRecord> presenceOf(NodeId node) {
             return Optional.ofNullable(known).filter(r -> r.node().equals(node));
         }
@@ -129,6 +134,37 @@ class RouteAckTest {
         origin.linkedTo = relay.id();
         origin.router.connected(relay.id(), relay.address());
         assertEquals(route, origin.sent.get(1), "the same send goes through the relay");
+    }
+
+    /**
+     * A send by a first hop it was told (a list-cast's), to a node it holds no record of: the
+     * address is dialled and the route handed to whoever answers there, which hands it on; only
+     * the destination's signed acknowledgement completes it, and a relay's "not linked" fails it.
+     */
+    @Test
+    void aSendByAToldFirstHopGoesThereAndCountsOnlyTheDestinationsProof() {
+        Side origin = new Side(), destination = new Side();
+        PeerAddress relayAt = new PeerAddress("198.51.100.7", 20_000);
+        NodeId relay = new SchnorrNodeSigner(KeyPair.generate()).id();
+        List<Boolean> outcome = new ArrayList<>();
+        origin.router.sendThrough(destination.self(), relayAt, 1, new byte[] {5}, outcome::add);
+        assertEquals(List.of(relayAt), origin.dialled, "no record held: the first hop told is dialled");
+        origin.linkedTo = relay;
+        origin.linkedAddress = relayAt;
+        origin.router.connected(relay, relayAt);
+        Msg.Route route = (Msg.Route) origin.sent.get(0);
+        assertEquals(destination.self(), route.destination());
+        destination.router.onRoute(relay, route);
+        Msg.RouteAck ack = (Msg.RouteAck) destination.sent.get(0);
+        origin.router.onRouteAck(relay, ack);
+        assertEquals(List.of(true), outcome);
+
+        List<Boolean> refused = new ArrayList<>();
+        origin.router.sendThrough(destination.self(), relayAt, 1, new byte[] {6}, refused::add);
+        assertEquals(1, origin.dialled.size(), "a first hop already linked is not dialled again");
+        Msg.Route second = (Msg.Route) origin.sent.get(1);
+        origin.router.onRouteAck(relay, new Msg.RouteAck(second.origin(), second.destination(), second.seq(), false, new byte[0]));
+        assertEquals(List.of(false), refused, "the relay told was not linked to it: failed, for the caller to look it up");
     }
 
     /** The origin, holding the destination's record and linked to it, sends; the route it handed over. */

@@ -221,12 +221,13 @@ public final class ListCast {
      */
     private void sendSlice(int type, byte[] payload, List<NodeId> nodes, FirstHops hops) {
         List<NodeId> slice = lastIfFailedLately(nodes);
+        Map<NodeId, PeerAddress> toTell = hops.forList(slice); // once: a rest is the slice past its head
         for (int head = 0; head < slice.size(); head++) {
             NodeId to = slice.get(head);
             List<NodeId> rest = slice.subList(head + 1, slice.size());
             // settled: the head took it, or the rest has gone on without it
             boolean[] answered = {false}, refusedAtOnce = {false}, settled = {false};
-            host.route(to, hops.forSend(to), ROUTE_TYPE, encode(type, payload, rest, hops.forList(rest)), taken -> {
+            host.route(to, hops.forSend(to), ROUTE_TYPE, encode(type, payload, rest, toTell), taken -> {
                 if (taken) {
                     failedAt.remove(to);
                 } else {
@@ -298,7 +299,7 @@ public final class ListCast {
                 if (u.unpackBinaryHeader() != NODE_ID_BYTES) throw new IllegalArgumentException("a node id is 32 bytes");
                 rest.add(new NodeId(hex.formatHex(u.readPayload(NODE_ID_BYTES))));
             }
-            Map<NodeId, PeerAddress> hints = new HashMap<>();
+            Map<NodeId, PeerAddress> hints = fields == 4 ? new HashMap<>() : Map.of();
             if (fields == 4) {
                 if (u.unpackArrayHeader() != n) throw new IllegalArgumentException("one first hop per node");
                 for (NodeId id : rest) {

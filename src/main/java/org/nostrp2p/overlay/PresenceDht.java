@@ -260,14 +260,12 @@ final class PresenceDht {
         if (startingQueued) return;
         startingQueued = true;
         try {
-            var oldest = queued.entrySet().iterator();
-            while (lookups.size() < MAX_LOOKUPS && oldest.hasNext()) {
-                var next = oldest.next();
-                oldest.remove();
-                Long until = notFoundUntil.get(next.getKey());
-                if (until != null && until > env.now()) next.getValue().forEach(Runnable::run);
-                else startFind(next.getKey(), next.getValue());
-                oldest = queued.entrySet().iterator(); // what ran may have queued more
+            while (lookups.size() < MAX_LOOKUPS && !queued.isEmpty()) {
+                DhtKey key = queued.keySet().iterator().next();
+                List<Runnable> waiting = queued.remove(key);
+                Long until = notFoundUntil.get(key);
+                if (until != null && until > env.now()) waiting.forEach(Runnable::run);
+                else startFind(key, waiting);
             }
         } finally {
             startingQueued = false;

@@ -74,9 +74,8 @@ final class Router {
             done.accept(host.deliverUnicast(destination, type, payload));
             return;
         }
-        long seq = freshSeq();
-        Msg.Route route = new Msg.Route(host.self(), destination, seq, 0, type, payload);
-        host.env().schedule(timeout, () -> complete(seq, false));
+        Msg.Route route = newRoute(destination, type, payload);
+        long seq = route.seq();
         if (host.isLinked(destination)) {
             pending.put(seq, new Pending(done, route, List.of()));
             handTo(destination, route);
@@ -103,10 +102,8 @@ final class Router {
      * the destination's signed acknowledgement counts, so a wrong first hop costs a failed send.
      */
     void sendThrough(NodeId destination, PeerAddress firstHop, int type, byte[] payload, Consumer<Boolean> done) {
-        long seq = freshSeq();
-        Msg.Route route = new Msg.Route(host.self(), destination, seq, 0, type, payload);
-        host.env().schedule(timeout, () -> complete(seq, false));
-        pending.put(seq, new Pending(done, route, List.of()));
+        Msg.Route route = newRoute(destination, type, payload);
+        pending.put(route.seq(), new Pending(done, route, List.of()));
         Optional<NodeId> linked = host.linkedAt(firstHop);
         if (linked.isPresent()) handTo(linked.get(), route);
         else sendVia(firstHop, route);
@@ -131,6 +128,13 @@ final class Router {
         pending.put(seq, new Pending(done, route, List.of()));
         host.env().schedule(timeout, () -> complete(seq, false));
         host.env().send(relay, route);
+    }
+
+    /** A route from this node with a fresh seq, given up as not delivered after the timeout. */
+    private Msg.Route newRoute(NodeId destination, int type, byte[] payload) {
+        long seq = freshSeq();
+        host.env().schedule(timeout, () -> complete(seq, false));
+        return new Msg.Route(host.self(), destination, seq, 0, type, payload);
     }
 
     /** A random seq, not one in flight: nobody off the path can guess it. */

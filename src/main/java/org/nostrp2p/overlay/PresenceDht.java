@@ -58,6 +58,7 @@ final class PresenceDht {
     private final PresenceMode mode;
     private final Env env;
     private final DhtTable table;
+    private final DhtKey selfKey;
     /** Records this node holds for others, as one of the nodes closest to their keys. */
     private final PresenceDirectory held = new PresenceDirectory(Integer.MAX_VALUE, HELD_BYTES);
     private final NetworkSize networkSize = new NetworkSize();
@@ -73,11 +74,31 @@ final class PresenceDht {
     private long lookupsDone, lookupRequests;
     /** This node's last record, and whether its store reached fewer than REPLICAS nodes. */
     private PresenceRecord lastOwn;
-    private boolean storedThin;
-    private int tableAtStore;
-    private long lastStoreAt;
+    private final Thin store = new Thin(), neighbourhood = new Thin();
     private long lastFarDrop;
-    static final long THIN_RESTORE_MILLIS = 30_000, FAR_DROP_MILLIS = 60_000;
+    static final long THIN_RETRY_MILLIS = 30_000, FAR_DROP_MILLIS = 60_000;
+
+    /**
+     * Whether a lookup done for this node's own sake (its store, its neighbourhood) reached too
+     * few nodes: it knew few when it began (it started the network, or had just joined, with one
+     * contact that did not answer). Done again once the table has grown, not at the next
+     * periodic refresh: till then the nodes around this one's key do not know it, and lookups
+     * of it end there without it.
+     */
+    private final class Thin {
+        boolean thin;
+        int tableAtStart;
+        long startedAt;
+
+        void started() {
+            tableAtStart = table.size();
+            startedAt = env.now();
+        }
+
+        void ended(int reached, int enough) { thin = reached < enough; }
+
+        boolean retryDue(long now) { return thin && table.size() > tableAtStart && now - startedAt >= THIN_RETRY_MILLIS; }
+    }
 
     /**
      * mode: when presence lives here (no record is broadcast, from the start or since the node
@@ -91,6 +112,7 @@ final class PresenceDht {
         this.host = host;
         this.env = host.env();
         this.table = new DhtTable(host.self());
+        this.selfKey = DhtKey.ofNode(host.self());
     }
 
     DhtTable table() { return table; }
@@ -279,17 +301,24 @@ final class PresenceDht {
      */
     void store(PresenceRecord own) {
         lastOwn = own;
-        storedThin = false;
-        tableAtStore = table.size();
-        lastStoreAt = env.now();
-        byte[] encoded = own.encode();
+        store.started();
+        store.thin = false;
         for (DhtKey key : keysOf(own)) {
-            if (lookups.containsKey(key)) continue; // a store for it is under way
-            start(new Lookup(key, false, closest -> {
-                if (closest.size() < REPLICAS) storedThin = true;
-                for (DhtTable.Contact c : closest.subList(0, Math.min(REPLICAS, closest.size()))) send(c.info(), new Msg.DhtStore(encoded));
-            }));
+            Lookup running = lookups.get(key);
+            if (running == null) {
+                running = new Lookup(key, false, closest -> { });
+                start(running);
+            }
+            // a lookup of the key under way (a refresh, a find, an earlier store) stores where it ends
+            running.storeOwn = true;
         }
+    }
+
+    /** The end of a lookup that stores: the last record goes to the REPLICAS closest that answered. */
+    private void storeAt(List<DhtTable.Contact> closest) {
+        if (closest.size() < REPLICAS) store.thin = true;
+        Msg.DhtStore m = new Msg.DhtStore(lastOwn.encode());
+        for (DhtTable.Contact c : closest.subList(0, Math.min(REPLICAS, closest.size()))) send(c.info(), m);
     }
 
     /** Public nodes around a random key (those that answered), for a node in need of link candidates. */
@@ -302,13 +331,16 @@ final class PresenceDht {
 
     /** Fills the table: a lookup of this node's own position finds its neighbourhood and a path to it. */
     void refresh() {
-        DhtKey self = DhtKey.ofNode(host.self());
-        if (!lookups.containsKey(self)) start(new Lookup(self, false, closest -> { }));
+        if (!lookups.containsKey(selfKey)) start(new Lookup(selfKey, false, closest -> { }));
     }
 
-    /** From maintenance: drops what expired, and stores our record again if its last store was thin. */
+    /**
+     * From maintenance: drops what expired, and does again a store or (in the DHT's presence
+     * mode) a refresh that reached too few nodes.
+     */
     void maintain(long now, long wallClock) {
-        if (storedThin && table.size() > tableAtStore && now - lastStoreAt >= THIN_RESTORE_MILLIS) store(lastOwn);
+        if (store.retryDue(now)) store(lastOwn);
+        if (!mode.broadcast() && neighbourhood.retryDue(now)) refresh();
         if (now - lastFarDrop >= FAR_DROP_MILLIS) {
             lastFarDrop = now;
             dropFarRecords();
@@ -382,6 +414,7 @@ final class PresenceDht {
 
     private void start(Lookup l) {
         lookups.put(l.key, l);
+        if (l.key.equals(selfKey)) neighbourhood.started(); // any lookup of our own key finds our neighbours, and they us
         for (DhtTable.Contact c : table.closest(l.key.position(), DhtTable.K)) l.candidates.add(c);
         l.pump();
     }
@@ -395,6 +428,8 @@ final class PresenceDht {
         final boolean wantRecords;
         final java.util.function.Consumer<List<DhtTable.Contact>> done;
         final List<Runnable> then = new ArrayList<>(1);
+        /** Whether this node's record goes to the closest nodes found (see store). */
+        boolean storeOwn;
         /** Sorted by distance to the key; failed ones are removed. */
         final List<DhtTable.Contact> candidates = new ArrayList<>();
         final Set<NodeId> asked = new HashSet<>();
@@ -465,6 +500,8 @@ final class PresenceDht {
             lookupsDone++;
             if (wantRecords && recordsFound == 0) notFoundUntil.put(key, env.now() + NEGATIVE_MILLIS);
             answeredBy.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
+            if (key.equals(selfKey)) neighbourhood.ended(answeredBy.size(), DhtTable.K);
+            if (storeOwn) storeAt(answeredBy);
             done.accept(answeredBy);
             runThen();
             startQueued();

@@ -131,6 +131,55 @@ class PresenceDhtTest {
         assertEquals(1, ran[0], "what waited ran once");
     }
 
+    /** Answers every request sent so far, and those the answers lead to, with nothing. */
+    static void answerAllEmpty(World w) {
+        for (int i = 0; i < w.finds().size(); i++) {
+            World.Sent asked = w.finds().get(i);
+            w.dht.onFound(asked.to(), new Msg.DhtFound(((Msg.DhtFind) asked.m()).nonce(), List.of(), List.of()));
+        }
+    }
+
+    static List<World.Sent> findsOfOwnKey(World w) {
+        return w.finds().stream().filter(s -> ((Msg.DhtFind) s.m()).node() && ((Msg.DhtFind) s.m()).id().equals(w.self().hex())).toList();
+    }
+
+    @Test
+    void aSelfLookupThatReachedNoOneIsDoneAgainOnceTheTableGrew() {
+        World w = new World();
+        w.dht.heardOf(publicNode(1)); // a joiner's one contact, which does not answer
+        w.dht.refresh();
+        assertEquals(1, findsOfOwnKey(w).size());
+        w.runTimers();
+        assertEquals(0, w.dht.table().size(), "the silent contact timed out");
+        for (int i = 2; i <= 6; i++) w.dht.heardOf(publicNode(i));
+        w.now += PresenceDht.THIN_RETRY_MILLIS / 2;
+        w.dht.maintain(w.now, w.wallClock());
+        assertEquals(1, findsOfOwnKey(w).size(), "not at once");
+        w.now += PresenceDht.THIN_RETRY_MILLIS / 2;
+        w.dht.maintain(w.now, w.wallClock());
+        assertEquals(1 + PresenceDht.ALPHA, findsOfOwnKey(w).size(), "the new contacts are asked for this node's neighbourhood, not in 15 minutes");
+        answerAllEmpty(w);
+        int asked = findsOfOwnKey(w).size();
+        w.now += PresenceDht.THIN_RETRY_MILLIS;
+        w.dht.maintain(w.now, w.wallClock());
+        assertEquals(asked, findsOfOwnKey(w).size(), "5 answered, fewer than K, but the table has not grown since: not again");
+        w.dht.heardOf(publicNode(7));
+        w.dht.maintain(w.now, w.wallClock());
+        assertTrue(findsOfOwnKey(w).size() > asked, "once it has grown, again");
+    }
+
+    @Test
+    void aStoreDuringALookupOfTheSameKeyStoresWhereThatLookupEnds() {
+        World w = new World();
+        for (int i = 1; i <= 6; i++) w.dht.heardOf(publicNode(i));
+        w.dht.refresh(); // a lookup of this node's own key is under way
+        w.dht.store(recordOf(w.signer, USER)); // the record is stored under the node's key and the user's
+        answerAllEmpty(w);
+        List<World.Sent> stores = w.sent.stream().filter(s -> s.m() instanceof Msg.DhtStore).toList();
+        assertEquals(2 * PresenceDht.REPLICAS, stores.size(), "the closest REPLICAS of each key got the record, the node key's too");
+        assertEquals(6, findsOfOwnKey(w).size(), "one lookup of the node's key, not two");
+    }
+
     @Test
     void aKeyNotFoundIsNotLookedUpAgainForAWhile() {
         World w = new World();

@@ -125,7 +125,7 @@ final class PresenceDht {
      * node holds enough records to tell their share).
      */
     long estimatedNodes() {
-        return Math.max(table.estimatedPublicNodes(), networkSize.estimate(sizeSample()));
+        return Math.max(table.estimatedPublicNodes(), networkSize.estimate(sizeSample(), env.now()));
     }
 
     /** This node's measures of the network's size (NetworkSize), told in its answers. */
@@ -477,7 +477,7 @@ final class PresenceDht {
             inFlight--;
             heardOf(from.info()); // it answered at its address: proven
             answeredBy.add(from);
-            networkSize.told(from.info().id(), f.size());
+            networkSize.told(from.info().id(), f.size(), env.now());
             for (NodeInfo n : f.closer().subList(0, Math.min(DhtTable.K, f.closer().size()))) {
                 if (!n.isPublic() || n.id().equals(host.self()) || asked.contains(n.id())) continue;
                 if (candidates.stream().anyMatch(c -> c.info().id().equals(n.id()))) continue;

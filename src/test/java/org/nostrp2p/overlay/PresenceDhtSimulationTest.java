@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Presence kept only in the DHT (no record is broadcast), on simulated networks of 300 and
  * 1,200 nodes (70% private): every node links, unicast to a random user's node is delivered
- * (after a lookup), a broadcast still reaches everyone, a list-cast reaches followers whose
+ * (after a lookup), so is one to each public node addressed by node key, a broadcast still reaches everyone, a list-cast reaches followers whose
  * records the author's node must look up (more of them than it looks up at once), and what a
  * node holds of presence does not grow with the network as a directory of every node does: the
  * records it looked up, the records it holds for others, and its DHT contacts (which grow with
@@ -24,7 +24,8 @@ class PresenceDhtSimulationTest {
     static final int FOLLOWERS = PresenceDht.MAX_LOOKUPS * 2;
     record Footprint(int nodes, double cached, double held, double contacts,
                      SimNetwork.CastCost followers, SimNetwork.UnicastResult unicast,
-                     SimNetwork.BroadcastResult broadcast, List<String> unicastFailures) {}
+                     SimNetwork.BroadcastResult broadcast, List<String> unicastFailures,
+                     int publicNodes, List<Integer> publicNotFoundByNodeKey) {}
 
     static Footprint run(long seed, int nodes) {
         SimNetwork net = new SimNetwork(Simulator.Settings.standard(seed), OverlayConfig.DEFAULT.withPresenceBroadcast(false));
@@ -40,8 +41,13 @@ class PresenceDhtSimulationTest {
         // (theirs expired), more than it runs lookups at once
         List<Simulator.SimNode> picked = net.randomAliveNodes(FOLLOWERS + 1);
         SimNetwork.CastCost followers = net.listCastToUsersFrom(picked.get(0), picked.subList(1, FOLLOWERS + 1), 20_000);
+        // every public node is found by its node key (a list-cast hop told no first hop looks it up)
+        Simulator.SimNode asker = alive.stream().filter(n -> !n.reachable()).findFirst().orElseThrow();
+        List<Simulator.SimNode> publicNodes = alive.stream().filter(Simulator.SimNode::reachable).filter(n -> n != net.seed()).toList();
+        List<Integer> notFound = net.unreachedByNodeKey(asker, publicNodes, 30_000).stream().map(Simulator.SimNode::index).toList();
         Footprint f = new Footprint(nodes, mean(alive, n -> n.core().directorySize()), mean(alive, n -> n.core().dhtHeldRecords()),
-                mean(alive, n -> n.core().dhtTableSize()), followers, unicast, broadcast, failures);
+                mean(alive, n -> n.core().dhtTableSize()), followers, unicast, broadcast, failures,
+                publicNodes.size(), notFound);
         System.out.println(f);
         return f;
     }
@@ -58,6 +64,7 @@ class PresenceDhtSimulationTest {
         for (Footprint f : List.of(small, large)) {
             assertEquals(f.unicast().attempted(), f.unicast().delivered(), "unicasts delivered at " + f.nodes() + ": " + f.unicastFailures());
             assertEquals(f.broadcast().aliveOthers(), f.broadcast().reached(), "broadcast reached all at " + f.nodes());
+            assertEquals(List.of(), f.publicNotFoundByNodeKey(), "of " + f.publicNodes() + " public nodes at " + f.nodes() + ", not found by node key");
             assertEquals(FOLLOWERS, f.followers().reached(), "a list-cast to users looked up reached all at " + f.nodes() + ": " + f.followers());
             // each node looked up the few users it sent to, and holds no directory of the network
             assertTrue(f.cached() < 5, "records in a node's directory at " + f.nodes() + ": " + f);

@@ -189,6 +189,22 @@ public final class SimNetwork {
     }
 
     /**
+     * One unicast from origin to each target, addressed to its node (as a list-cast's hop is), all
+     * sent at once: a node whose record origin does not hold is looked up by its node key.
+     * Returns the targets not reached after settleMillis.
+     */
+    public List<Simulator.SimNode> unreachedByNodeKey(Simulator.SimNode origin, List<Simulator.SimNode> targets, long settleMillis) {
+        Map<Long, Simulator.SimNode> sent = new HashMap<>();
+        for (Simulator.SimNode t : targets) {
+            long number = nextNumber++;
+            sent.put(number, t);
+            origin.core().sendToNode(t.id(), SimApp.TEST_TYPE, SimApp.payload(number), ok -> { });
+        }
+        sim.runFor(settleMillis);
+        return sent.entrySet().stream().filter(e -> !e.getValue().app().unicastsAt.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
+    }
+
+    /**
      * What one post cost: how many of its targets got it and how fast, and the wire bytes of the
      * messages about it (see {@link CastBytes}) sent by all nodes, by its origin, and by the
      * busiest other node; skipped: list-cast hops to a node that did not acknowledge, handed on

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * Follower mode between real node processes (--follower-mode-at 0: on from the start). Bob
  * follows Alice and Carol follows Bob: each follow list registers its author with the followed
  * user's node; a post goes to the author's followers' nodes and nowhere else; and a follower's
- * node back from being offline gets what it missed from the author's node.
+ * node back from being offline gets what it missed from the author's node. And with presence in
+ * the DHT, a post reaches every one of an author's 9 followers.
  */
 class FollowerModeIT {
     @TempDir Path tmp;
@@ -56,6 +57,38 @@ class FollowerModeIT {
             assertEquals(200, a.api().publish(whileAway).status());
             b.restart();
             await("Bob's node, back, to get what Alice posted meanwhile from her node", () -> b.holds(whileAway), a, b, c);
+        }
+    }
+
+    /**
+     * With presence in the DHT (a network large enough for follower mode keeps it there), an
+     * author's post to 9 followers: 8 slices, one of them two nodes long, whose head holds no
+     * record of the other and sends on by the first hop the list told it (or, failing that, by a
+     * lookup): real nodes read and write the told first hops.
+     */
+    @Test
+    void withPresenceInTheDhtEveryFollowerGetsThePost() throws Exception {
+        EventSigner alice = new EventSigner(KeyPair.generate());
+        List<String> flags = List.of("--follower-mode-at", "0", "--presence-dht", "--retry-base-seconds", "1");
+        List<NodeProcess> nodes = new java.util.ArrayList<>();
+        try {
+            NodeProcess a = NodeProcess.startJoining(tmp.resolve("alice"), alice.keys().npub(), null, flags);
+            nodes.add(a);
+            List<NodeProcess> followers = new java.util.ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                EventSigner f = new EventSigner(KeyPair.generate());
+                NodeProcess n = NodeProcess.startJoining(tmp.resolve("follower-" + i), f.keys().npub(), a.overlayPort(), flags);
+                nodes.add(n);
+                followers.add(n);
+                assertEquals(200, n.api().publish(f.sign(Kinds.FOLLOW_LIST, List.of(List.of("p", alice.keys().publicKeyHex())), "")).status());
+            }
+            NodeProcess[] all = nodes.toArray(NodeProcess[]::new);
+            await("Alice's node to register its 9 followers", () -> followers(a) == 9, all);
+            Event post = alice.sign(Kinds.POST, List.of(), "to my nine followers");
+            assertEquals(200, a.api().publish(post).status());
+            await("every follower's node to get Alice's post", () -> followers.stream().allMatch(f -> f.holds(post)), all);
+        } finally {
+            for (NodeProcess n : nodes) n.close();
         }
     }
 

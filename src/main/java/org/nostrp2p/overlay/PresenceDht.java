@@ -72,7 +72,7 @@ final class PresenceDht {
     static final int MET = 128;
     private final List<NodeInfo> met = new ArrayList<>(MET);
     private long lookupsDone, lookupRequests;
-    /** This node's last record, and whether its store reached fewer than REPLICAS nodes. */
+    /** This node's last record, stored where the lookups of its keys end. */
     private PresenceRecord lastOwn;
     private final Thin store = new Thin(), neighbourhood = new Thin();
     private long lastFarDrop;
@@ -91,11 +91,13 @@ final class PresenceDht {
         long startedAt;
 
         void started() {
+            thin = false;
             tableAtStart = table.size();
             startedAt = env.now();
         }
 
-        void ended(int reached, int enough) { thin = reached < enough; }
+        /** One of its lookups ended (a store has one per key): any that reached too few makes it thin. */
+        void ended(int reached, int enough) { if (reached < enough) thin = true; }
 
         boolean retryDue(long now) { return thin && table.size() > tableAtStart && now - startedAt >= THIN_RETRY_MILLIS; }
     }
@@ -302,7 +304,6 @@ final class PresenceDht {
     void store(PresenceRecord own) {
         lastOwn = own;
         store.started();
-        store.thin = false;
         for (DhtKey key : keysOf(own)) {
             Lookup running = lookups.get(key);
             if (running == null) {
@@ -316,7 +317,7 @@ final class PresenceDht {
 
     /** The end of a lookup that stores: the last record goes to the REPLICAS closest that answered. */
     private void storeAt(List<DhtTable.Contact> closest) {
-        if (closest.size() < REPLICAS) store.thin = true;
+        store.ended(closest.size(), REPLICAS);
         Msg.DhtStore m = new Msg.DhtStore(lastOwn.encode());
         for (DhtTable.Contact c : closest.subList(0, Math.min(REPLICAS, closest.size()))) send(c.info(), m);
     }

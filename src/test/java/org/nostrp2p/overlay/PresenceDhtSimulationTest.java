@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Presence kept only in the DHT (no record is broadcast), on simulated networks of 300 and
  * 1,200 nodes (70% private): every node links, unicast to a random user's node is delivered
- * (after a lookup), so is one to each public node addressed by node key, a broadcast still reaches everyone, a list-cast reaches followers whose
- * records the author's node must look up (more of them than it looks up at once), and what a
+ * (after a lookup), so is one to each public node addressed by node key, a broadcast still
+ * reaches everyone, a list-cast reaches followers whose records the author's node must look up (more of them than it looks up at once), and what a
  * node holds of presence does not grow with the network as a directory of every node does: the
  * records it looked up, the records it holds for others, and its DHT contacts (which grow with
  * the logarithm).

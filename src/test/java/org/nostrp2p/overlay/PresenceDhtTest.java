@@ -131,12 +131,14 @@ class PresenceDhtTest {
         assertEquals(1, ran[0], "what waited ran once");
     }
 
+    /** The peer asked answers that it knows nothing closer and holds nothing. */
+    static void answerEmpty(World w, World.Sent asked) {
+        w.dht.onFound(asked.to(), new Msg.DhtFound(((Msg.DhtFind) asked.m()).nonce(), List.of(), List.of()));
+    }
+
     /** Answers every request sent so far, and those the answers lead to, with nothing. */
     static void answerAllEmpty(World w) {
-        for (int i = 0; i < w.finds().size(); i++) {
-            World.Sent asked = w.finds().get(i);
-            w.dht.onFound(asked.to(), new Msg.DhtFound(((Msg.DhtFind) asked.m()).nonce(), List.of(), List.of()));
-        }
+        for (int i = 0; i < w.finds().size(); i++) answerEmpty(w, w.finds().get(i));
     }
 
     static List<World.Sent> findsOfOwnKey(World w) {
@@ -187,7 +189,7 @@ class PresenceDhtTest {
         boolean[] done = {false, false};
         w.dht.find(DhtKey.ofUser(USER), () -> done[0] = true);
         World.Sent asked = w.finds().get(0);
-        w.dht.onFound(asked.to(), new Msg.DhtFound(((Msg.DhtFind) asked.m()).nonce(), List.of(), List.of()));
+        answerEmpty(w, asked);
         assertTrue(done[0]);
         w.dht.find(DhtKey.ofUser(USER), () -> done[1] = true);
         assertTrue(done[1], "answered at once");
@@ -214,7 +216,7 @@ class PresenceDhtTest {
         assertEquals(0, java.util.Arrays.stream(ended).sum(), "nothing ran before its lookup ended");
         for (int answered = 0; answered < keys; answered++) { // each answer (nothing found) ends one and starts the next
             World.Sent asked = w.finds().get(answered);
-            w.dht.onFound(asked.to(), new Msg.DhtFound(((Msg.DhtFind) asked.m()).nonce(), List.of(), List.of()));
+            answerEmpty(w, asked);
         }
         assertEquals(keys, w.finds().size(), "each key asked once");
         assertEquals(0, w.dht.queuedLookups());

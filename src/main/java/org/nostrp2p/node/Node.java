@@ -15,11 +15,13 @@ import org.nostrp2p.store.KeyValues;
 import org.nostrp2p.store.Outbox;
 import org.nostrp2p.transport.TcpTransport;
 import org.nostrp2p.util.Fatal;
+import org.nostrp2p.util.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -77,7 +79,7 @@ public final class Node implements AutoCloseable {
                 for (String u : users) due += outbox.retryNow(u, now);
                 if (due > 0) worker[0].nudge();
             });
-            PeerAddress advertised = new PeerAddress(config.listen().host(), config.listen().port());
+            PeerAddress advertised = advertisedAddress(config.listen());
             this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT.withPresenceBroadcast(!config.presenceByDht())
                     .withPresenceDhtAt(config.presenceDhtAtNodes()), nodeSigner, advertised,
                     List.of(config.ownerPubkey()), network);
@@ -101,6 +103,14 @@ public final class Node implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    /** The listen address as peers dial it: an IP, since no node looks up a name a peer gives (DialPolicy). */
+    private static PeerAddress advertisedAddress(HostPort listen) {
+        InetSocketAddress resolved = listen.toSocketAddress();
+        boolean keepTyped = resolved.isUnresolved() || resolved.getAddress().isAnyLocalAddress(); // a wildcard is replaced later (OverlayNode.noteLocalAddress)
+        String host = keepTyped ? listen.host() : resolved.getAddress().getHostAddress();
+        return new PeerAddress(host, listen.port());
     }
 
     /** Starts a node; throws IOException for ports in use, IllegalStateException/IllegalArgumentException for bad setup. */

@@ -104,6 +104,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final Semaphore handshakeCpu = new Semaphore(HANDSHAKE_CPU, true);
     private final AtomicLong plaintextPeers = new AtomicLong(), plaintextLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong unknownMessages = new AtomicLong();
+    private final AtomicLong refusedDials = new AtomicLong();
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
     private final InetSocketAddress bind;
@@ -112,6 +113,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final TrafficCounter traffic = new TrafficCounter();
     private ServerSocket server;
     private OverlayNode core;
+    private volatile DialPolicy dialPolicy;
     private volatile boolean closing;
 
     /** The signer proves this node's id to every peer it connects with (the overlay core's own signer). */
@@ -124,6 +126,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     /** Binds the listening socket; the node then runs on it (the protocol starts on the overlay thread). */
     public void start(OverlayNode node, List<PeerAddress> bootPeers) throws IOException {
         this.core = node;
+        this.dialPolicy = new DialPolicy(bootPeers, bind.getAddress());
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(bind, 256);
@@ -237,13 +240,27 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     // ------------------------------------------------------------------ connections
 
-    private static Socket connect(PeerAddress address) throws IOException {
+    private Socket connect(PeerAddress address) throws IOException {
+        InetSocketAddress to = admitted(address);
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MS);
+            s.connect(to, CONNECT_TIMEOUT_MS);
             return s;
         } catch (IOException e) {
             s.close();
+            throw e;
+        }
+    }
+
+    /** Dials refused by {@link DialPolicy} so far. */
+    long dialsRefused() { return refusedDials.get(); }
+
+    /** The address to connect to if {@link DialPolicy} allows it (refusals are counted; peers may name many). */
+    private InetSocketAddress admitted(PeerAddress address) throws IOException {
+        try {
+            return dialPolicy.admit(address);
+        } catch (DialPolicy.RefusedAddress e) {
+            refusedDials.incrementAndGet();
             throw e;
         }
     }
@@ -327,6 +344,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     /** Overlay thread: one connection per peer; a second one is closed, the first kept. */
     private void register(Connection c, PeerAddress dialed) {
         NodeInfo peer = c.peer;
+        dialPolicy.seen(c.socket.getInetAddress());
         if (peers.incrementAndGet() > MAX_PEERS) {
             peers.decrementAndGet();
             c.close("refused: " + MAX_PEERS + " peers are connected");
@@ -447,7 +465,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         if (server != null) closeQuietly(server);
         log.atInfo().addKeyValue("bytes_sent", traffic.bytesSent()).addKeyValue("bytes_received", traffic.bytesReceived())
                 .addKeyValue("unknown_messages", unknownMessages.get()).addKeyValue("plaintext_peers_refused", plaintextPeers.get())
-                .log("overlay traffic");
+                .addKeyValue("dials_refused", refusedDials.get()).log("overlay traffic");
     }
 
     private static void closeQuietly(ServerSocket s) {

@@ -1,0 +1,51 @@
+package org.nostrp2p.transport;
+
+import org.junit.jupiter.api.Test;
+import org.nostrp2p.event.KeyPair;
+import org.nostrp2p.overlay.OverlayApp;
+import org.nostrp2p.overlay.OverlayConfig;
+import org.nostrp2p.overlay.OverlayNode;
+import org.nostrp2p.overlay.PeerAddress;
+import org.nostrp2p.overlay.SchnorrNodeSigner;
+import org.nostrp2p.testutil.Eventually;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A real transport on loopback told to dial what a peer named: a DNS name is refused without a lookup or a connection. */
+class PeerNamedDialTest {
+    @Test
+    void aNamedHostIsNeverDialledAndALiteralIpIs() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
+        TcpTransport transport = new TcpTransport(new InetSocketAddress(loopback, 0), signer);
+        OverlayNode node = new OverlayNode(transport, OverlayConfig.DEFAULT, signer, new PeerAddress("127.0.0.1", 20_000),
+                List.of(), new OverlayApp() {
+                    @Override public Verdict acceptBroadcast(org.nostrp2p.overlay.NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
+                    @Override public boolean acceptUnicast(org.nostrp2p.overlay.NodeId origin, int type, byte[] payload) { return false; }
+                });
+        try (ServerSocket named = new ServerSocket(0, 8, loopback); ServerSocket literal = new ServerSocket(0, 8, loopback)) {
+            transport.start(node, List.of());
+            // "localhost" leads to `named` if resolved: the refusal is counted before any connect is tried
+            transport.run(() -> transport.dial(new PeerAddress("localhost", named.getLocalPort())));
+            assertTrue(Eventually.within(Duration.ofSeconds(10), () -> transport.dialsRefused() == 1), "the name was refused");
+            transport.run(() -> transport.dial(new PeerAddress("127.0.0.1", literal.getLocalPort())));
+            literal.setSoTimeout(10_000);
+            try (Socket dialled = literal.accept()) {
+                assertTrue(dialled.getInetAddress().isLoopbackAddress(), "the literal loopback address is dialled (the node listens on loopback)");
+            }
+            named.setSoTimeout(1); // anything dialled is already queued: the decision was made before the count
+            assertThrows(SocketTimeoutException.class, named::accept, "nothing connected to the named host");
+            assertEquals(1, transport.dialsRefused());
+        } finally {
+            transport.close();
+        }
+    }
+}

@@ -47,6 +47,8 @@ final class Membership {
         void contactReached(NodeId contact);
         /** A link became active. */
         void linkUp(NodeId peer, Links.Link link);
+        /** An active link's peer told new info (it turned public, or moved): as if the link came up with it. */
+        void linkInfoChanged(NodeId peer, Links.Link link);
         /**
          * An active link ended (dropped by us, closed, or the peer said goodbye). peerStaysUp: it
          * was dropped on purpose, by either side; false when it was lost (the peer may have crashed).
@@ -251,7 +253,8 @@ final class Membership {
     }
 
     void onNeighbor(NodeId from, Links.Link link, Msg.Neighbor n) {
-        boolean wasPublic = link.info.isPublic();
+        NodeInfo before = link.info;
+        boolean wasPublic = before.isPublic();
         link.info = n.sender();
         if (n.near() && !link.active) {
             boolean accepted = admission.tryAcceptNear(from, link, near.roomForAsked());
@@ -265,6 +268,7 @@ final class Membership {
                 return;
             }
             env.send(from, new Msg.NeighborReply(true)); // an update of the peer's info
+            if (!before.equals(link.info)) host.linkInfoChanged(from, link);
             return;
         }
         boolean accepted = admission.tryAccept(from, link, n.priority());

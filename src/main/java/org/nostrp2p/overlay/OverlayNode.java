@@ -123,6 +123,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 if (reachability == Reachability.UNKNOWN && !dialBack.pending()) requestDialBack(contact);
             }
             @Override public void linkUp(NodeId peer, Links.Link link) { OverlayNode.this.linkUp(peer, link); }
+            @Override public void linkInfoChanged(NodeId peer, Links.Link link) {
+                dht.heardOf(link.info); // turned public: a contact, as any public link is
+                relayLinkChanged(link); // and, for a node that is not public, perhaps a relay
+            }
             @Override public void linkDown(NodeId peer, Links.Link link, boolean peerStaysUp) {
                 plumtree.neighborDown(peer, peerStaysUp);
                 relayLinkChanged(link);

@@ -131,7 +131,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 plumtree.neighborDown(peer, peerStaysUp);
                 relayLinkChanged(link);
             }
-            @Override public void connectionClosed(NodeId peer) { router.disconnected(peer); }
+            @Override public void connectionClosed(NodeId peer) {
+                router.disconnected(peer);
+                dht.disconnected(peer);
+            }
             @Override public List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
                 return OverlayNode.this.samplePublic(n, exclude);
             }
@@ -326,6 +329,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (stopped) return;
         membership.disconnected(peer);
         router.disconnected(peer); // after the link is gone, so a send going again does not take it
+        dht.disconnected(peer); // the same
     }
 
     /** A probe arrived on a one-off dial-back connection. */

@@ -306,12 +306,13 @@ final class PresenceDht {
         store.started();
         for (DhtKey key : keysOf(own)) {
             Lookup running = lookups.get(key);
-            if (running == null) {
-                running = new Lookup(key, false, closest -> { });
-                start(running);
+            if (running != null) {
+                running.storeOwn = true; // a lookup of the key under way (a refresh, a find, an earlier store) stores where it ends
+                continue;
             }
-            // a lookup of the key under way (a refresh, a find, an earlier store) stores where it ends
-            running.storeOwn = true;
+            Lookup storing = new Lookup(key, false, closest -> { });
+            storing.storeOwn = true; // before it starts: with no contacts to ask, it ends within start
+            start(storing);
         }
     }
 
@@ -404,6 +405,23 @@ final class PresenceDht {
     /** The requests that waited end by their timeouts. */
     void dialFailed(PeerAddress address) { waitingForDial.take(address); }
 
+    /**
+     * A connection closed with questions on it unanswered: each is asked once more, over a
+     * connection of its own (within the same timeout). A joiner's first lookups ask the one
+     * contact it knows, over the connection it joined by, and a contact that turns the join down
+     * closes that connection before the question reaches it.
+     */
+    void disconnected(NodeId peer) {
+        List<Request> again = new ArrayList<>();
+        for (Map.Entry<Long, Request> e : requests.entrySet()) {
+            Request r = e.getValue();
+            if (r.resent() || !r.to().info().id().equals(peer)) continue;
+            e.setValue(r.resending());
+            again.add(r);
+        }
+        for (Request r : again) send(r.to().info(), r.find());
+    }
+
     private void send(NodeInfo to, Msg m) {
         if (host.isLinked(to.id())) env.send(to.id(), m);
         else if (waitingForDial.add(to.address(), m)) host.dialForRouting(to.address());
@@ -411,7 +429,10 @@ final class PresenceDht {
 
     // ------------------------------------------------------------------ lookups
 
-    private record Request(Lookup lookup, DhtTable.Contact to) {}
+    /** A question in flight; resent once it has been asked again after its connection closed. */
+    private record Request(Lookup lookup, DhtTable.Contact to, Msg.DhtFind find, boolean resent) {
+        Request resending() { return new Request(lookup, to, find, true); }
+    }
 
     private void start(Lookup l) {
         lookups.put(l.key, l);
@@ -461,10 +482,11 @@ final class PresenceDht {
                 nonce = env.random().nextLong();
             } while (requests.containsKey(nonce));
             long n = nonce;
-            requests.put(n, new Request(this, c));
+            Msg.DhtFind find = new Msg.DhtFind(n, key.kind() == DhtKey.Kind.NODE, key.id());
+            requests.put(n, new Request(this, c, find, false));
             inFlight++;
             lookupRequests++;
-            send(c.info(), new Msg.DhtFind(n, key.kind() == DhtKey.Kind.NODE, key.id()));
+            send(c.info(), find);
             env.schedule(REQUEST_TIMEOUT_MILLIS, () -> {
                 if (requests.remove(n) == null) return;
                 table.remove(c.info().id()); // it did not answer: make room for one that does

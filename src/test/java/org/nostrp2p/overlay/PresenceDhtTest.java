@@ -34,7 +34,9 @@ class PresenceDhtTest {
         @Override public Env env() { return this; }
         @Override public NodeId self() { return signer.id(); }
         @Override public NodeSigner signer() { return signer; }
-        @Override public boolean isLinked(NodeId peer) { return true; } // every contact answers on an open connection
+        /** Whether contacts are on an open connection (every one is, unless a test closes them). */
+        boolean linked = true;
+        @Override public boolean isLinked(NodeId peer) { return linked; }
         @Override public void dialForRouting(PeerAddress address) { dialled.add(address); }
         @Override public Optional<PresenceRecord> ownRecord() { return Optional.empty(); }
         @Override public void found(byte[] record) { found.add(record); }
@@ -180,6 +182,40 @@ class PresenceDhtTest {
         List<World.Sent> stores = w.sent.stream().filter(s -> s.m() instanceof Msg.DhtStore).toList();
         assertEquals(2 * PresenceDht.REPLICAS, stores.size(), "the closest REPLICAS of each key got the record, the node key's too");
         assertEquals(6, findsOfOwnKey(w).size(), "one lookup of the node's key, not two");
+    }
+
+    @Test
+    void aStoreWithNoContactYetIsDoneOnceTheTableHasGrown() {
+        World w = new World();
+        w.dht.store(recordOf(w.signer, USER)); // the node that starts a network knows no one
+        assertEquals(List.of(), w.sent, "no one to ask");
+        for (int i = 1; i <= 6; i++) w.dht.heardOf(publicNode(i));
+        w.now += PresenceDht.THIN_RETRY_MILLIS;
+        w.dht.maintain(w.now, w.wallClock());
+        answerAllEmpty(w);
+        assertEquals(2 * PresenceDht.REPLICAS, w.sent.stream().filter(s -> s.m() instanceof Msg.DhtStore).count(),
+                "the record went to the closest REPLICAS of each key once there were some");
+    }
+
+    @Test
+    void aQuestionOnAConnectionThatClosedIsAskedOnceMoreOverItsOwn() {
+        World w = new World();
+        NodeInfo contact = publicNode(1);
+        w.dht.heardOf(contact); // a joiner's one contact, which turns the join down and closes the connection
+        w.dht.refresh();
+        World.Sent first = findsOfOwnKey(w).get(0);
+        w.linked = false;
+        w.dht.disconnected(contact.id());
+        assertEquals(List.of(contact.address()), w.dialled, "dialled again, for the question");
+        w.dht.connected(contact.id(), contact.address());
+        List<World.Sent> finds = findsOfOwnKey(w);
+        assertEquals(2, finds.size());
+        assertEquals(first, finds.get(1), "the same question, with its nonce");
+        w.dht.disconnected(contact.id()); // closed again before it answered: not a third time
+        assertEquals(2, findsOfOwnKey(w).size());
+        answerEmpty(w, finds.get(1));
+        w.runTimers();
+        assertEquals(1, w.dht.table().size(), "it answered: it stays a contact, where a silent one is dropped");
     }
 
     @Test

@@ -402,8 +402,18 @@ final class PresenceDht {
         for (Msg m : waitingForDial.take(dialed)) env.send(peer, m);
     }
 
-    /** The requests that waited end by their timeouts. */
-    void dialFailed(PeerAddress address) { waitingForDial.take(address); }
+    /** The questions that waited for this dial fail now, as a silent contact's do at their timeout. */
+    void dialFailed(PeerAddress address) {
+        for (Msg m : waitingForDial.take(address)) if (m instanceof Msg.DhtFind f) unanswered(f.nonce());
+    }
+
+    /** A question that will get no answer: its contact makes room in the table for one that answers, and its lookup goes on. */
+    private void unanswered(long nonce) {
+        Request r = requests.remove(nonce);
+        if (r == null) return;
+        table.remove(r.to().info().id());
+        r.lookup().goOnWithout(r.to());
+    }
 
     /**
      * A connection closed with questions on it unanswered: each is asked once more, over a
@@ -487,13 +497,13 @@ final class PresenceDht {
             inFlight++;
             lookupRequests++;
             send(c.info(), find);
-            env.schedule(REQUEST_TIMEOUT_MILLIS, () -> {
-                if (requests.remove(n) == null) return;
-                table.remove(c.info().id()); // it did not answer: make room for one that does
-                candidates.remove(c);
-                inFlight--;
-                pump();
-            });
+            env.schedule(REQUEST_TIMEOUT_MILLIS, () -> unanswered(n));
+        }
+
+        void goOnWithout(DhtTable.Contact c) {
+            candidates.remove(c);
+            inFlight--;
+            pump();
         }
 
         void answered(DhtTable.Contact from, Msg.DhtFound f) {

@@ -219,6 +219,24 @@ class PresenceDhtTest {
     }
 
     @Test
+    void aQuestionWhoseDialFailsFailsThenNotAtItsTimeout() {
+        World w = new World();
+        w.linked = false; // each question needs a connection of its own
+        w.dht.heardOf(publicNode(1));
+        w.dht.heardOf(publicNode(2));
+        w.dht.refresh();
+        assertEquals(List.of(publicNode(1).address(), publicNode(2).address()),
+                w.dialled.stream().sorted(java.util.Comparator.comparing(PeerAddress::port)).toList());
+        w.dht.dialFailed(publicNode(1).address()); // refused at once: the node there is gone
+        assertEquals(1, w.dht.table().size(), "dropped as a silent contact is");
+        assertEquals(0, w.dht.lookupsDone(), "the other is still asked");
+        w.dht.dialFailed(publicNode(2).address());
+        assertEquals(1, w.dht.lookupsDone(), "the lookup ended with no one left to ask, without waiting for a timeout");
+        w.runTimers();
+        assertEquals(1, w.dht.lookupsDone(), "and its timeouts, later, change nothing");
+    }
+
+    @Test
     void aKeyNotFoundIsNotLookedUpAgainForAWhile() {
         World w = new World();
         w.dht.heardOf(publicNode(1));

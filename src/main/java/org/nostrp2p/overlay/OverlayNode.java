@@ -233,6 +233,8 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     public long dhtLookupRequests() { return dht.lookupRequests(); }
 
+    public long dhtLookupDials() { return dht.lookupDials(); }
+
     /** Nodes this node's list-casts skipped because they did not acknowledge (see {@link ListCast}). */
     public long listCastSkipped() { return listCast.skipped(); }
 
@@ -309,7 +311,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     public void onConnected(NodeInfo peer, PeerAddress dialed, String network) {
         if (stopped) return;
         if (!membership.connected(peer, dialed, network)) {
-            if (dialed != null) router.dialFailed(dialed); // a send waiting for it goes another way
+            if (dialed != null) {
+                router.dialFailed(dialed); // a send waiting for it goes another way
+                dht.dialFailed(dialed); // and a question
+            }
             return;
         }
         router.connected(peer.id(), dialed);

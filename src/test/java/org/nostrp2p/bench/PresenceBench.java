@@ -81,9 +81,11 @@ public final class PresenceBench {
         SimNetwork.BroadcastResult b = net.broadcastFromRandom(10_000);
         long lookups = alive.stream().mapToLong(n -> n.core().dhtLookups()).sum();
         long requests = alive.stream().mapToLong(n -> n.core().dhtLookupRequests()).sum();
-        System.out.printf("  records in the directory per node %s | held for others %s | DHT contacts %s | requests per lookup %.1f%n",
+        long dials = alive.stream().mapToLong(n -> n.core().dhtLookupDials()).sum();
+        System.out.printf("  records in the directory per node %s | held for others %s | DHT contacts %s | requests per lookup %.1f, dials %.1f%n",
                 stats(alive, n -> n.core().directorySize()), stats(alive, n -> n.core().dhtHeldRecords()),
-                stats(alive, n -> n.core().dhtTableSize()), lookups == 0 ? 0.0 : (double) requests / lookups);
+                stats(alive, n -> n.core().dhtTableSize()), lookups == 0 ? 0.0 : (double) requests / lookups,
+                lookups == 0 ? 0.0 : (double) dials / lookups);
         printSizeSeen(alive, "");
         System.out.printf("  unicast to 500 random users: %d delivered, p50 %d ms, p99 %d ms; to the same again: %d, p50 %d ms, p99 %d ms"
                         + " | a broadcast: %d of %d, p99 %d ms%n", unicast.delivered(), unicast.p50Millis(), unicast.p99Millis(),

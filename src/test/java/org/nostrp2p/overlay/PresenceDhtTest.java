@@ -34,9 +34,10 @@ class PresenceDhtTest {
         @Override public Env env() { return this; }
         @Override public NodeId self() { return signer.id(); }
         @Override public NodeSigner signer() { return signer; }
-        /** Whether contacts are on an open connection (every one is, unless a test closes them). */
+        /** Whether contacts are on an open connection (every one is, unless a test closes them; then those connected to). */
         boolean linked = true;
-        @Override public boolean isLinked(NodeId peer) { return linked; }
+        final java.util.Set<NodeId> connectedTo = new java.util.HashSet<>();
+        @Override public boolean isLinked(NodeId peer) { return linked || connectedTo.contains(peer); }
         @Override public void dialForRouting(PeerAddress address) { dialled.add(address); }
         @Override public Optional<PresenceRecord> ownRecord() { return Optional.empty(); }
         @Override public void found(byte[] record) { found.add(record); }
@@ -234,6 +235,26 @@ class PresenceDhtTest {
         assertEquals(1, w.dht.lookupsDone(), "the lookup ended with no one left to ask, without waiting for a timeout");
         w.runTimers();
         assertEquals(1, w.dht.lookupsDone(), "and its timeouts, later, change nothing");
+    }
+
+    @Test
+    void theNextCandidatesAreDialledAheadOfTheirQuestions() {
+        World w = new World();
+        w.linked = false;
+        List<NodeInfo> contacts = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) contacts.add(publicNode(i));
+        contacts.forEach(w.dht::heardOf);
+        w.dht.refresh();
+        assertEquals(2 * PresenceDht.ALPHA, w.dialled.size(), "the 3 asked, and the next 3 ahead of their turn");
+        assertEquals(List.of(), w.finds(), "every question waits for its connection");
+        for (NodeInfo c : contacts) {
+            w.connectedTo.add(c.id());
+            w.dht.connected(c.id(), c.address());
+        }
+        assertEquals(PresenceDht.ALPHA, w.finds().size(), "the dials ahead carry no question");
+        answerEmpty(w, w.finds().get(0));
+        assertEquals(PresenceDht.ALPHA + 1, w.finds().size(), "the next is asked at once, over the connection already open");
+        assertEquals(2 * PresenceDht.ALPHA, w.dialled.size(), "no dial more");
     }
 
     @Test

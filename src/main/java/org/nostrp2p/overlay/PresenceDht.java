@@ -248,6 +248,19 @@ final class PresenceDht {
     // ------------------------------------------------------------------ finding and storing
 
     /**
+     * Finds the record of a node that has just sent us something, even if a lookup of it found
+     * nothing a moment ago: a node that just joined sends before its record is stored (its
+     * reachability, half of what the record says, takes a dial-back), and a miss remembered for
+     * NEGATIVE_MILLIS would refuse each of its retries for that long (a follower's follow list
+     * was registered a minute late). One lookup per key at a time, as any find.
+     */
+    void findSender(NodeId node) {
+        DhtKey key = DhtKey.ofNode(node);
+        notFoundUntil.remove(key);
+        find(key, () -> { });
+    }
+
+    /**
      * Finds the records of a key (at most one lookup per key at a time); then runs when it ends.
      * Past {@link #MAX_LOOKUPS} running, a key waits its turn (an author's node may need the
      * records of thousands of followers at once), and past {@link #MAX_QUEUED_LOOKUPS} waiting,

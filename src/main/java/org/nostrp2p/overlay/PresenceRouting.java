@@ -185,7 +185,7 @@ final class PresenceRouting {
     /** Whether the node claims to serve the user; one not known yet is looked up, so the sender's next try finds it. */
     boolean isNodeOf(NodeId node, String userPubkey) {
         if (directory.claims(node, userPubkey)) return true;
-        if (directory.forNode(node).isEmpty()) dht.find(DhtKey.ofNode(node), () -> { });
+        if (directory.forNode(node).isEmpty()) dht.findSender(node);
         return false;
     }
 }

@@ -71,7 +71,8 @@ public final class Node implements AutoCloseable {
             this.kv = new KeyValues(db);
             KeyPair nodeKey = NodeIdentity.loadOrCreateKey(kv);
             SchnorrNodeSigner nodeSigner = new SchnorrNodeSigner(nodeKey);
-            this.transport = new TcpTransport(config.listen().toSocketAddress(), nodeSigner);
+            InetSocketAddress listen = config.listen().toSocketAddress(); // resolved once: bound, and advertised
+            this.transport = new TcpTransport(listen, nodeSigner);
             DeliveryWorker[] worker = new DeliveryWorker[1];
             this.network = new OverlayNetwork(transport, events, config.ownerPubkey(), config.followerModeAtNodes(), users -> {
                 long now = clock.millis();
@@ -79,7 +80,7 @@ public final class Node implements AutoCloseable {
                 for (String u : users) due += outbox.retryNow(u, now);
                 if (due > 0) worker[0].nudge();
             });
-            PeerAddress advertised = advertisedAddress(config.listen());
+            PeerAddress advertised = advertisedAddress(config.listen(), listen);
             this.overlay = new OverlayNode(transport, OverlayConfig.DEFAULT.withPresenceBroadcast(!config.presenceByDht())
                     .withPresenceDhtAt(config.presenceDhtAtNodes()), nodeSigner, advertised,
                     List.of(config.ownerPubkey()), network);
@@ -106,8 +107,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** The listen address as peers dial it: an IP, since no node looks up a name a peer gives (DialPolicy). */
-    private static PeerAddress advertisedAddress(HostPort listen) {
-        InetSocketAddress resolved = listen.toSocketAddress();
+    private static PeerAddress advertisedAddress(HostPort listen, InetSocketAddress resolved) {
         boolean keepTyped = resolved.isUnresolved() || resolved.getAddress().isAnyLocalAddress(); // a wildcard is replaced later (OverlayNode.noteLocalAddress)
         String host = keepTyped ? listen.host() : resolved.getAddress().getHostAddress();
         return new PeerAddress(host, listen.port());

@@ -131,10 +131,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 plumtree.neighborDown(peer, peerStaysUp);
                 relayLinkChanged(link);
             }
-            @Override public void connectionClosed(NodeId peer) {
-                router.disconnected(peer);
-                dht.disconnected(peer);
-            }
+            @Override public void connectionClosed(NodeId peer) { sendsLostConnection(peer); }
             @Override public List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
                 return OverlayNode.this.samplePublic(n, exclude);
             }
@@ -311,10 +308,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     public void onConnected(NodeInfo peer, PeerAddress dialed, String network) {
         if (stopped) return;
         if (!membership.connected(peer, dialed, network)) {
-            if (dialed != null) {
-                router.dialFailed(dialed); // a send waiting for it goes another way
-                dht.dialFailed(dialed); // and a question
-            }
+            if (dialed != null) sendsLostDial(dialed);
             return;
         }
         router.connected(peer.id(), dialed);
@@ -325,16 +319,26 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     public void onDialFailed(PeerAddress address) {
         if (stopped) return;
         membership.dialFailed(address);
+        sendsLostDial(address);
+    }
+
+    /** What waited for a dial (a unicast, a DHT question) goes another way or fails now. */
+    private void sendsLostDial(PeerAddress address) {
         router.dialFailed(address);
         dht.dialFailed(address);
+    }
+
+    /** What went over a connection and is unanswered goes again (after the link is gone, so it does not take it). */
+    private void sendsLostConnection(NodeId peer) {
+        router.disconnected(peer);
+        dht.disconnected(peer);
     }
 
     /** The connection closed from the other side or failed. */
     public void onDisconnected(NodeId peer) {
         if (stopped) return;
         membership.disconnected(peer);
-        router.disconnected(peer); // after the link is gone, so a send going again does not take it
-        dht.disconnected(peer); // the same
+        sendsLostConnection(peer);
     }
 
     /** A probe arrived on a one-off dial-back connection. */

@@ -85,6 +85,8 @@ public final class ListCast {
         void route(NodeId to, PeerAddress firstHop, int routeType, byte[] payload, Consumer<Boolean> done);
         /** Where a node is reached first by the record held of it (its address, or a relay's), or null. */
         PeerAddress firstHopOf(NodeId node);
+        /** Whether this node has a link to the node (a route there needs no first hop). */
+        boolean isLinked(NodeId node);
         /** Hands the payload to the application (the host marks a peer that sent an invalid or over-budget one). */
         OverlayApp.Verdict accept(NodeId from, int type, byte[] payload);
     }
@@ -191,10 +193,10 @@ public final class ListCast {
             return tellable(held) ? held : told.get(node);
         }
 
-        /** The first hop of a send from this node. */
+        /** The first hop of a send from this node (a linked node needs none, and spends none of the told ones). */
         PeerAddress forSend(NodeId node) {
             PeerAddress held = host.firstHopOf(node);
-            if (held != null || toldLeft == 0) return held;
+            if (held != null || toldLeft == 0 || host.isLinked(node)) return held;
             PeerAddress hint = told.get(node);
             if (hint != null) toldLeft--;
             return hint;

@@ -50,6 +50,11 @@ class ListCastTest {
 
         @Override public PeerAddress firstHopOf(NodeId node) { return held.get(node); }
 
+        /** Nodes this node has links to. */
+        Set<NodeId> linked = Set.of();
+
+        @Override public boolean isLinked(NodeId node) { return linked.contains(node); }
+
         @Override
         public OverlayApp.Verdict accept(NodeId from, int type, byte[] payload) {
             accepted++;
@@ -250,6 +255,28 @@ class ListCastTest {
         assertEquals(10 * ListCast.FANOUT, all.size());
         assertEquals(ListCast.MAX_TOLD_FIRST_HOPS, all.stream().filter(r -> r.firstHop() != null).count(),
                 "past its budget a node sends the usual way (a lookup), not to an address it was told");
+    }
+
+    @Test
+    void linkedNodesSpendNoneOfTheToldAddressesBudget() {
+        FakeHost inner = new FakeHost();
+        List<NodeId> list = ids(1, 401); // slices of 50
+        Map<NodeId, PeerAddress> told = new java.util.HashMap<>();
+        for (int i = 1; i < 401; i++) told.put(id(i), addressOf(i));
+        // the first two heads of every slice are linked: without care they would use up the budget
+        inner.linked = list.stream().filter(n -> list.indexOf(n) % 50 < 2).collect(java.util.stream.Collectors.toSet());
+        assertTrue(new ListCast(inner, 60_000, 0).onRouted(id(999), ListCast.encode(TYPE, POST, list, told)));
+        List<Routed> all = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            List<Routed> sent = List.copyOf(inner.routed);
+            all.addAll(sent);
+            inner.routed.clear();
+            sent.forEach(r -> r.done().accept(false));
+        }
+        assertTrue(all.stream().anyMatch(r -> inner.linked.contains(r.to())), "linked nodes were sent to");
+        assertTrue(all.stream().filter(r -> inner.linked.contains(r.to())).allMatch(r -> r.firstHop() == null), "a linked node is sent to over its link");
+        assertEquals(ListCast.MAX_TOLD_FIRST_HOPS, all.stream().filter(r -> r.firstHop() != null).count(),
+                "the whole budget of told addresses went to nodes that needed one");
     }
 
     @Test

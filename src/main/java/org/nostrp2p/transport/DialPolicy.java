@@ -42,10 +42,12 @@ final class DialPolicy {
     }
 
     private final Set<String> configuredHosts;
+    private final Set<PeerAddress> configured;
     private final Set<Reach> seen = EnumSet.noneOf(Reach.class);
 
     /** bootPeers as the user typed them; listen is the bound address (its class counts as seen unless it is a wildcard). */
     DialPolicy(Collection<PeerAddress> bootPeers, InetAddress listen) {
+        this.configured = Set.copyOf(bootPeers);
         this.configuredHosts = Set.copyOf(bootPeers.stream().map(PeerAddress::host).toList());
         if (listen != null && !listen.isAnyLocalAddress()) seen(listen);
         for (String host : configuredHosts) {
@@ -79,6 +81,9 @@ final class DialPolicy {
         }
         return new InetSocketAddress(ip, a.port());
     }
+
+    /** True if the user typed this address (a boot peer): dialled as often as the node needs. */
+    boolean isConfigured(PeerAddress a) { return configured.contains(a); }
 
     private synchronized boolean hasSeen(Reach r) { return seen.contains(r); }
 

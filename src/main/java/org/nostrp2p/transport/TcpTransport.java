@@ -104,7 +104,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final Semaphore handshakeCpu = new Semaphore(HANDSHAKE_CPU, true);
     private final AtomicLong plaintextPeers = new AtomicLong(), plaintextLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong unknownMessages = new AtomicLong();
-    private final AtomicLong refusedDials = new AtomicLong();
+    private final AtomicLong refusedDials = new AtomicLong(), overBudgetDials = new AtomicLong();
+    private final DialBudget dialBudget = new DialBudget(() -> System.nanoTime() / 1_000_000);
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
     private final InetSocketAddress bind;
@@ -193,7 +194,9 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         NodeInfo me = core.info();
         Thread.ofVirtual().name("overlay-dial").start(() -> {
             try {
-                Connection c = handshake(connect(address), true, me);
+                InetSocketAddress to = budgeted(address);
+                Connection c = handshake(connect(to), true, me);
+                dialBudget.proven(to);
                 run(() -> register(c, address));
             } catch (IOException | RuntimeException e) {
                 log.atDebug().addKeyValue("to", address).addKeyValue("error", e.toString()).log("dial failed");
@@ -216,7 +219,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         }
         NodeInfo me = core.info();
         Thread.ofVirtual().name("overlay-dial-back").start(() -> {
-            try (Socket s = connect(address)) {
+            // not budgeted: the address is the asking peer's own, at most once per 10 s per peer
+            try (Socket s = connect(admitted(address))) {
                 Connection c = handshake(s, true, me);
                 c.writeFrameNow(WireCodec.encode(new Msg.DialBackProbe(nonce)));
             } catch (IOException | RuntimeException e) {
@@ -240,8 +244,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     // ------------------------------------------------------------------ connections
 
-    private Socket connect(PeerAddress address) throws IOException {
-        InetSocketAddress to = admitted(address);
+    private Socket connect(InetSocketAddress to) throws IOException {
         Socket s = new Socket();
         try {
             s.connect(to, CONNECT_TIMEOUT_MS);
@@ -254,6 +257,18 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     /** Dials refused by {@link DialPolicy} so far. */
     long dialsRefused() { return refusedDials.get(); }
+
+    /** Dials refused by {@link DialBudget} so far. */
+    long dialsOverBudget() { return overBudgetDials.get(); }
+
+    /** As {@link #admitted}, and within its place's {@link DialBudget} unless the user typed the host (a boot peer). */
+    private InetSocketAddress budgeted(PeerAddress address) throws IOException {
+        InetSocketAddress to = admitted(address);
+        if (dialPolicy.isConfigured(address) || dialBudget.tryDial(to)) return to;
+        overBudgetDials.incrementAndGet();
+        throw new DialPolicy.RefusedAddress("over the dial budget of " + DialBudget.UNPROVEN_PER_PLACE
+                + " unproven dials a minute: " + address);
+    }
 
     /** The address to connect to if {@link DialPolicy} allows it (refusals are counted; peers may name many). */
     private InetSocketAddress admitted(PeerAddress address) throws IOException {
@@ -465,7 +480,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         if (server != null) closeQuietly(server);
         log.atInfo().addKeyValue("bytes_sent", traffic.bytesSent()).addKeyValue("bytes_received", traffic.bytesReceived())
                 .addKeyValue("unknown_messages", unknownMessages.get()).addKeyValue("plaintext_peers_refused", plaintextPeers.get())
-                .addKeyValue("dials_refused", refusedDials.get()).log("overlay traffic");
+                .addKeyValue("dials_refused", refusedDials.get())
+                .addKeyValue("dials_over_budget", overBudgetDials.get()).log("overlay traffic");
     }
 
     private static void closeQuietly(ServerSocket s) {

@@ -118,7 +118,7 @@ public final class ConnectionGate {
     }
 
     /** IPv4: the address; IPv6: its /64 (an IPv4-mapped IPv6 address counts as IPv4). */
-    static String sourceOf(InetAddress address) {
+    public static String sourceOf(InetAddress address) {
         if (address instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
             StringBuilder sb = new StringBuilder("v6:");

@@ -15,24 +15,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A real transport on loopback told to dial what a peer named: a DNS name is refused without a lookup or a connection. */
+/** A real transport on loopback told to dial what peers named: checked by DialPolicy and DialBudget before any connect. */
 class PeerNamedDialTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
     @Test
     void aNamedHostIsNeverDialledAndALiteralIpIs() throws Exception {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
-        TcpTransport transport = new TcpTransport(new InetSocketAddress(loopback, 0), signer);
-        OverlayNode node = new OverlayNode(transport, OverlayConfig.DEFAULT, signer, new PeerAddress("127.0.0.1", 20_000),
-                List.of(), new OverlayApp() {
-                    @Override public Verdict acceptBroadcast(org.nostrp2p.overlay.NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
-                    @Override public boolean acceptUnicast(org.nostrp2p.overlay.NodeId origin, int type, byte[] payload) { return false; }
-                });
-        try (ServerSocket named = new ServerSocket(0, 8, loopback); ServerSocket literal = new ServerSocket(0, 8, loopback)) {
-            transport.start(node, List.of());
+        TcpTransport transport = startedTransport();
+        try (ServerSocket named = new ServerSocket(0, 8, LOOPBACK); ServerSocket literal = new ServerSocket(0, 8, LOOPBACK)) {
             // "localhost" leads to `named` if resolved: the refusal is counted before any connect is tried
             transport.run(() -> transport.dial(new PeerAddress("localhost", named.getLocalPort())));
             assertTrue(Eventually.within(Duration.ofSeconds(10), () -> transport.dialsRefused() == 1), "the name was refused");
@@ -47,5 +42,37 @@ class PeerNamedDialTest {
         } finally {
             transport.close();
         }
+    }
+
+    @Test
+    void aPlaceWhereNoNodeAnswersIsDialledOnlyItsBudgetAMinute() throws Exception {
+        TcpTransport transport = startedTransport();
+        List<Socket> accepted = new ArrayList<>();
+        try (ServerSocket notANode = new ServerSocket(0, 64, LOOPBACK)) {
+            PeerAddress victim = new PeerAddress("127.0.0.1", notANode.getLocalPort());
+            int told = DialBudget.UNPROVEN_PER_PLACE + 3;
+            for (int i = 0; i < told; i++) transport.run(() -> transport.dial(victim));
+            assertTrue(Eventually.within(Duration.ofSeconds(10), () -> transport.dialsOverBudget() == 3), "the dials past the budget were refused");
+            notANode.setSoTimeout(10_000);
+            for (int i = 0; i < DialBudget.UNPROVEN_PER_PLACE; i++) accepted.add(notANode.accept()); // they never answer the handshake
+            notANode.setSoTimeout(1); // the refused ones were decided before their count moved: none is on its way
+            assertThrows(SocketTimeoutException.class, notANode::accept, "no dial past the budget connected");
+            assertEquals(0, transport.dialsRefused(), "the address itself is one the policy allows");
+        } finally {
+            for (Socket s : accepted) s.close();
+            transport.close();
+        }
+    }
+
+    private static TcpTransport startedTransport() throws Exception {
+        SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
+        TcpTransport transport = new TcpTransport(new InetSocketAddress(LOOPBACK, 0), signer);
+        OverlayNode node = new OverlayNode(transport, OverlayConfig.DEFAULT, signer, new PeerAddress("127.0.0.1", 20_000),
+                List.of(), new OverlayApp() {
+                    @Override public Verdict acceptBroadcast(org.nostrp2p.overlay.NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
+                    @Override public boolean acceptUnicast(org.nostrp2p.overlay.NodeId origin, int type, byte[] payload) { return false; }
+                });
+        transport.start(node, List.of());
+        return transport;
     }
 }

@@ -1,5 +1,8 @@
 package org.nostrp2p.overlay.sim;
 
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+
 import org.nostrp2p.overlay.Env;
 import org.nostrp2p.overlay.Msg;
 import org.nostrp2p.overlay.NodeId;
@@ -63,7 +66,13 @@ public final class Simulator {
     private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
     private final Map<PeerAddress, SimNode> byAddress = new HashMap<>();
     /** Last scheduled delivery per directed connection, for FIFO order. */
-    private final Map<Long, Long> lastDelivery = new HashMap<>();
+    /**
+     * Per directed link (linkKey): when its last message arrives, so a later one arrives no
+     * sooner. Keyed without boxing and hashed by fastutil's mixer: with HashMap a Long key
+     * hashes to from ^ to, so ~100 pairs shared each bucket, treeified, and these maps were a
+     * sixth of the heap the benches counted as "per simulated node".
+     */
+    private final Long2LongOpenHashMap lastDelivery = new Long2LongOpenHashMap();
     private long now;
     private long order;
     private long messagesDelivered;
@@ -312,11 +321,11 @@ public final class Simulator {
         for (NodeId peer : List.copyOf(n.connections)) {
             SimNode p = nodes.get(peer);
             p.connections.remove(n.id);
-            int generation = connectionGeneration.getOrDefault(pairKey(n, p), 0);
+            int generation = connectionGeneration.get(pairKey(n, p));
             long detect = settings.failureDetectMillis() / 2 + random.nextLong(settings.failureDetectMillis());
             at(now + detect, () -> {
                 // not if the node came back and linked again before the crash was noticed
-                if (p.alive && connectionGeneration.getOrDefault(pairKey(n, p), 0) == generation) p.core.onDisconnected(n.id);
+                if (p.alive && connectionGeneration.get(pairKey(n, p)) == generation) p.core.onDisconnected(n.id);
             });
         }
         n.connections.clear();
@@ -371,7 +380,7 @@ public final class Simulator {
             departs = (from.uplinkFreeMicros + 999) / 1000;
         }
         long key = linkKey(from, to);
-        long deliverAt = Math.max(departs + latency(from, to), lastDelivery.getOrDefault(key, 0L));
+        long deliverAt = Math.max(departs + latency(from, to), lastDelivery.get(key));
         lastDelivery.put(key, deliverAt);
         at(deliverAt, () -> {
             if (!to.alive || !to.connections.contains(from.id)) return;
@@ -416,7 +425,7 @@ public final class Simulator {
                 from.core.onDialFailed(address);
                 return;
             }
-            connectionGeneration.merge(pairKey(from, target), 1, Integer::sum); // a new connection: a close of an older one does not end it
+            connectionGeneration.addTo(pairKey(from, target), 1); // a new connection: a close of an older one does not end it
             // a connection new to either side is news to the target: one the target closed, whose
             // close is still on its way to the dialler, is not the one dialled now (without this,
             // a dial in that window left the connection open on the dialler's side only: sweep seed 106)
@@ -455,11 +464,11 @@ public final class Simulator {
     private void closeConnection(SimNode from, NodeId peerId) {
         if (!from.connections.remove(peerId)) return;
         SimNode peer = nodes.get(peerId);
-        int generation = connectionGeneration.getOrDefault(pairKey(from, peer), 0);
+        int generation = connectionGeneration.get(pairKey(from, peer));
         // after whatever was already in flight on this connection
-        long at = Math.max(now + latency(from, peer), lastDelivery.getOrDefault(linkKey(from, peer), 0L)) + 1;
+        long at = Math.max(now + latency(from, peer), lastDelivery.get(linkKey(from, peer))) + 1;
         at(at, () -> {
-            if (!peer.alive || connectionGeneration.getOrDefault(pairKey(from, peer), 0) != generation) return;
+            if (!peer.alive || connectionGeneration.get(pairKey(from, peer)) != generation) return;
             if (peer.connections.remove(from.id)) peer.core.onDisconnected(from.id);
         });
     }
@@ -470,7 +479,7 @@ public final class Simulator {
      * a dial that completed while a close was in flight left a connection open on one side only,
      * and its sends were lost: sweep seed 71).
      */
-    private final Map<Long, Integer> connectionGeneration = new HashMap<>();
+    private final Long2IntOpenHashMap connectionGeneration = new Long2IntOpenHashMap();
 
     private static long pairKey(SimNode a, SimNode b) {
         return ((long) Math.min(a.index, b.index) << 32) | Math.max(a.index, b.index);

@@ -51,7 +51,8 @@ import java.util.random.RandomGenerator;
  * still in their handshake by a {@link ConnectionGate} (in all and per source address), each
  * handshake by a deadline for the whole of it and by the size of its messages, the handshakes'
  * public-key work by {@link #HANDSHAKE_CPU} cores, proven peers by {@link #MAX_PEERS}, and
- * dial-back probes by a rate per peer and a number in flight.
+ * dial-back probes by a rate per peer and a number in flight. What peers can make it dial is
+ * checked by {@link DialPolicy} (which addresses) and {@link DialBudget} (how often one place).
  */
 public final class TcpTransport implements Env, Connection.Handler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);

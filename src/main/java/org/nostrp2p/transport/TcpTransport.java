@@ -262,7 +262,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     /** Dials refused by {@link DialBudget} so far. */
     long dialsOverBudget() { return overBudgetDials.get(); }
 
-    /** As {@link #admitted}, and within its place's {@link DialBudget} unless the user typed the host (a boot peer). */
+    /** As {@link #admitted}, and within its place's {@link DialBudget} unless the user typed this very address (a boot peer). */
     private InetSocketAddress budgeted(PeerAddress address) throws IOException {
         InetSocketAddress to = admitted(address);
         if (dialPolicy.isConfigured(address) || dialBudget.tryDial(to)) return to;

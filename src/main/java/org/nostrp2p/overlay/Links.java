@@ -21,13 +21,18 @@ final class Links {
     static final class Link {
         NodeInfo info;
         boolean active;
+        /** When the peer last sent anything but a keepalive (see Membership.heardFrom), or the link came up. */
         long lastUsed;
+        /** When the peer last sent anything, keepalives too, or the link came up. */
+        long lastHeard;
         /** The peer's network as the transport saw it; null when unknown or exempt (loopback). */
         final String network;
         /** When the connection came up: the longer a peer has been with us, the more it is worth keeping. */
         final long since;
         /** We asked for this link (Join or Neighbor), rather than the peer: such links outlast inbound ones. */
         boolean outbound;
+        /** We dialled this peer at a boot address, to join through it (see Membership.onJoinReply). */
+        boolean bootContact;
         /** Taken into a full view with priority: on probation, another newcomer may displace it. */
         boolean onProbation;
         /** When this peer last brought us a payload we had not seen (see starvation). */
@@ -42,6 +47,7 @@ final class Links {
         Link(NodeInfo info, long now, String network) {
             this.info = info;
             this.lastUsed = now;
+            this.lastHeard = now;
             this.since = now;
             this.lastNews = now;
             this.network = network;

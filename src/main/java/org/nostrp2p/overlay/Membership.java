@@ -19,6 +19,12 @@ final class Membership {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Membership.class);
 
     static final long IDLE_ROUTE_LINK_MILLIS = 60_000;
+    /**
+     * A route connection idle this long may go to make room for a new peer (see spareConnection):
+     * long enough for a newcomer's join, a lookup's question or a routed message and its answer
+     * (a round trip or two, after the dial), so that newcomers do not push each other out.
+     */
+    static final long SPARE_AFTER_MILLIS = 5_000;
     static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
     /**
      * Tree beacons reach every node every 5 s. A node that for this long has received nothing new
@@ -151,14 +157,24 @@ final class Membership {
             return true;
         }
         if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
-        if (purpose == Purpose.JOIN) {
-            // the dial-back request goes first: a contact that turns the join down closes the link after it
-            host.contactReached(peer.id());
-            env.send(peer.id(), new Msg.Join(host.info()));
-        } else if (purpose == Purpose.NEIGHBOR && !link.active) {
-            env.send(peer.id(), new Msg.Neighbor(host.info(), !hasLinks()));
-        }
+        if (purpose == Purpose.JOIN) link.bootContact = true;
+        if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR && !link.active) ask(peer.id(), link);
         return true;
+    }
+
+    /**
+     * Asks a peer for a link: a Join while this node has no link (its reply names other public
+     * nodes, taken or not: a node whose every known contact is full still learns where to go;
+     * a refused Neighbor names none), else a Neighbor request.
+     */
+    private void ask(NodeId peer, Links.Link link) {
+        if (link.bootContact || !hasLinks()) {
+            // the dial-back request goes first: a contact that turns the join down closes the link after it
+            host.contactReached(peer);
+            env.send(peer, new Msg.Join(host.info()));
+        } else {
+            env.send(peer, new Msg.Neighbor(host.info(), false));
+        }
     }
 
     void dialFailed(PeerAddress address) { dialing.remove(address); }
@@ -169,10 +185,16 @@ final class Membership {
         if (link != null && link.active) lostActive(peer, link, false); // it may have crashed
     }
 
-    /** The link a message came over, marked used; null if there is none (the message is ignored). */
-    Links.Link heardFrom(NodeId peer) {
+    /**
+     * The link a message came over, marked heard and, unless the message is a keepalive, used;
+     * null if there is none (the message is ignored). The transport pings every connection idle
+     * for 3 s, so were a ping use, no route connection would ever idle out or be spared.
+     */
+    Links.Link heardFrom(NodeId peer, Msg m) {
         Links.Link link = links.get(peer);
-        if (link != null) link.lastUsed = env.now();
+        if (link == null) return null;
+        link.lastHeard = env.now();
+        if (!(m instanceof Msg.Ping)) link.lastUsed = link.lastHeard;
         return link;
     }
 
@@ -245,7 +267,7 @@ final class Membership {
      */
     void onJoinReply(NodeId from, Links.Link link, Msg.JoinReply r) {
         if (!link.outbound) return;
-        bootAnswered = true;
+        if (link.bootContact) bootAnswered = true;
         if (r.presenceInDht()) host.joinedPresenceInDht(r.networkSize());
         if (r.accepted()) activateAnswered(from, link); // if not, the contact closes the link next
         addKnownPeers(r.sample());
@@ -354,7 +376,7 @@ final class Membership {
             if (existing != null) {
                 if (!existing.active) {
                     existing.outbound = true;
-                    env.send(p.id(), new Msg.Neighbor(host.info(), !hasLinks()));
+                    ask(p.id(), existing);
                 }
             } else if (p.address() != null && !dialing.containsKey(p.address())) {
                 dial(p.address(), Purpose.NEIGHBOR);
@@ -390,6 +412,33 @@ final class Membership {
                 .filter(e -> e.getValue().active && e.getValue().info.isPublic() == publicPeers && !e.getKey().equals(keep))
                 .map(Map.Entry::getKey).sorted().toList();
         if (!candidates.isEmpty()) dropLink(candidates.get(env.random().nextInt(candidates.size())), true);
+    }
+
+    /**
+     * The connection to give up when the transport is at its bound of peers and another one
+     * comes: the route connection (not an active link) that has carried nothing for longest, if
+     * that is at least {@link #SPARE_AFTER_MILLIS} (for this node's own dial, however short: the
+     * node needs the connection it dialled more than one it serves others on; without this, a
+     * public node whose slots others' lookups kept busy could not look anything up itself);
+     * else, at a public node, a public link over the view's size (one that trimExcess would drop
+     * next: a client that turned out public takes a public link past the budget until then);
+     * else null. Without this a node at the bound (a boot node, everyone's first contact)
+     * refuses every joiner until its route connections idle out or its view is trimmed, and a
+     * joiner that knows only it never gets in (at 1,000 simulated nodes joining 20 ms apart, most
+     * of them).
+     */
+    NodeId spareConnection(long now, boolean publicNode, boolean forOwnDial) {
+        NodeId spare = null;
+        long idleSince = forOwnDial ? now : now - SPARE_AFTER_MILLIS;
+        for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {
+            Links.Link l = e.getValue();
+            if (!l.active && l.lastUsed <= idleSince) {
+                spare = e.getKey();
+                idleSince = l.lastUsed;
+            }
+        }
+        if (spare != null || !publicNode || links.activeCount(true) <= cfg.maxPublicLinks()) return spare;
+        return admission.leastEstablished(null, Long.MAX_VALUE, false).orElse(null);
     }
 
     /** Connections opened for routing, unused for a minute, are closed. */

@@ -334,6 +334,15 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         dht.disconnected(peer);
     }
 
+    /**
+     * The transport holds as many peers as it may and another has come (forOwnDial: one this node
+     * dialled): the peer whose connection it may close to take it (an idle route connection, or
+     * a public link over the view's size), or null to refuse the newcomer.
+     */
+    public NodeId spareConnection(boolean forOwnDial) {
+        return stopped ? null : membership.spareConnection(env.now(), reachability == Reachability.PUBLIC, forOwnDial);
+    }
+
     /** The connection closed from the other side or failed. */
     public void onDisconnected(NodeId peer) {
         if (stopped) return;
@@ -346,7 +355,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     public void onMessage(NodeId from, Msg m) {
         if (stopped) return;
-        Links.Link link = membership.heardFrom(from);
+        Links.Link link = membership.heardFrom(from, m);
         if (link == null) return;
         switch (m) {
             case Msg.Join j -> membership.onJoin(from, link, j);
@@ -578,7 +587,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     @Override
     public long lastHeardFrom(NodeId peer) {
         Links.Link l = links.get(peer);
-        return l == null ? Long.MIN_VALUE : l.lastUsed;
+        return l == null ? Long.MIN_VALUE : l.lastHeard;
     }
 
     @Override

@@ -63,10 +63,12 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     static final int MAX_HANDSHAKING = 128, MAX_HANDSHAKING_PER_SOURCE = 8;
     /**
      * Proven peers connected at once: a public node's links (at most 8) and private clients
-     * (at most 64), plus room for connections that come and go. Each may hold ~530 KiB at
-     * worst (docs/security.md), so this bounds what peers can make the node hold to ~50 MiB.
+     * (at most 64), plus room for connections that come and go (joins, lookups, routed
+     * messages); at the bound the one of those idle longest gives way to a newcomer (madeRoom).
+     * Each may hold ~530 KiB at worst (docs/security.md), so this bounds what peers can make the
+     * node hold to ~50 MiB.
      */
-    static final int MAX_PEERS = 96;
+    public static final int MAX_PEERS = 96;
     /** Dial-back probes this node runs at once for its peers, and how often one peer may ask. */
     private static final int MAX_DIAL_BACKS_IN_FLIGHT = 8;
     private static final long DIAL_BACK_EVERY_MS = 10_000;
@@ -106,6 +108,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final AtomicLong plaintextPeers = new AtomicLong(), plaintextLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong unknownMessages = new AtomicLong();
     private final AtomicLong refusedDials = new AtomicLong(), overBudgetDials = new AtomicLong();
+    /** Peers taken at the bound in place of an idle route connection, and peers refused there (none to spare). */
+    private final AtomicLong peersReplaced = new AtomicLong(), peersRefused = new AtomicLong();
     private final DialBudget dialBudget = new DialBudget(() -> System.nanoTime() / 1_000_000);
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
@@ -262,6 +266,12 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     /** Dials refused by {@link DialBudget} so far. */
     long dialsOverBudget() { return overBudgetDials.get(); }
 
+    /** Peers taken at {@link #MAX_PEERS} in place of an idle route connection so far. */
+    long peersReplaced() { return peersReplaced.get(); }
+
+    /** Peers refused at {@link #MAX_PEERS} so far (every connection was a link or in use). */
+    long peersRefused() { return peersRefused.get(); }
+
     /** As {@link #admitted}, and within its place's {@link DialBudget} unless the user typed this very address (a boot peer). */
     private InetSocketAddress budgeted(PeerAddress address) throws IOException {
         InetSocketAddress to = admitted(address);
@@ -361,8 +371,9 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private void register(Connection c, PeerAddress dialed) {
         NodeInfo peer = c.peer;
         dialPolicy.seen(c.socket.getInetAddress());
-        if (peers.incrementAndGet() > MAX_PEERS) {
+        if (peers.incrementAndGet() > MAX_PEERS && !madeRoom(dialed != null)) {
             peers.decrementAndGet();
+            peersRefused.incrementAndGet();
             c.close("refused: " + MAX_PEERS + " peers are connected");
             if (dialed != null) core.onDialFailed(dialed);
             return;
@@ -382,6 +393,20 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             if (dialed != null && c.socket.getLocalAddress() != null) core.noteLocalAddress(c.socket.getLocalAddress().getHostAddress());
         }
         core.onConnected(peer, dialed, org.nostrp2p.util.ConnectionGate.networkOf(c.socket.getInetAddress()));
+    }
+
+    /**
+     * Overlay thread, at the bound of peers: closes the connection the overlay can spare (an idle
+     * route connection; for our own dial, the route connection idle longest) for the one that came, so that a node everyone dials first (a boot node)
+     * keeps taking newcomers. False if the overlay spares none: the newcomer is refused.
+     */
+    private boolean madeRoom(boolean ownDial) {
+        NodeId spare = core.spareConnection(ownDial);
+        Connection old = spare == null ? null : byPeer.get(spare);
+        if (old == null || old.isClosed()) return false;
+        old.close("room for a newer peer"); // at once: its count goes now, its overlay hears of it after
+        peersReplaced.incrementAndGet();
+        return true;
     }
 
     @Override
@@ -482,7 +507,9 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         log.atInfo().addKeyValue("bytes_sent", traffic.bytesSent()).addKeyValue("bytes_received", traffic.bytesReceived())
                 .addKeyValue("unknown_messages", unknownMessages.get()).addKeyValue("plaintext_peers_refused", plaintextPeers.get())
                 .addKeyValue("dials_refused", refusedDials.get())
-                .addKeyValue("dials_over_budget", overBudgetDials.get()).log("overlay traffic");
+                .addKeyValue("dials_over_budget", overBudgetDials.get())
+                .addKeyValue("peers_replaced", peersReplaced.get()).addKeyValue("peers_refused", peersRefused.get())
+                .log("overlay traffic");
     }
 
     private static void closeQuietly(ServerSocket s) {

@@ -56,6 +56,7 @@ public final class FollowerBench {
                         followers, i + 1, broadcast, broadcast.bytesAll() / Math.max(1, broadcast.reached()),
                         (double) cast.bytesAll() / broadcast.bytesAll());
             }
+            System.out.println(net.sim().peerBoundSummary());
             JudgeBench.progress("%,d followers compared", followers);
         }
         offlineFollowers(net, posts, presenceBroadcast);
@@ -107,6 +108,7 @@ public final class FollowerBench {
             System.out.printf("100 followers, 20 offline, author %d: the next list-cast to all 100 %s%n", i + 1, again);
             System.out.printf("100 followers, 20 offline, author %d: list-cast to the 80 online %s%n", i + 1, toOnline);
         }
+        System.out.println(net.sim().peerBoundSummary());
         JudgeBench.progress("offline followers compared");
     }
 }

@@ -37,6 +37,7 @@ public final class JudgeBench {
         int settled = 0;
         boolean measuredWait = d.measuredGraftWait();
         boolean treeGains = d.treeGains();
+        int peerBound = org.nostrp2p.transport.TcpTransport.MAX_PEERS;
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -52,6 +53,7 @@ public final class JudgeBench {
                 };
                 case "detect" -> detect = Long.parseLong(kv[1]);
                 case "settled" -> settled = Integer.parseInt(kv[1]);
+                case "peers" -> peerBound = kv[1].equals("unbounded") ? Integer.MAX_VALUE : Integer.parseInt(kv[1]);
                 case "gains" -> treeGains = switch (kv[1]) {
                     case "on" -> true;
                     case "off" -> false;
@@ -62,7 +64,7 @@ public final class JudgeBench {
                     case "timeout" -> false;
                     default -> throw new IllegalArgumentException("wait=measured or wait=timeout, not " + kv[1]);
                 };
-                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS, wait=measured, gains=off)");
+                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS, wait=measured, gains=off, peers=N|unbounded)");
             }
         }
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
@@ -76,8 +78,9 @@ public final class JudgeBench {
                 treeGains ? "told" : "not told", seed);
         Simulator.Settings settings = new Simulator.Settings(seed, standard.latencyMillis(), standard.jitterMillis(), standard.loss(),
                 detect, standard.measureBytes());
-        SimNetwork net = judgedNetwork(settings, nodes, config, false);
+        SimNetwork net = judgedNetwork(settings, nodes, config, false, peerBound);
         System.out.println(heapPerNode(nodes));
+        System.out.println(net.sim().peerBoundSummary());
         System.out.println("relay load: " + net.relayLoad());
         // what telling gains costs (Plumtree.onTreeGain): the judge counts payload copies, not these
         long[] gains = new long[2];
@@ -92,6 +95,7 @@ public final class JudgeBench {
             System.out.printf("%s: tree gains told %.2f times per node per broadcast, %.1f bytes per node per broadcast%n",
                     phase, gains[0] / (double) nodes / runs.size(), gains[1] / (double) nodes / runs.size());
             gains[0] = gains[1] = 0;
+            System.out.println(net.sim().peerBoundSummary());
         }, settled);
         System.out.println("relay load after the crash: " + phases.loadAfter());
         progress("done");
@@ -107,7 +111,13 @@ public final class JudgeBench {
     }
 
     static SimNetwork judgedNetwork(Simulator.Settings settings, int nodes, OverlayConfig config, boolean boundUsers) {
+        return judgedNetwork(settings, nodes, config, boundUsers, org.nostrp2p.transport.TcpTransport.MAX_PEERS);
+    }
+
+    /** The same, with nodes that hold at most peerBound peers at once (a real node's bound, or Integer.MAX_VALUE for none). */
+    static SimNetwork judgedNetwork(Simulator.Settings settings, int nodes, OverlayConfig config, boolean boundUsers, int peerBound) {
         SimNetwork net = new SimNetwork(settings, config);
+        net.sim().peerBound(peerBound);
         net.sim().links(new GeoLinks(settings.seed(), 5));
         int step = Math.max(1, nodes / 10);
         java.util.function.IntConsumer joined = n -> {

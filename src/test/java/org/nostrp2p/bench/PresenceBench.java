@@ -97,6 +97,7 @@ public final class PresenceBench {
         System.out.printf("  idle: %.0f bytes/s sent per node over %d minutes%n",
                 (net.sim().totalBytesSent() - before) / (double) alive.size() / (IDLE_MILLIS / 1000.0), IDLE_MILLIS / 60_000);
         printSizeSeen(alive, " after them");
+        System.out.println("  " + net.sim().peerBoundSummary());
     }
 
     /** What follower mode goes by (OverlayNode.knownNodes), at public and at private nodes. */

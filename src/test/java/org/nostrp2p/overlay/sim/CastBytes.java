@@ -23,6 +23,8 @@ final class CastBytes implements Simulator.Tracer {
     private final NodeId source;
     private final Set<Long> castSeqs = new HashSet<>();
     private final Map<NodeId, Long> sent = new HashMap<>();
+    /** Of those, the routes each node sent as their origin (not relayed for its private clients, not acknowledgements). */
+    private final Map<NodeId, Long> originated = new HashMap<>();
 
     CastBytes(MessageId id, NodeId source) {
         this.id = id;
@@ -32,7 +34,9 @@ final class CastBytes implements Simulator.Tracer {
     @Override
     public void delivered(Simulator.SimNode from, Simulator.SimNode to, Msg m) {
         if (!about(m)) return;
-        sent.merge(from.id(), (long) WireCodec.encode(m).length + 4, Long::sum);
+        long bytes = WireCodec.encode(m).length + 4;
+        sent.merge(from.id(), bytes, Long::sum);
+        if (m instanceof Msg.Route r && r.origin().equals(from.id())) originated.merge(from.id(), bytes, Long::sum);
     }
 
     private boolean about(Msg m) {
@@ -54,6 +58,8 @@ final class CastBytes implements Simulator.Tracer {
     long all() { return sent.values().stream().mapToLong(Long::longValue).sum(); }
 
     long sentBy(NodeId node) { return sent.getOrDefault(node, 0L); }
+
+    long originatedBy(NodeId node) { return originated.getOrDefault(node, 0L); }
 
     long busiestOtherThan(NodeId node) {
         return sent.entrySet().stream().filter(e -> !e.getKey().equals(node)).mapToLong(Map.Entry::getValue).max().orElse(0);

@@ -209,10 +209,11 @@ public final class SimNetwork {
      * messages about it (see {@link CastBytes}) sent by all nodes, by its origin, and by the
      * busiest other node; skipped: list-cast hops to a node that did not acknowledge, handed on
      * to the next; handedOn: slices handed on because their head was slow to answer (both 0
-     * for a broadcast).
+     * for a broadcast); bytesOriginRouted: of the origin's bytes, the routes it sent as their
+     * origin (not those it relayed for its private clients).
      */
     public record CastCost(int reached, int targets, long p99Millis, long maxMillis, long bytesAll, long bytesOrigin,
-                           long bytesBusiest, long skipped, long handedOn) {
+                           long bytesBusiest, long skipped, long handedOn, long bytesOriginRouted) {
         @Override
         public String toString() {
             return String.format("reached %d of %d, p99 %d ms, max %d ms | bytes sent about it: all nodes %,d, the origin %,d, the busiest other node %,d | skipped %d, handed on %d",
@@ -258,7 +259,7 @@ public final class SimNetwork {
         }
         Spread spread = Spread.of(latencies);
         return new CastCost(latencies.size(), targets.size(), spread.p99(), spread.max(), bytes.all(),
-                bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()), skipped, handedOn);
+                bytes.sentBy(origin.id()), bytes.busiestOtherThan(origin.id()), skipped, handedOn, bytes.originatedBy(origin.id()));
     }
 
     private long listCastSkips() { return sim.aliveNodes().stream().mapToLong(n -> n.core().listCastSkipped()).sum(); }

@@ -11,6 +11,7 @@ import org.nostrp2p.overlay.OverlayNode;
 import org.nostrp2p.overlay.PeerAddress;
 import org.nostrp2p.overlay.PresenceRecord;
 import org.nostrp2p.overlay.WireCodec;
+import org.nostrp2p.transport.TcpTransport;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,6 +90,9 @@ public final class Simulator {
     private long cpuMicrosPerGossip;
     private final List<Tracer> tracers = new ArrayList<>();
     private boolean checkInvariants = true;
+    private int peerBound = TcpTransport.MAX_PEERS;
+    private long dialsRefusedAtPeerBound, peersReplaced;
+    private int mostPeersHeld;
 
     public Simulator(Settings settings, OverlayConfig config) {
         this.settings = settings;
@@ -213,6 +217,8 @@ public final class Simulator {
         public String user() { return users.get(0); }
         public boolean alive() { return alive; }
         public boolean reachable() { return reachable; }
+        /** Peers it holds a connection to (the simulator's side of the transport's peer bound). */
+        public int peers() { return connections.size(); }
         public SimApp app() { return app; }
         public long bytesSent() { return bytesSent; }
         public long bytesReceived() { return bytesReceived; }
@@ -296,6 +302,21 @@ public final class Simulator {
     public SplittableRandom randomFor(String purpose) { return new SplittableRandom(settings.seed() ^ purpose.hashCode()); }
 
     public long messagesDelivered() { return messagesDelivered; }
+
+    /** Proven peers a node may hold at once from now on (default: a real node's, TcpTransport.MAX_PEERS). */
+    public void peerBound(int max) { peerBound = max; }
+
+    /** Dials refused so far because one side held as many peers as the bound allows, none of them spare. */
+    public long dialsRefusedAtPeerBound() { return dialsRefusedAtPeerBound; }
+
+    /** Connections taken at the bound in place of an idle one so far. */
+    public long peersReplaced() { return peersReplaced; }
+
+    /** For a bench's output: the bound, the dials it refused so far, and the most peers a node has held at once. */
+    public String peerBoundSummary() {
+        return String.format("peer bound %d: so far %,d connections replaced an idle one, %,d dials refused; most peers a node held at once %d",
+                peerBound, peersReplaced, dialsRefusedAtPeerBound, mostPeersHeld);
+    }
 
     /** Wire bytes all nodes have sent while bytes were measured. */
     public long totalBytesSent() {
@@ -425,14 +446,64 @@ public final class Simulator {
                 from.core.onDialFailed(address);
                 return;
             }
+            if (refusedAtPeerBound(from, target, address)) return;
             connectionGeneration.addTo(pairKey(from, target), 1); // a new connection: a close of an older one does not end it
             // a connection new to either side is news to the target: one the target closed, whose
             // close is still on its way to the dialler, is not the one dialled now (without this,
             // a dial in that window left the connection open on the dialler's side only: sweep seed 106)
             boolean fresh = from.connections.add(target.id) | target.connections.add(from.id);
+            mostPeersHeld = Math.max(mostPeersHeld, Math.max(from.connections.size(), target.connections.size()));
             if (fresh) target.core.onConnected(from.core.info(), null, from.network);
             from.core.onConnected(target.core.info(), address, target.network);
         });
+    }
+
+    /**
+     * A real node's transport holds at most {@link TcpTransport#MAX_PEERS} proven peers: at the
+     * bound it closes the connection its overlay can spare (an idle route connection) for the
+     * new one, or refuses the new one, whichever side dialled. A dialler that cannot make room
+     * drops the connection as its handshake ends (a failed dial). A target that cannot refuses it
+     * as its own handshake ends, a trip after the dialler's: the dialler has taken the connection
+     * by then, and sees it close (what it sent meanwhile is lost).
+     */
+    private boolean refusedAtPeerBound(SimNode from, SimNode target, PeerAddress address) {
+        if (!madeRoom(from, target, true)) {
+            dialsRefusedAtPeerBound++;
+            from.core.onDialFailed(address);
+            return true;
+        }
+        if (madeRoom(target, from, false)) return false;
+        dialsRefusedAtPeerBound++;
+        long key = pairKey(from, target);
+        connectionGeneration.addTo(key, 1);
+        int generation = connectionGeneration.get(key);
+        from.connections.add(target.id);
+        from.core.onConnected(target.core.info(), address, target.network);
+        at(now + latency(target, from), () -> {
+            if (!from.alive || connectionGeneration.get(key) != generation) return;
+            if (from.connections.remove(target.id)) from.core.onDisconnected(target.id);
+        });
+        return true;
+    }
+
+    /**
+     * Whether the node has room for a connection to this peer, closing the connection its overlay
+     * spares if it is at the bound (as TcpTransport does: the far side hears of it a trip later,
+     * the node's own overlay at once).
+     */
+    private boolean madeRoom(SimNode n, SimNode peer, boolean ownDial) {
+        if (!isFull(n, peer)) return true;
+        NodeId spare = n.core.spareConnection(ownDial);
+        if (spare == null || !n.connections.contains(spare)) return false;
+        closeConnection(n, spare);
+        n.core.onDisconnected(spare);
+        peersReplaced++;
+        return true;
+    }
+
+    /** Whether a new connection to this peer would take the node past the bound. */
+    private boolean isFull(SimNode n, SimNode peer) {
+        return n.connections.size() >= peerBound && !n.connections.contains(peer.id);
     }
 
     /** The attacker's move: connects to a node outside the protocol and sends it this message once linked. */

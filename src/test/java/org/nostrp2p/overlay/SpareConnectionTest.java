@@ -1,0 +1,77 @@
+package org.nostrp2p.overlay;
+
+import org.junit.jupiter.api.Test;
+import org.nostrp2p.event.KeyPair;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Which connection a node gives up when its transport is at the bound of peers and another
+ * comes (OverlayNode.spareConnection): a route connection idle for a while, never an active
+ * link; and a keepalive is not use, or no connection of a real node (pinged every 3 s when
+ * idle) would ever be idle.
+ */
+class SpareConnectionTest {
+    private final SlotAdmissionTest.World world = new SlotAdmissionTest.World();
+    private final OverlayNode node = new OverlayNode(world, OverlayConfig.DEFAULT, new SchnorrNodeSigner(KeyPair.generate()),
+            new PeerAddress("203.0.113.1", 20000), List.of(), new OverlayApp() {
+                @Override public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
+                @Override public boolean acceptUnicast(NodeId origin, int type, byte[] payload) { return false; }
+            });
+
+    private static NodeInfo peer(String host) {
+        return new NodeInfo(new SchnorrNodeSigner(KeyPair.generate()).id(), new PeerAddress(host, 20000));
+    }
+
+    private NodeInfo connect(String host) {
+        NodeInfo p = peer(host);
+        node.onConnected(p, null, host.substring(0, host.lastIndexOf('.')) + ".0/24");
+        return p;
+    }
+
+    @Test
+    void anIdleRouteConnectionIsSparedAndAnActiveLinkNever() {
+        node.start(List.of());
+        NodeInfo linked = connect("198.51.100.7");
+        node.onMessage(linked.id(), new Msg.Join(linked));
+        assertTrue(node.activePeers().contains(linked));
+        NodeInfo route = connect("192.0.2.9");
+        assertNull(node.spareConnection(false), "a new connection is not spared at once");
+
+        world.now += Membership.SPARE_AFTER_MILLIS;
+        assertEquals(route.id(), node.spareConnection(false), "the route connection, idle long enough, is spared; the link is not");
+        node.onDisconnected(route.id());
+        assertNull(node.spareConnection(false), "an active link is never spared, however idle");
+    }
+
+    @Test
+    void keepalivesDoNotKeepARouteConnectionFromBeingSpared() {
+        node.start(List.of());
+        NodeInfo pinging = connect("192.0.2.9");
+        world.now += 1_000;
+        NodeInfo talking = connect("198.51.100.7"); // came later: were pings use, it would be the one idle longest
+        for (int i = 0; i < 4; i++) {
+            world.now += 3_000;
+            node.onMessage(pinging.id(), new Msg.Ping());
+        }
+        assertEquals(pinging.id(), node.spareConnection(false), "pings every 3 s are no use");
+
+        node.onMessage(pinging.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), 1, null, false, 0));
+        assertEquals(talking.id(), node.spareConnection(false), "a message is use: now the other one is idle longest");
+    }
+
+    @Test
+    void thisNodesOwnDialTakesTheLeastRecentlyUsedRouteConnectionAtOnce() {
+        node.start(List.of());
+        NodeInfo older = connect("192.0.2.9");
+        world.now += 100;
+        NodeInfo newer = connect("198.51.100.7");
+        world.now += 100;
+        assertNull(node.spareConnection(false), "a stranger's connection waits for one idle 5 s");
+        assertEquals(older.id(), node.spareConnection(true), "our own dial takes the one used least recently");
+        node.onMessage(older.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), 1, null, false, 0));
+        assertEquals(newer.id(), node.spareConnection(true));
+    }
+}

@@ -148,7 +148,7 @@ public final class ApiServer implements AutoCloseable {
         p.addLast(new ApiHandler(publish, query, status, work, inWork, queries, deadline, bodies, relay, web));
     }
 
-    /** Collects a request's body up to MAX_BODY_BYTES; a larger one gets our 413 answer, then the connection closes. */
+    /** Collects a request's body up to MAX_BODY_BYTES; a larger one gets our 413 answer, then the connection closes (lingering: the answer is not lost). */
     private static final class BoundedAggregator extends HttpObjectAggregator {
         BoundedAggregator() {
             super(MAX_BODY_BYTES);
@@ -164,7 +164,7 @@ public final class ApiServer implements AutoCloseable {
                     "Request body is larger than " + MAX_BODY_BYTES + " bytes");
             HttpUtil.setKeepAlive(answer, false);
             answer.headers().set(HttpHeaderNames.CONNECTION, "close");
-            ctx.writeAndFlush(answer).addListener(f -> ctx.close());
+            LingeringClose.answerAndClose(ctx, answer);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.nostrp2p.api;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -54,7 +53,7 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
         FullHttpResponse answer = ApiHandler.error(EmptyHttpHeaders.INSTANCE, HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "The node is busy receiving other requests: try again shortly");
         HttpUtil.setKeepAlive(answer, false);
-        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.answerAndClose(ctx, answer);
     }
 
     /** The oldest request of this connection has been answered: its body no longer counts (event loop only). */

@@ -110,6 +110,15 @@ class BadInputIT {
         // only the good event is left even though the matrix ran first
     }
 
+    /** The node refuses a body it will not read to its end, and the client still gets that answer, not a reset. */
+    @Test
+    void oversizedBodiesAreAnsweredEveryTime() throws Exception {
+        byte[] huge = new byte[4 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        for (int i = 0; i < 10; i++) expect(node.api(), 413, "larger than", "/publish", huge);
+        expectPublish(400, "malformed JSON", "{"); // the node still answers (the matrix needs its store empty)
+    }
+
     private static int indexOf(byte[] bytes, byte b) {
         for (int i = 0; i < bytes.length; i++) if (bytes[i] == b) return i;
         throw new IllegalArgumentException("not found");

@@ -23,7 +23,7 @@ import java.util.Set;
  * answer goes back on the connection its request came on. Bounds: the table holds at most
  * K contacts per bucket; the records held for others take at most {@link #HELD_BYTES};
  * at most {@link #MAX_LOOKUPS} lookups run at once and {@link #MAX_QUEUED_LOOKUPS} keys wait
- * for their turn, and a key that was not found is not looked up again for {@link #NEGATIVE_MILLIS}.
+ * for their turn, and a key that a conclusive lookup did not find is not looked up again for {@link #NEGATIVE_MILLIS}.
  */
 final class PresenceDht {
     static final int ALPHA = 3;
@@ -504,6 +504,8 @@ final class PresenceDht {
         final List<DhtTable.Contact> answeredBy = new ArrayList<>();
         int inFlight;
         int recordsFound;
+        /** Asked contacts that failed or timed out. */
+        int unanswered;
 
         Lookup(DhtKey key, boolean wantRecords, java.util.function.Consumer<List<DhtTable.Contact>> done) {
             this.key = key;
@@ -547,6 +549,7 @@ final class PresenceDht {
 
         void goOnWithout(DhtTable.Contact c) {
             candidates.remove(c);
+            unanswered++;
             inFlight--;
             pump();
         }
@@ -576,13 +579,24 @@ final class PresenceDht {
         private void finish() {
             if (lookups.remove(key) != this) return;
             lookupsDone++;
-            if (wantRecords && recordsFound == 0) notFoundUntil.put(key, env.now() + NEGATIVE_MILLIS);
+            if (wantRecords && recordsFound == 0 && conclusive()) notFoundUntil.put(key, env.now() + NEGATIVE_MILLIS);
             answeredBy.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
             if (key.equals(selfKey)) neighbourhood.ended(answeredBy.size(), DhtTable.K);
             if (storeOwn) storeAt(answeredBy);
             done.accept(answeredBy);
             runThen();
             startQueued();
+        }
+
+        /**
+         * Whether finding nothing says the key has no record: as many nodes answered as a record
+         * is stored at, or every node asked answered. A lookup that reached no one (a node that
+         * just joined) or lost questions on the way says nothing, and remembering its miss for
+         * NEGATIVE_MILLIS would fail every send to the key for that long (a follower's node whose
+         * first lookup of the author failed so registered it a minute late).
+         */
+        private boolean conclusive() {
+            return answeredBy.size() >= REPLICAS || !answeredBy.isEmpty() && unanswered == 0;
         }
 
         /**

@@ -75,20 +75,44 @@ class FollowerModeIT {
             NodeProcess a = NodeProcess.startJoining(tmp.resolve("alice"), alice.keys().npub(), null, flags);
             nodes.add(a);
             List<NodeProcess> followers = new java.util.ArrayList<>();
+            List<String> followerKeys = new java.util.ArrayList<>();
             for (int i = 0; i < 9; i++) {
                 EventSigner f = new EventSigner(KeyPair.generate());
+                followerKeys.add(f.keys().publicKeyHex());
                 NodeProcess n = NodeProcess.startJoining(tmp.resolve("follower-" + i), f.keys().npub(), a.overlayPort(), flags);
                 nodes.add(n);
                 followers.add(n);
                 assertEquals(200, n.api().publish(f.sign(Kinds.FOLLOW_LIST, List.of(List.of("p", alice.keys().publicKeyHex())), "")).status());
             }
             NodeProcess[] all = nodes.toArray(NodeProcess[]::new);
-            await("Alice's node to register its 9 followers", () -> followers(a) == 9, all);
+            try {
+                await("Alice's node to register its 9 followers", () -> followers(a) == 9, all);
+            } catch (org.opentest4j.AssertionFailedError e) {
+                fail(e.getMessage() + "\n--- who knows whose node:\n" + whoKnowsWhom(a, alice.keys().publicKeyHex(), followers, followerKeys));
+            }
             Event post = alice.sign(Kinds.POST, List.of(), "to my nine followers");
             assertEquals(200, a.api().publish(post).status());
             await("every follower's node to get Alice's post", () -> followers.stream().allMatch(f -> f.holds(post)), all);
         } finally {
             for (NodeProcess n : nodes) n.close();
+        }
+    }
+
+    /** For a failed registration: whether each follower's node has found Alice's node, and Alice's node the follower's. */
+    private static String whoKnowsWhom(NodeProcess alice, String aliceKey, List<NodeProcess> followers, List<String> followerKeys) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < followers.size(); i++) {
+            out.append("follower-").append(i).append(": knows Alice's node ").append(presence(followers.get(i), aliceKey))
+                    .append("; Alice's node knows it ").append(presence(alice, followerKeys.get(i))).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String presence(NodeProcess node, String user) {
+        try {
+            return node.api().get("/presence?user=" + user).text();
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 

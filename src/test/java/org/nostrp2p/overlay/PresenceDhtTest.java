@@ -276,6 +276,25 @@ class PresenceDhtTest {
     }
 
     @Test
+    void aMissIsRememberedOnlyWhenTheLookupWasConclusive() {
+        World w = new World();
+        boolean[] done = {false};
+        w.dht.find(DhtKey.ofUser(USER), () -> done[0] = true); // no contact yet: a node that just joined
+        assertTrue(done[0], "ends at once, with nothing found");
+        w.dht.heardOf(publicNode(1));
+        w.dht.heardOf(publicNode(2));
+        w.dht.find(DhtKey.ofUser(USER), () -> { });
+        assertEquals(2, w.finds().size(), "looked up at once: asking no one found nothing");
+        answerEmpty(w, w.finds().get(0));
+        w.runTimers(); // the other never answers
+        w.dht.find(DhtKey.ofUser(USER), () -> { });
+        assertEquals(3, w.finds().size(), "looked up again: a question was lost and too few answered");
+        answerAllEmpty(w);
+        w.dht.find(DhtKey.ofUser(USER), () -> { });
+        assertEquals(3, w.finds().size(), "every node asked answered without it: now the miss is remembered");
+    }
+
+    @Test
     void aSenderIsLookedUpAgainThoughItsLastLookupFoundNothing() {
         World w = new World();
         w.dht.heardOf(publicNode(1));

@@ -504,8 +504,6 @@ final class PresenceDht {
         final List<DhtTable.Contact> answeredBy = new ArrayList<>();
         int inFlight;
         int recordsFound;
-        /** Asked contacts that failed or timed out. */
-        int unanswered;
 
         Lookup(DhtKey key, boolean wantRecords, java.util.function.Consumer<List<DhtTable.Contact>> done) {
             this.key = key;
@@ -549,7 +547,6 @@ final class PresenceDht {
 
         void goOnWithout(DhtTable.Contact c) {
             candidates.remove(c);
-            unanswered++;
             inFlight--;
             pump();
         }
@@ -593,10 +590,11 @@ final class PresenceDht {
          * is stored at, or every node asked answered. A lookup that reached no one (a node that
          * just joined) or lost questions on the way says nothing, and remembering its miss for
          * NEGATIVE_MILLIS would fail every send to the key for that long (a follower's node whose
-         * first lookup of the author failed so registered it a minute late).
+         * first lookup of the author failed so registered it a minute late). Called at the end,
+         * when every node asked has either answered or failed.
          */
         private boolean conclusive() {
-            return answeredBy.size() >= REPLICAS || !answeredBy.isEmpty() && unanswered == 0;
+            return answeredBy.size() >= REPLICAS || !answeredBy.isEmpty() && answeredBy.size() == asked.size();
         }
 
         /**

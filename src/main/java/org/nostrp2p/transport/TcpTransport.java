@@ -397,8 +397,9 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     /**
      * Overlay thread, at the bound of peers: closes the connection the overlay can spare (an idle
-     * route connection; for our own dial, the route connection idle longest) for the one that came, so that a node everyone dials first (a boot node)
-     * keeps taking newcomers. False if the overlay spares none: the newcomer is refused.
+     * route connection; for our own dial, the route connection idle longest) for the one that
+     * came, so that a node everyone dials first (a boot node) keeps taking newcomers. False if the
+     * overlay spares none: the newcomer is refused.
      */
     private boolean madeRoom(boolean ownDial) {
         NodeId spare = core.spareConnection(ownDial);

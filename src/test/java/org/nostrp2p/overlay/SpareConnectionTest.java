@@ -69,7 +69,7 @@ class SpareConnectionTest {
         world.now += 100;
         NodeInfo newer = connect("198.51.100.7");
         world.now += 100;
-        assertNull(node.spareConnection(false), "a stranger's connection waits for one idle 5 s");
+        assertNull(node.spareConnection(false), "a stranger's connection waits for one idle SPARE_AFTER_MILLIS");
         assertEquals(older.id(), node.spareConnection(true), "our own dial takes the one used least recently");
         node.onMessage(older.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), 1, null, false, 0));
         assertEquals(newer.id(), node.spareConnection(true));

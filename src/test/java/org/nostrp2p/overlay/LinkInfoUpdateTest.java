@@ -10,11 +10,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** A peer on an active link that turns public (its dial-back came after the link) becomes a DHT contact then, not at the next link. */
 class LinkInfoUpdateTest {
     private final SlotAdmissionTest.World world = new SlotAdmissionTest.World();
-    private final OverlayNode node = new OverlayNode(world, OverlayConfig.DEFAULT, new SchnorrNodeSigner(KeyPair.generate()),
-            new PeerAddress("203.0.113.1", 20000), List.of(), new OverlayApp() {
-                @Override public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
-                @Override public boolean acceptUnicast(NodeId origin, int type, byte[] payload) { return false; }
-            });
+    private final OverlayNode node = world.newNode();
 
     @Test
     void aLinkedPeerThatTurnsPublicIsADhtContact() {

@@ -34,6 +34,15 @@ class SlotAdmissionTest {
         @Override public void close(NodeId peer) { closed.add(peer); }
         @Override public void schedule(long delayMillis, Runnable task) { }
 
+        /** A public node on this world whose app takes nothing: for tests of membership alone. */
+        OverlayNode newNode() {
+            return new OverlayNode(this, OverlayConfig.DEFAULT, new SchnorrNodeSigner(KeyPair.generate()),
+                    new PeerAddress("203.0.113.1", 20000), List.of(), new OverlayApp() {
+                        @Override public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
+                        @Override public boolean acceptUnicast(NodeId origin, int type, byte[] payload) { return false; }
+                    });
+        }
+
         boolean accepted(NodeId peer) {
             return sent.getOrDefault(peer, List.of()).stream().anyMatch(m -> m instanceof Msg.JoinReply r && r.accepted()
                     || m instanceof Msg.NeighborReply n && n.accepted());
@@ -41,11 +50,7 @@ class SlotAdmissionTest {
     }
 
     private final World world = new World();
-    private final OverlayNode node = new OverlayNode(world, OverlayConfig.DEFAULT, new SchnorrNodeSigner(KeyPair.generate()),
-            new PeerAddress("203.0.113.1", 20000), List.of(), new OverlayApp() {
-                @Override public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
-                @Override public boolean acceptUnicast(NodeId origin, int type, byte[] payload) { return false; }
-            });
+    private final OverlayNode node = world.newNode();
 
     private static NodeInfo peer(boolean isPublic, String host) {
         return new NodeInfo(new SchnorrNodeSigner(KeyPair.generate()).id(), isPublic ? new PeerAddress(host, 20000) : null);

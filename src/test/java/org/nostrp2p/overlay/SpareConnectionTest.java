@@ -15,11 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class SpareConnectionTest {
     private final SlotAdmissionTest.World world = new SlotAdmissionTest.World();
-    private final OverlayNode node = new OverlayNode(world, OverlayConfig.DEFAULT, new SchnorrNodeSigner(KeyPair.generate()),
-            new PeerAddress("203.0.113.1", 20000), List.of(), new OverlayApp() {
-                @Override public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
-                @Override public boolean acceptUnicast(NodeId origin, int type, byte[] payload) { return false; }
-            });
+    private final OverlayNode node = world.newNode();
 
     private static NodeInfo peer(String host) {
         return new NodeInfo(new SchnorrNodeSigner(KeyPair.generate()).id(), new PeerAddress(host, 20000));

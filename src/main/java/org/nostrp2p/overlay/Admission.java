@@ -29,6 +29,16 @@ final class Admission {
     static final long ESTABLISHED_MILLIS = 60_000;
     /** Public nodes named in a JoinReply. */
     static final int JOIN_SAMPLE = 16;
+    /**
+     * A public node takes at most this many times its fair share of private clients (see
+     * clientCap); one asked more often than that (an early node, a boot node, one every
+     * JoinReply names) sends the rest on to others. Twice the share spread the load further
+     * but cost p99 at 1,000 simulated nodes and left a node cut off for 20 s after a crash at
+     * 10,000 (docs/benchmarks.md, "Relays balanced by load").
+     */
+    static final double CLIENT_LOAD_FACTOR = 4;
+    /** The client cap never goes below this, whatever the share of private nodes. */
+    static final int MIN_CLIENT_CAP = 8;
 
     /**
      * What admission acts through: the node's own state, the one change to the view it makes
@@ -40,6 +50,8 @@ final class Admission {
         void dropLink(NodeId peer, boolean polite);
         /** Up to n public nodes this node knows of, drawn at random, skipping those excluded. */
         List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude);
+        /** The share of public nodes among all nodes, as far as this node can tell; NaN while it cannot. */
+        double publicShare();
     }
 
     private final Host host;
@@ -67,13 +79,27 @@ final class Admission {
         if (!isPublic && host.reachability() == OverlayNode.Reachability.PRIVATE) return false; // private nodes take no clients
         if (networkShareUsed(link, isPublic)) return false;
         if (!isPublic) {
-            return links.activeCount(false) < cfg.maxPrivateClients();
+            return links.activeCount(false) < clientCap();
         }
         if (links.activeCount(true) >= cfg.maxPublicLinks()) {
             if (!priority || !displaceForNewcomer(from)) return false;
             link.onProbation = true;
         }
         return true;
+    }
+
+    /**
+     * How many private clients this node takes: {@link #CLIENT_LOAD_FACTOR} times its fair
+     * share (each private node keeps privateUplinks relays, spread over the public nodes: for
+     * a share s of public nodes, privateUplinks * (1 - s) / s each), at least
+     * {@link #MIN_CLIENT_CAP}, at most maxPrivateClients (also while the share is not known).
+     * A private node refused here asks another: relays balanced by load.
+     */
+    int clientCap() {
+        double share = host.publicShare();
+        if (!(share > 0 && share <= 1)) return cfg.maxPrivateClients();
+        double fair = cfg.privateUplinks() * (1 - share) / share;
+        return (int) Math.min(cfg.maxPrivateClients(), Math.max(MIN_CLIENT_CAP, Math.ceil(CLIENT_LOAD_FACTOR * fair)));
     }
 
     /**

@@ -70,6 +70,8 @@ final class Membership {
         boolean presenceInDht();
         /** How many nodes this node counts in the network (told to joiners, who cannot count them without a directory). */
         int knownNodes();
+        /** The share of public nodes among all nodes, as far as this node can tell; NaN while it cannot. */
+        double publicShare();
         /**
          * The node we joined through keeps presence in the DHT and counts networkSize nodes: so do
          * we, before the link asks for a directory.
@@ -102,6 +104,7 @@ final class Membership {
             @Override public NodeInfo info() { return host.info(); }
             @Override public void dropLink(NodeId peer, boolean polite) { Membership.this.dropLink(peer, polite); }
             @Override public List<NodeInfo> samplePublic(int n, Predicate<NodeId> exclude) { return host.samplePublic(n, exclude); }
+            @Override public double publicShare() { return host.publicShare(); }
         }, env, cfg, links, scores);
     }
 
@@ -403,10 +406,28 @@ final class Membership {
         return true;
     }
 
-    /** A view overfilled by replies to our own requests is trimmed back: the least established public peer, or a random relay. */
+    /**
+     * A view overfilled by replies to our own requests is trimmed back: the least established
+     * public peer, or a random relay. A public node well over its client cap lets a client go.
+     */
     void trimExcess(boolean isPublic) {
         if (isPublic && links.activeCount(true) > cfg.maxPublicLinks()) admission.leastEstablished(null, Long.MAX_VALUE, false).ifPresent(p -> dropLink(p, true));
+        if (isPublic) shedExcessClient();
         if (!isPublic && links.activeCount(true) > cfg.privateUplinks() + 1) dropRandomActive(true, null);
+    }
+
+    /**
+     * A public node more than a quarter over its client cap (it took them before it knew the
+     * share of public nodes, as a boot node does, or that share grew) lets its newest client go,
+     * one per round: the client finds a relay with room (see Admission.clientCap). The margin
+     * keeps a cap that moves by one or two with the estimate from shedding anyone.
+     */
+    private void shedExcessClient() {
+        int cap = admission.clientCap();
+        if (links.activeCount(false) <= cap + cap / 4) return;
+        links.entrySet().stream().filter(e -> e.getValue().active && !e.getValue().info.isPublic())
+                .max(java.util.Comparator.<Map.Entry<NodeId, Links.Link>>comparingLong(e -> e.getValue().since).thenComparing(Map.Entry::getKey))
+                .ifPresent(e -> dropLink(e.getKey(), true));
     }
 
     private void dropRandomActive(boolean publicPeers, NodeId keep) {

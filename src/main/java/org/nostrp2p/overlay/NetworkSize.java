@@ -62,14 +62,25 @@ final class NetworkSize {
 
     /** All nodes, by this node's own measures and those told lately; 0 if there is no estimate of public nodes or no share yet. */
     long estimate(Sample own, long now) {
-        told.values().removeIf(t -> now - t.at() > TOLD_MILLIS);
-        List<Sample> all = new ArrayList<>(told.size() + 1);
-        for (Told t : told.values()) all.add(t.sample());
-        all.add(own);
+        List<Sample> all = samples(own, now);
         double publicNodes = median(all, s -> s.publicNodes() > 0 ? s.publicNodes() : Double.NaN);
         double share = median(all, Sample::publicShare);
         if (Double.isNaN(publicNodes) || Double.isNaN(share)) return 0;
         return Math.round(Math.min(Integer.MAX_VALUE, publicNodes / share));
+    }
+
+    /** The share of public nodes among all, by this node's own measure and those told lately; NaN if none can tell yet. */
+    double publicShare(Sample own, long now) {
+        return median(samples(own, now), Sample::publicShare);
+    }
+
+    /** This node's sample and those told within TOLD_MILLIS (older ones are forgotten). */
+    private List<Sample> samples(Sample own, long now) {
+        told.values().removeIf(t -> now - t.at() > TOLD_MILLIS);
+        List<Sample> all = new ArrayList<>(told.size() + 1);
+        for (Told t : told.values()) all.add(t.sample());
+        all.add(own);
+        return all;
     }
 
     /** The median of a measure over the samples that have it (not NaN); NaN if none has. */

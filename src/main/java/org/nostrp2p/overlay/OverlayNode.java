@@ -138,6 +138,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public void scheduleMaintenance(long delayMillis) { OverlayNode.this.scheduleMaintenance(delayMillis); }
             @Override public boolean presenceInDht() { return OverlayNode.this.presenceInDht(); }
             @Override public int knownNodes() { return OverlayNode.this.knownNodes(); }
+            @Override public double publicShare() { return OverlayNode.this.publicShare(); }
             @Override public void joinedPresenceInDht(int networkSize) {
                 sizeFloor = Math.max(sizeFloor, networkSize);
                 movePresenceToDht("the node we joined through keeps presence in the DHT");
@@ -208,6 +209,16 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
         if (presenceMode.broadcast()) return directory.size();
         long estimate = Math.max(directory.size(), dht.estimatedNodes());
         return (int) Math.min(Integer.MAX_VALUE, Math.max(estimate, sizeFloor));
+    }
+
+    /**
+     * The share of public nodes among all nodes: counted in the directory while presence is
+     * broadcast (it holds every node), else the DHT's estimate; NaN while too few are known to tell.
+     */
+    private double publicShare() {
+        if (!presenceMode.broadcast()) return dht.publicShare();
+        int all = directory.size();
+        return all < NetworkSize.MIN_RECORDS ? Double.NaN : (double) directory.publicCount() / all;
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */

@@ -133,6 +133,11 @@ final class PresenceDht {
         return Math.max(table.estimatedPublicNodes(), networkSize.estimate(sizeSample(), env.now()));
     }
 
+    /** The share of public nodes among all nodes as far as this node can tell (NetworkSize); NaN until some can. */
+    double publicShare() {
+        return networkSize.publicShare(sizeSample(), env.now());
+    }
+
     /** This node's measures of the network's size (NetworkSize), told in its answers. */
     private NetworkSize.Sample sizeSample() {
         return new NetworkSize.Sample(table.estimatedPublicNodes(), held.publicCount(), held.size());

@@ -32,7 +32,17 @@ class SlotAdmissionTest {
         @Override public void dial(PeerAddress address) { }
         @Override public void dialBack(PeerAddress address, long nonce) { }
         @Override public void close(NodeId peer) { closed.add(peer); }
-        @Override public void schedule(long delayMillis, Runnable task) { }
+        @Override public void schedule(long delayMillis, Runnable task) { scheduled.add(task); }
+
+        final List<Runnable> scheduled = new ArrayList<>();
+
+        /** Moves time on by millis and runs whatever was scheduled until then, whatever its delay. */
+        void runScheduled(long millis) {
+            now += millis;
+            List<Runnable> due = List.copyOf(scheduled);
+            scheduled.clear();
+            due.forEach(Runnable::run);
+        }
 
         /** A public node on this world whose app takes nothing: for tests of membership alone. */
         OverlayNode newNode() {

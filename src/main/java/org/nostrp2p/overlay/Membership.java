@@ -27,6 +27,12 @@ final class Membership {
      * for a minute after the last join; 1 s none (docs/benchmarks.md, "The peer bound").
      */
     static final long SPARE_AFTER_MILLIS = 1_000;
+    /**
+     * At the bound of peers, a network (IPv4 /24, IPv6 /48) holding more route connections than
+     * this gives one up to a newcomer even if none of them is idle (see spareConnection): as
+     * many as a network's private-client slots (Admission.MAX_CLIENTS_PER_NETWORK).
+     */
+    static final int ROUTE_CONNECTIONS_PER_NETWORK = 4;
     static final long MAX_BOOT_RETRY_MILLIS = 5 * 60_000;
     /**
      * Tree beacons reach every node every 5 s. A node that for this long has received nothing new
@@ -443,7 +449,8 @@ final class Membership {
      * that is at least {@link #SPARE_AFTER_MILLIS} (for this node's own dial, however short: the
      * node needs the connection it dialled more than one it serves others on; without this, a
      * public node whose slots others' lookups kept busy could not look anything up itself);
-     * else, at a public node, a public link over the view's size (one that trimExcess would drop
+     * else one of a network's route connections past its share, however busy; else, at a
+     * public node, a public link over the view's size (one that trimExcess would drop
      * next: a client that turned out public takes a public link past the budget until then);
      * else null. Without this a node at the bound (a boot node, everyone's first contact)
      * refuses every joiner until its route connections idle out or its view is trimmed, and a
@@ -460,8 +467,29 @@ final class Membership {
                 idleSince = l.lastUsed;
             }
         }
+        if (spare == null) spare = crowdedNetworksRouteConnection();
         if (spare != null || !publicNode || links.activeCount(true) <= cfg.maxPublicLinks()) return spare;
         return admission.leastEstablished(null, Long.MAX_VALUE, false).orElse(null);
+    }
+
+    /**
+     * The least recently used route connection of the network that holds the most of them, if
+     * that is more than {@link #ROUTE_CONNECTIONS_PER_NETWORK}; else null. So strangers from one
+     * network who keep their connections busy (each within its rate) hold at most that many
+     * against newcomers. Connections whose network is unknown or exempt (loopback) are not
+     * counted: a devnet on one machine is not one network of strangers.
+     */
+    private NodeId crowdedNetworksRouteConnection() {
+        Map<String, List<Map.Entry<NodeId, Links.Link>>> byNetwork = new HashMap<>();
+        for (Map.Entry<NodeId, Links.Link> e : links.entrySet()) {
+            Links.Link l = e.getValue();
+            if (!l.active && l.network != null) byNetwork.computeIfAbsent(l.network, n -> new ArrayList<>()).add(e);
+        }
+        return byNetwork.values().stream().filter(held -> held.size() > ROUTE_CONNECTIONS_PER_NETWORK)
+                .max(java.util.Comparator.comparingInt(List::size))
+                .flatMap(held -> held.stream().min(java.util.Comparator.<Map.Entry<NodeId, Links.Link>>comparingLong(e -> e.getValue().lastUsed)
+                        .thenComparing(Map.Entry::getKey)))
+                .map(Map.Entry::getKey).orElse(null);
     }
 
     /** Connections opened for routing, unused for a minute, are closed. */

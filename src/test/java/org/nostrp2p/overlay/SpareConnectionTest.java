@@ -70,4 +70,31 @@ class SpareConnectionTest {
         node.onMessage(older.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), 1, null, false, 0));
         assertEquals(newer.id(), node.spareConnection(true));
     }
+
+    @Test
+    void busyStrangersFromOneNetworkHoldNoMoreThanItsShareAgainstNewcomers() {
+        node.start(List.of());
+        NodeInfo other = connect("198.51.100.7"); // a route connection from a network of its own
+        java.util.List<NodeInfo> crowd = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) crowd.add(connect("192.0.2." + i));
+        for (int round = 0; round < 3; round++) { // all busy: each sends something every half second
+            world.now += 500;
+            for (NodeInfo p : crowd) node.onMessage(p.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) round})), 1, null, false, 0));
+            node.onMessage(other.id(), new Msg.IHave(List.of(new MessageId(new byte[] {9, 2, 3, 4, 5, 6, 7, (byte) round})), 1, null, false, 0));
+        }
+        for (int given = 0; given < crowd.size() - Membership.ROUTE_CONNECTIONS_PER_NETWORK; given++) {
+            NodeId spared = node.spareConnection(false);
+            assertTrue(crowd.stream().anyMatch(p -> p.id().equals(spared)), "one of the crowded network's, however busy: " + spared);
+            node.onDisconnected(spared);
+        }
+        assertNull(node.spareConnection(false), "a network within its share keeps busy connections, as does the other one");
+    }
+
+    @Test
+    void loopbackPeersAreNotOneCrowdedNetwork() {
+        node.start(List.of());
+        for (int i = 0; i < 10; i++) node.onConnected(peer("127.0.0.1"), null, null); // the transport counts no network for loopback
+        world.now += 100;
+        assertNull(node.spareConnection(false), "busy loopback connections (a devnet) are not spared");
+    }
 }

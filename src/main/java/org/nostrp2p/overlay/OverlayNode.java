@@ -213,12 +213,12 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     /**
      * The share of public nodes among all nodes: counted in the directory while presence is
-     * broadcast (it holds every node), else the DHT's estimate; NaN while too few are known to tell.
+     * broadcast (it holds every node), else the DHT's estimate; NaN while too few are known to
+     * tell (the same rule as for the records a DHT node holds, NetworkSize.Sample).
      */
     private double publicShare() {
         if (!presenceMode.broadcast()) return dht.publicShare();
-        int all = directory.size();
-        return all < NetworkSize.MIN_RECORDS ? Double.NaN : (double) directory.publicCount() / all;
+        return new NetworkSize.Sample(0, directory.publicCount(), directory.size()).publicShare();
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */

@@ -73,11 +73,8 @@ class ClientCapTest {
         node.start(List.of()); // no boot peer: public
         List<NodeId> clients = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            NodeInfo c = new NodeInfo(new SchnorrNodeSigner(KeyPair.generate()).id(), null);
             world.now += 10;
-            node.onConnected(c, null, "10." + i + ".0.0/24");
-            node.onMessage(c.id(), new Msg.Join(c));
-            clients.add(c.id());
+            clients.add(joinClient(node, i).id());
         }
         assertEquals(40, clientsOf(node).size(), "while the share of public nodes is unknown, up to 64 are taken");
         world.runScheduled(3_000); // its own record: one public node in the directory
@@ -91,7 +88,7 @@ class ClientCapTest {
         }
         node.onMessage(clients.get(0), new Msg.PresenceBatch(records, false));
         assertEquals(30, node.directorySize());
-        assertFalse(joins(node, 99), "a newcomer past the cap is sent elsewhere");
+        assertFalse(world.accepted(joinClient(node, 99).id()), "a newcomer past the cap is sent elsewhere");
 
         for (int round = 0; round < 25; round++) world.runScheduled(1_000); // one a round, within 45 s (a node hearing nothing new that long lets a link go)
         Set<NodeId> kept = clientsOf(node);
@@ -99,11 +96,12 @@ class ClientCapTest {
         assertEquals(Set.copyOf(clients.subList(0, kept.size())), kept, "the newest clients go first");
     }
 
-    private boolean joins(OverlayNode node, int i) {
+    /** A private node from network 10.i.0.0/24 connects and asks to join. */
+    private static NodeInfo joinClient(OverlayNode node, int i) {
         NodeInfo c = new NodeInfo(new SchnorrNodeSigner(KeyPair.generate()).id(), null);
         node.onConnected(c, null, "10." + i + ".0.0/24");
         node.onMessage(c.id(), new Msg.Join(c));
-        return world.accepted(c.id());
+        return c;
     }
 
     private static Set<NodeId> clientsOf(OverlayNode node) {

@@ -21,6 +21,11 @@ class SpareConnectionTest {
         return new NodeInfo(new SchnorrNodeSigner(KeyPair.generate()).id(), new PeerAddress(host, 20000));
     }
 
+    /** The peer sends something that is use (an announcement), not a keepalive. */
+    private void use(NodeInfo p, int tag) {
+        node.onMessage(p.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) tag})), 1, null, false, 0));
+    }
+
     private NodeInfo connect(String host) {
         NodeInfo p = peer(host);
         node.onConnected(p, null, host.substring(0, host.lastIndexOf('.')) + ".0/24");
@@ -54,7 +59,7 @@ class SpareConnectionTest {
         }
         assertEquals(pinging.id(), node.spareConnection(false), "pings every 3 s are no use");
 
-        node.onMessage(pinging.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), 1, null, false, 0));
+        use(pinging, 8);
         assertEquals(talking.id(), node.spareConnection(false), "a message is use: now the other one is idle longest");
     }
 
@@ -67,7 +72,7 @@ class SpareConnectionTest {
         world.now += 100;
         assertNull(node.spareConnection(false), "a stranger's connection waits for one idle SPARE_AFTER_MILLIS");
         assertEquals(older.id(), node.spareConnection(true), "our own dial takes the one used least recently");
-        node.onMessage(older.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), 1, null, false, 0));
+        use(older, 8);
         assertEquals(newer.id(), node.spareConnection(true));
     }
 
@@ -79,8 +84,8 @@ class SpareConnectionTest {
         for (int i = 1; i <= 6; i++) crowd.add(connect("192.0.2." + i));
         for (int round = 0; round < 3; round++) { // all busy: each sends something every half second
             world.now += 500;
-            for (NodeInfo p : crowd) node.onMessage(p.id(), new Msg.IHave(List.of(new MessageId(new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) round})), 1, null, false, 0));
-            node.onMessage(other.id(), new Msg.IHave(List.of(new MessageId(new byte[] {9, 2, 3, 4, 5, 6, 7, (byte) round})), 1, null, false, 0));
+            for (NodeInfo p : crowd) use(p, round);
+            use(other, round);
         }
         for (int given = 0; given < crowd.size() - Membership.ROUTE_CONNECTIONS_PER_NETWORK; given++) {
             NodeId spared = node.spareConnection(false);

@@ -49,8 +49,10 @@ final class Membership {
      */
     enum Purpose { JOIN, NEIGHBOR, ROUTE, NEAR }
 
-    /** A dial under way: why, and since when (a dial is timed: NearLinks). */
-    private record Dial(Purpose purpose, long since) {}
+    /** A dial under way: why, since when (a dial is timed: NearLinks), and for a timing dial the node its record names. */
+    private record Dial(Purpose purpose, long since, NodeId timed) {
+        Dial(Purpose purpose, long since) { this(purpose, since, null); }
+    }
 
     /** The rest of the node, as membership sees it. */
     interface Host {
@@ -93,6 +95,7 @@ final class Membership {
     private final Admission admission;
     private final NearLinks near = new NearLinks(links);
     private final Map<PeerAddress, Dial> dialing = new HashMap<>();
+    private final PublicRecordProof proof = new PublicRecordProof();
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
     private List<PeerAddress> bootPeers = List.of();
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
@@ -148,6 +151,9 @@ final class Membership {
     boolean connected(NodeInfo peer, PeerAddress dialed, String network) {
         Dial dial = dialed == null ? null : dialing.remove(dialed);
         Purpose purpose = dial == null ? null : dial.purpose();
+        if (dial != null && dial.timed() != null) {
+            if (peer.id().equals(dial.timed())) proof.answered(network); else proof.failed();
+        }
         LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
                 .addKeyValue("known", links.containsKey(peer.id())).log("connected");
         if (peer.id().equals(host.self()) || scores.banned(peer.id(), env.now())) {
@@ -188,7 +194,13 @@ final class Membership {
         }
     }
 
-    void dialFailed(PeerAddress address) { dialing.remove(address); }
+    void dialFailed(PeerAddress address) {
+        Dial dial = dialing.remove(address);
+        if (dial != null && dial.timed() != null) proof.failed();
+    }
+
+    /** Of the public records this node dialled to time them, the share whose node answered (PublicRecordProof); NaN until enough. */
+    double answeredShareOfPublicRecords() { return proof.answeredShare(); }
 
     /** The connection closed from the other side or failed. */
     void disconnected(NodeId peer) {
@@ -219,11 +231,26 @@ final class Membership {
     private void dial(PeerAddress address, Purpose purpose) {
         Dial pending = dialing.get(address);
         if (pending != null) {
-            if (pending.purpose() == Purpose.NEAR && purpose != Purpose.NEAR) dialing.put(address, new Dial(purpose, pending.since()));
+            if (pending.purpose() == Purpose.NEAR && purpose != Purpose.NEAR) dialing.put(address, new Dial(purpose, pending.since(), pending.timed()));
             return;
         }
         dialing.put(address, new Dial(purpose, env.now()));
         env.dial(address);
+    }
+
+    /**
+     * Dials a public node to time it; how it answers goes to the proof of records. A dial to its
+     * address under way for another purpose is not timed, but its answer proves the record all
+     * the same.
+     */
+    private void dialToTime(NodeInfo node) {
+        Dial pending = dialing.get(node.address());
+        if (pending != null) {
+            if (pending.timed() == null) dialing.put(node.address(), new Dial(pending.purpose(), pending.since(), node.id()));
+            return;
+        }
+        dialing.put(node.address(), new Dial(Purpose.NEAR, env.now(), node.id()));
+        env.dial(node.address());
     }
 
     // ------------------------------------------------------------------ near links
@@ -232,7 +259,10 @@ final class Membership {
     void seekNearer(long now) {
         if (host.reachability() != OverlayNode.Reachability.PUBLIC || !hasLinks() || !near.seekDue(now)) return;
         List<NodeInfo> pick = host.samplePublic(1, id -> id.equals(host.self()) || links.containsKey(id));
-        if (!pick.isEmpty() && pick.get(0).address() != null) dial(pick.get(0).address(), Purpose.NEAR);
+        if (pick.isEmpty() || pick.get(0).address() == null) return;
+        // with presence broadcast, the pick is a uniform draw from the records the client cap counts
+        if (host.presenceInDht()) dial(pick.get(0).address(), Purpose.NEAR);
+        else dialToTime(pick.get(0));
     }
 
     /** A timing dial came through: ask the node for a near link if it is worth it, else hang up. */

@@ -212,13 +212,18 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     }
 
     /**
-     * The share of public nodes among all nodes: counted in the directory while presence is
-     * broadcast (it holds every node), else the DHT's estimate; NaN while too few are known to
-     * tell (the same rule as for the records a DHT node holds, NetworkSize.Sample).
+     * The share of public nodes among all nodes, for the client cap: with presence in the DHT
+     * its estimate (NetworkSize); else counted in the directory (it holds every node) and scaled
+     * by the share of public records whose node answered when timed (made-up records cost
+     * nothing; PublicRecordProof), once enough were: until then as counted, so that an honest
+     * network's caps do not change, and shed clients, a minute into every node's life. NaN while
+     * too few are known to tell (the same rule as for the records a DHT node holds).
      */
     private double publicShare() {
         if (!presenceMode.broadcast()) return dht.publicShare();
-        return new NetworkSize.Sample(0, directory.publicCount(), directory.size()).publicShare();
+        double counted = new NetworkSize.Sample(0, directory.publicCount(), directory.size()).publicShare();
+        double answered = membership.answeredShareOfPublicRecords();
+        return Double.isNaN(answered) ? counted : counted * answered;
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */

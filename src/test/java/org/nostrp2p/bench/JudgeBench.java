@@ -19,8 +19,9 @@ import org.nostrp2p.overlay.sim.Simulator;
  * notice that a peer crashed, on average: the simulator's default is 3 s, a real node's
  * transport gives up on a silent peer after 35-45 s), settled=ROUNDS (that many more rounds
  * of posts from the same authors before the crash, judged apart: trees settle over a few posts)
- * wait=measured (private nodes wait for a parent by its measured lag, OverlayConfig) and
- * gains=off (nodes tell no tree gains, Plumtree.onTreeGain).
+ * wait=measured (private nodes wait for a parent by its measured lag, OverlayConfig),
+ * gains=off (nodes tell no tree gains, Plumtree.onTreeGain), peers=N|unbounded (the peer bound)
+ * and fakes=N (an attack: N made-up public records pushed to every node once it settled).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
@@ -38,6 +39,7 @@ public final class JudgeBench {
         boolean measuredWait = d.measuredGraftWait();
         boolean treeGains = d.treeGains();
         int peerBound = org.nostrp2p.transport.TcpTransport.MAX_PEERS;
+        int madeUp = 0;
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -53,6 +55,7 @@ public final class JudgeBench {
                 };
                 case "detect" -> detect = Long.parseLong(kv[1]);
                 case "settled" -> settled = Integer.parseInt(kv[1]);
+                case "fakes" -> madeUp = Integer.parseInt(kv[1]);
                 case "peers" -> peerBound = kv[1].equals("unbounded") ? Integer.MAX_VALUE : Integer.parseInt(kv[1]);
                 case "gains" -> treeGains = switch (kv[1]) {
                     case "on" -> true;
@@ -64,7 +67,7 @@ public final class JudgeBench {
                     case "timeout" -> false;
                     default -> throw new IllegalArgumentException("wait=measured or wait=timeout, not " + kv[1]);
                 };
-                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS, wait=measured, gains=off, peers=N|unbounded)");
+                default -> throw new IllegalArgumentException("unknown knob " + args[i] + " (graft=MS, links=N/MAX, presence=dht, detect=MS, settled=ROUNDS, wait=measured, gains=off, peers=N|unbounded, fakes=N)");
             }
         }
         OverlayConfig config = new OverlayConfig(links, maxLinks, d.privateUplinks(), d.maxPrivateClients(),
@@ -82,6 +85,7 @@ public final class JudgeBench {
         System.out.println(heapPerNode(nodes));
         System.out.println(net.sim().peerBoundSummary());
         System.out.println("relay load: " + net.relayLoad());
+        if (madeUp > 0) pushMadeUpRecords(net, madeUp, config.privateUplinks());
         // what telling gains costs (Plumtree.onTreeGain): the judge counts payload copies, not these
         long[] gains = new long[2];
         net.sim().addTracer((from, to, m) -> {
@@ -99,6 +103,21 @@ public final class JudgeBench {
         }, settled);
         System.out.println("relay load after the crash: " + phases.loadAfter());
         progress("done");
+    }
+
+    /**
+     * fakes=N: made-up public records pushed to every node (SimNetwork.pushMadeUpPublicRecords),
+     * then 3 minutes for caps to react (shedding, timing dials) before the phases are judged.
+     */
+    private static void pushMadeUpRecords(SimNetwork net, int count, int relaysWanted) {
+        int reached = net.pushMadeUpPublicRecords(count);
+        System.out.printf("made-up public records: %,d pushed to %,d nodes%n", count, reached);
+        for (int minute = 1; minute <= 3; minute++) {
+            net.sim().runFor(60_000);
+            System.out.printf("  %d min later: relay load %s, private nodes short of %d relays: %d%n",
+                    minute, net.relayLoad(), relaysWanted, net.privateNodesShortOfRelays(relaysWanted));
+        }
+        progress("made-up records: 3 minutes run");
     }
 
     /**

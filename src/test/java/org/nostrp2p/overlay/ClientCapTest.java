@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.nostrp2p.event.KeyPair;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -12,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A public node takes private clients up to four times its fair share (relays balanced by load),
- * whatever way they ask; public peers are not held to it.
+ * whatever way they ask; public peers are not held to it. The share counts only public records
+ * whose node answered when timed (PublicRecordProof).
  */
 class ClientCapTest {
     private final SlotAdmissionTest.World world = new SlotAdmissionTest.World();
@@ -71,29 +74,90 @@ class ClientCapTest {
     void aNodeWellOverItsCapOnceItKnowsTheShareLetsItsNewestClientsGo() {
         OverlayNode node = world.newNode();
         node.start(List.of()); // no boot peer: public
-        List<NodeId> clients = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            world.now += 10;
-            clients.add(joinClient(node, i).id());
-        }
+        List<NodeId> clients = joinClients(node, 40);
         assertEquals(40, clientsOf(node).size(), "while the share of public nodes is unknown, up to 64 are taken");
         world.runScheduled(3_000); // its own record: one public node in the directory
 
         // 9 more public nodes and 20 private ones: 10 in 30 public, a fair share of 6 clients, a cap of 24
-        List<byte[]> records = new ArrayList<>();
-        for (int i = 0; i < 29; i++) {
-            PeerAddress address = i < 9 ? new PeerAddress("198.51.100." + (i + 1), 20000) : null;
-            records.add(PresenceRecord.signed(new SchnorrNodeSigner(KeyPair.generate()), List.of(), address, List.of(),
-                    1, System.currentTimeMillis() + 3_600_000).encode());
-        }
-        node.onMessage(clients.get(0), new Msg.PresenceBatch(records, false));
+        Map<PeerAddress, NodeInfo> live = new HashMap<>();
+        node.onMessage(clients.get(0), new Msg.PresenceBatch(records(9, 20, live), false));
         assertEquals(30, node.directorySize());
         assertFalse(world.accepted(joinClient(node, 99).id()), "a newcomer past the cap is sent elsewhere");
 
-        for (int round = 0; round < 25; round++) world.runScheduled(1_000); // one a round, within 45 s (a node hearing nothing new that long lets a link go)
+        assertTrue(timeRecords(node, clients.get(0), live) >= PublicRecordProof.MIN_DIALS); // they answer: the cap holds
         Set<NodeId> kept = clientsOf(node);
         assertEquals(24 + 24 / 4, kept.size(), "shed down to a quarter over the cap, and no further");
         assertEquals(Set.copyOf(clients.subList(0, kept.size())), kept, "the newest clients go first");
+        for (int round = 0; round < 10; round++) world.runScheduled(1_000);
+        assertEquals(kept, clientsOf(node));
+    }
+
+    @Test
+    void madeUpPublicRecordsThatDoNotAnswerWhenTimedLeaveTheCapAlone() {
+        OverlayNode node = world.newNode();
+        node.start(List.of());
+        List<NodeId> clients = joinClients(node, 40);
+        world.runScheduled(3_000);
+
+        // 200 public records nobody answers for, against 20 private: counted, a cap of 8
+        node.onMessage(clients.get(0), new Msg.PresenceBatch(records(200, 20, new HashMap<>()), false));
+        assertEquals(221, node.directorySize());
+        assertFalse(world.accepted(joinClient(node, 98).id()), "until the records are timed, they count");
+        assertTrue(timeRecords(node, clients.get(0), Map.of()) >= PublicRecordProof.MIN_DIALS); // none answers
+        int left = clientsOf(node).size();
+        assertTrue(world.accepted(joinClient(node, 99).id()), "once they failed their dials, a newcomer is taken again");
+        for (int round = 0; round < 25; round++) world.runScheduled(1_000);
+        assertEquals(left + 1, clientsOf(node).size(), "and none shed");
+    }
+
+    private List<NodeId> joinClients(OverlayNode node, int count) {
+        List<NodeId> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            world.now += 10;
+            clients.add(joinClient(node, i).id());
+        }
+        return clients;
+    }
+
+    /**
+     * Signed records of made-up nodes: publicCount public ones (each on a network of its own,
+     * those that answer when dialled put into live by address), then privateCount private ones.
+     */
+    private static List<byte[]> records(int publicCount, int privateCount, Map<PeerAddress, NodeInfo> live) {
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < publicCount + privateCount; i++) {
+            SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
+            PeerAddress address = i < publicCount ? new PeerAddress("198.51." + (i + 1) + ".1", 20000) : null;
+            if (address != null) live.put(address, new NodeInfo(signer.id(), address));
+            records.add(PresenceRecord.signed(signer, List.of(), address, List.of(), 1, System.currentTimeMillis() + 3_600_000).encode());
+        }
+        return records;
+    }
+
+    /**
+     * Runs the node for 60 s, in which it times public records (a dial every 5 s while it has
+     * no near link): a live node answers a dial as itself and hangs up, any other dial fails.
+     * A client brings a new payload each second (a node that hears nothing new for 45 s lets a
+     * link go). Returns how many dials were answered or failed (timing dials and others).
+     */
+    private int timeRecords(OverlayNode node, NodeId newsFrom, Map<PeerAddress, NodeInfo> live) {
+        int ended = 0;
+        for (int second = 0; second < 60; second++) {
+            node.onMessage(newsFrom, new Msg.Gossip(new MessageId(java.nio.ByteBuffer.allocate(8).putLong(world.now).array()), 0, 1, new byte[]{1}));
+            world.runScheduled(1_000);
+            for (PeerAddress dialled : List.copyOf(world.dialled)) {
+                NodeInfo answering = live.get(dialled);
+                if (answering != null) {
+                    node.onConnected(answering, dialled, dialled.host().substring(0, dialled.host().lastIndexOf('.')) + ".0/24");
+                    node.onDisconnected(answering.id());
+                } else {
+                    node.onDialFailed(dialled);
+                }
+                ended++;
+            }
+            world.dialled.clear();
+        }
+        return ended;
     }
 
     /** A private node from network 10.i.0.0/24 connects and asks to join. */

@@ -29,7 +29,8 @@ class SlotAdmissionTest {
         @Override public long now() { return now; }
         @Override public RandomGenerator random() { return random; }
         @Override public void send(NodeId peer, Msg m) { sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(m); }
-        @Override public void dial(PeerAddress address) { }
+        final List<PeerAddress> dialled = new ArrayList<>();
+        @Override public void dial(PeerAddress address) { dialled.add(address); }
         @Override public void dialBack(PeerAddress address, long nonce) { }
         @Override public void close(NodeId peer) { closed.add(peer); }
         @Override public void schedule(long delayMillis, Runnable task) { scheduled.add(task); }

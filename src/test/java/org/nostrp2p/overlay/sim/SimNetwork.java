@@ -282,6 +282,43 @@ public final class SimNetwork {
         return crashed;
     }
 
+    /**
+     * The attack of made-up public records (docs/overlay.md, "Relays balanced by load"): count
+     * validly signed records of public nodes that do not exist (no dial to their addresses is
+     * answered), sent to every live node by one of its peers, as a directory sync brings records.
+     * Returns the nodes that got them (those with a peer).
+     */
+    public int pushMadeUpPublicRecords(int count) {
+        java.util.SplittableRandom ids = sim.randomFor("made-up public records");
+        List<byte[]> records = new ArrayList<>(count);
+        long expiresAt = sim.now() + 24 * 3_600_000L; // the simulator's wall clock is its time, give or take a node's skew
+        for (int i = 0; i < count; i++) {
+            org.nostrp2p.overlay.NodeId id = new org.nostrp2p.overlay.NodeId(String.format("%016x%016x%016x%016x",
+                    ids.nextLong(), ids.nextLong(), ids.nextLong(), ids.nextLong()));
+            PeerAddress nowhere = new PeerAddress("198.18." + (i / 250) % 256 + "." + (i % 250 + 1), 4000 + i / 64_000);
+            records.add(org.nostrp2p.overlay.PresenceRecord.signed(new SimSigner(id), List.of(), nowhere, List.of(), 1, expiresAt).encode());
+        }
+        int reached = 0;
+        for (Simulator.SimNode n : sim.aliveNodes()) {
+            List<NodeInfo> peers = n.core().activePeers();
+            if (peers.isEmpty()) continue;
+            n.core().onMessage(peers.get(0).id(), new org.nostrp2p.overlay.Msg.PresenceBatch(records, false));
+            reached++;
+        }
+        return reached;
+    }
+
+    /** Live private nodes holding fewer than want relays (active links to public nodes). */
+    public int privateNodesShortOfRelays(int want) {
+        int short_ = 0;
+        for (Simulator.SimNode n : sim.aliveNodes()) {
+            if (n.reachable()) continue;
+            long relays = n.core().activePeers().stream().filter(p -> sim.node(p.id()).reachable()).count();
+            if (relays < want) short_++;
+        }
+        return short_;
+    }
+
     /** Checks every live node's directory for every other live node's user. O(n²) lookups. */
     public PresenceCoverage presenceCoverage() {
         List<Simulator.SimNode> alive = sim.aliveNodes();

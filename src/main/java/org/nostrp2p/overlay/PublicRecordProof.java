@@ -1,0 +1,53 @@
+package org.nostrp2p.overlay;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How many of the public nodes' records in a node's directory are real: of the last
+ * {@link #WINDOW} it dialled to time them (NearLinks; drawn at random from the directory), the
+ * share that answered as the node the record names. The client cap reads the share of public
+ * nodes from the records, which cost nothing to make: a flood of made-up public records would
+ * raise it and shrink every node's cap. Scaled by this share it counts only nodes that answer
+ * (and, after a crash, only live ones).
+ *
+ * <p>Answers from one network (IPv4 /24, IPv6 /48) count at most {@link #PER_NETWORK} times in
+ * the window: one host that holds the keys of many made-up records answers for all of them.
+ * Connections without a network (loopback) are not capped, as elsewhere.
+ */
+final class PublicRecordProof {
+    static final int WINDOW = 32;
+    /** Dials before the share counts: fewer is too rough (the cap stays at its ceiling until then). */
+    static final int MIN_DIALS = 8;
+    static final int PER_NETWORK = 4;
+
+    /** One timing dial: answered as the node the record names (and over which network), or not. */
+    private record Outcome(boolean answered, String network) {}
+
+    private final Deque<Outcome> outcomes = new ArrayDeque<>();
+
+    /** The record's node answered at its address, over this network (null: none, e.g. loopback). */
+    void answered(String network) { add(new Outcome(true, network)); }
+
+    /** The dial failed, or another node answered at the record's address. */
+    void failed() { add(new Outcome(false, null)); }
+
+    private void add(Outcome o) {
+        outcomes.addLast(o);
+        if (outcomes.size() > WINDOW) outcomes.removeFirst();
+    }
+
+    /** The share of dialled records whose node answered; NaN before {@link #MIN_DIALS} dials. */
+    double answeredShare() {
+        if (outcomes.size() < MIN_DIALS) return Double.NaN;
+        Map<String, Integer> perNetwork = new HashMap<>();
+        int counted = 0;
+        for (Outcome o : outcomes) {
+            if (!o.answered()) continue;
+            if (o.network() == null || perNetwork.merge(o.network(), 1, Integer::sum) <= PER_NETWORK) counted++;
+        }
+        return counted / (double) outcomes.size();
+    }
+}

@@ -73,6 +73,8 @@ final class Membership {
         /** This node closed its connection to a peer (the transport reports only closes it did not make). */
         void connectionClosed(NodeId peer);
         List<NodeInfo> samplePublic(int n, Predicate<NodeId> exclude);
+        /** Public nodes' records in the directory. */
+        int publicRecords();
         void scheduleMaintenance(long delayMillis);
         /** Whether this node keeps presence in the DHT (told to joiners). */
         boolean presenceInDht();
@@ -152,7 +154,7 @@ final class Membership {
         Dial dial = dialed == null ? null : dialing.remove(dialed);
         Purpose purpose = dial == null ? null : dial.purpose();
         if (dial != null && dial.timed() != null) {
-            if (peer.id().equals(dial.timed())) proof.answered(network); else proof.failed();
+            if (peer.id().equals(dial.timed())) proof.answered(network, host.publicRecords()); else proof.failed(host.publicRecords());
         }
         LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
                 .addKeyValue("known", links.containsKey(peer.id())).log("connected");
@@ -196,11 +198,11 @@ final class Membership {
 
     void dialFailed(PeerAddress address) {
         Dial dial = dialing.remove(address);
-        if (dial != null && dial.timed() != null) proof.failed();
+        if (dial != null && dial.timed() != null) proof.failed(host.publicRecords());
     }
 
-    /** Of the public records this node dialled to time them, the share whose node answered (PublicRecordProof); NaN until enough. */
-    double answeredShareOfPublicRecords() { return proof.answeredShare(); }
+    /** The public nodes in the directory that are real, as the timing dials found (PublicRecordProof); NaN until enough. */
+    double realPublicNodes() { return proof.realPublicNodes(); }
 
     /** The connection closed from the other side or failed. */
     void disconnected(NodeId peer) {

@@ -135,6 +135,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
             @Override public List<NodeInfo> samplePublic(int n, java.util.function.Predicate<NodeId> exclude) {
                 return OverlayNode.this.samplePublic(n, exclude);
             }
+            @Override public int publicRecords() { return directory.publicCount(); }
             @Override public void scheduleMaintenance(long delayMillis) { OverlayNode.this.scheduleMaintenance(delayMillis); }
             @Override public boolean presenceInDht() { return OverlayNode.this.presenceInDht(); }
             @Override public int knownNodes() { return OverlayNode.this.knownNodes(); }
@@ -213,17 +214,17 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     /**
      * The share of public nodes among all nodes, for the client cap: with presence in the DHT
-     * its estimate (NetworkSize); else counted in the directory (it holds every node) and scaled
-     * by the share of public records whose node answered when timed (made-up records cost
-     * nothing; PublicRecordProof), once enough were: until then as counted, so that an honest
-     * network's caps do not change, and shed clients, a minute into every node's life. NaN while
-     * too few are known to tell (the same rule as for the records a DHT node holds).
+     * its estimate (NetworkSize); else, of the records in the directory (it holds every node),
+     * the public ones that are real as timing dials found (made-up records cost nothing;
+     * PublicRecordProof), once enough were: until then all, so that an honest network's caps
+     * do not change, and shed clients, a minute into every node's life. NaN while too few are
+     * known to tell (the same rule as for the records a DHT node holds).
      */
     private double publicShare() {
         if (!presenceMode.broadcast()) return dht.publicShare();
-        double counted = new NetworkSize.Sample(0, directory.publicCount(), directory.size()).publicShare();
-        double answered = membership.answeredShareOfPublicRecords();
-        return Double.isNaN(answered) ? counted : counted * answered;
+        double real = membership.realPublicNodes();
+        int publicNodes = Double.isNaN(real) ? directory.publicCount() : (int) Math.min(directory.publicCount(), Math.round(real));
+        return new NetworkSize.Sample(0, publicNodes, directory.size()).publicShare();
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */

@@ -9,29 +9,39 @@ class PublicRecordProofTest {
 
     @Test
     void unknownUntilEnoughRecordsWereTimed() {
-        for (int i = 0; i < PublicRecordProof.MIN_DIALS - 1; i++) proof.answered("10." + i + ".0.0/24");
-        assertTrue(Double.isNaN(proof.answeredShare()));
-        proof.failed();
-        assertEquals((PublicRecordProof.MIN_DIALS - 1) / (double) PublicRecordProof.MIN_DIALS, proof.answeredShare());
+        for (int i = 0; i < PublicRecordProof.MIN_DIALS - 1; i++) proof.answered("10." + i + ".0.0/24", 100);
+        assertTrue(Double.isNaN(proof.realPublicNodes()));
+        proof.failed(100);
+        assertEquals(100.0 * (PublicRecordProof.MIN_DIALS - 1) / PublicRecordProof.MIN_DIALS, proof.realPublicNodes());
+    }
+
+    @Test
+    void aFloodOfRecordsThatDoNotAnswerLeavesTheEstimateWhereItWas() {
+        for (int i = 0; i < 16; i++) proof.answered("10." + i + ".0.0/24", 300); // 300 public records, all real
+        for (int i = 0; i < 16; i++) {
+            // then 3,000 made-up ones: one dial in ten still reaches a real node
+            if (i % 10 == 0) proof.answered("10.9" + i + ".0.0/24", 3_300); else proof.failed(3_300);
+        }
+        assertEquals((16 * 300 + 2 * 3_300) / 32.0, proof.realPublicNodes()); // 356: near 300, not 3,300
     }
 
     @Test
     void oneNetworkAnsweringForManyRecordsCountsAFewTimes() {
-        for (int i = 0; i < 16; i++) proof.answered("192.0.2.0/24");
-        for (int i = 0; i < 16; i++) proof.answered("10." + i + ".0.0/24");
-        assertEquals((PublicRecordProof.PER_NETWORK + 16) / 32.0, proof.answeredShare());
+        for (int i = 0; i < 16; i++) proof.answered("192.0.2.0/24", 100);
+        for (int i = 0; i < 16; i++) proof.answered("10." + i + ".0.0/24", 100);
+        assertEquals((PublicRecordProof.PER_NETWORK + 16) * 100 / 32.0, proof.realPublicNodes());
     }
 
     @Test
     void connectionsWithoutANetworkAreNotCapped() {
-        for (int i = 0; i < 10; i++) proof.answered(null);
-        assertEquals(1.0, proof.answeredShare());
+        for (int i = 0; i < 10; i++) proof.answered(null, 50);
+        assertEquals(50.0, proof.realPublicNodes());
     }
 
     @Test
     void onlyTheLatestDialsCount() {
-        for (int i = 0; i < PublicRecordProof.WINDOW; i++) proof.failed();
-        for (int i = 0; i < PublicRecordProof.WINDOW / 2; i++) proof.answered(null);
-        assertEquals(0.5, proof.answeredShare());
+        for (int i = 0; i < PublicRecordProof.WINDOW; i++) proof.failed(100);
+        for (int i = 0; i < PublicRecordProof.WINDOW / 2; i++) proof.answered(null, 100);
+        assertEquals(50.0, proof.realPublicNodes());
     }
 }

@@ -3,7 +3,7 @@
 #   scripts/bench.sh node [EVENTS]           issue 3: verify rate, /publish rate, /req latency, RSS
 #   scripts/bench.sh overlay [NODES] [POSTS] [WARMUP] issue 4: real nodes on loopback, delivery latency, bytes
 #   scripts/bench.sh sim [NODES] [SEED]      issue 4: the simulator at scale (default 10,000 nodes)
-#   scripts/bench.sh judge [NODES] [SEED] [graft=MS] [links=N/MAX] [presence=dht] [detect=MS] [settled=ROUNDS] [wait=measured] [gains=off] [peers=N|unbounded]
+#   scripts/bench.sh judge [NODES] [SEED] [graft=MS] [links=N/MAX] [presence=dht] [detect=MS] [settled=ROUNDS] [wait=measured] [gains=off] [peers=N|unbounded] [fakes=N]
 #                                             issue 16: broadcasts judged against the flood bound, latency per pair
 #   scripts/bench.sh testbed [NODES] [SEED] [ROUNDS]
 #                                             issue 16: real nodes in namespaces, links delayed per pair, NAT;

@@ -50,9 +50,7 @@ final class Membership {
     enum Purpose { JOIN, NEIGHBOR, ROUTE, NEAR }
 
     /** A dial under way: why, since when (a dial is timed: NearLinks), and for a timing dial the node its record names. */
-    private record Dial(Purpose purpose, long since, NodeId timed) {
-        Dial(Purpose purpose, long since) { this(purpose, since, null); }
-    }
+    private record Dial(Purpose purpose, long since, NodeId timed) {}
 
     /** The rest of the node, as membership sees it. */
     interface Host {
@@ -230,29 +228,22 @@ final class Membership {
      * takes that purpose: the connection is kept, not hung up after the timing (a unicast
      * waiting for it was lost with it).
      */
-    private void dial(PeerAddress address, Purpose purpose) {
-        Dial pending = dialing.get(address);
-        if (pending != null) {
-            if (pending.purpose() == Purpose.NEAR && purpose != Purpose.NEAR) dialing.put(address, new Dial(purpose, pending.since(), pending.timed()));
-            return;
-        }
-        dialing.put(address, new Dial(purpose, env.now()));
-        env.dial(address);
-    }
+    private void dial(PeerAddress address, Purpose purpose) { dial(address, purpose, null); }
 
     /**
-     * Dials a public node to time it; how it answers goes to the proof of records. A dial to its
-     * address under way for another purpose is not timed, but its answer proves the record all
-     * the same.
+     * The same; timed: the node whose record a timing dial proves (PublicRecordProof), kept
+     * whatever purpose the dial ends with (a dial under way for another purpose is not timed,
+     * but its answer proves the record all the same).
      */
-    private void dialToTime(NodeInfo node) {
-        Dial pending = dialing.get(node.address());
+    private void dial(PeerAddress address, Purpose purpose, NodeId timed) {
+        Dial pending = dialing.get(address);
         if (pending != null) {
-            if (pending.timed() == null) dialing.put(node.address(), new Dial(pending.purpose(), pending.since(), node.id()));
+            Purpose kept = pending.purpose() == Purpose.NEAR && purpose != Purpose.NEAR ? purpose : pending.purpose();
+            dialing.put(address, new Dial(kept, pending.since(), pending.timed() != null ? pending.timed() : timed));
             return;
         }
-        dialing.put(node.address(), new Dial(Purpose.NEAR, env.now(), node.id()));
-        env.dial(node.address());
+        dialing.put(address, new Dial(purpose, env.now(), timed));
+        env.dial(address);
     }
 
     // ------------------------------------------------------------------ near links
@@ -263,8 +254,7 @@ final class Membership {
         List<NodeInfo> pick = host.samplePublic(1, id -> id.equals(host.self()) || links.containsKey(id));
         if (pick.isEmpty() || pick.get(0).address() == null) return;
         // with presence broadcast, the pick is a uniform draw from the records the client cap counts
-        if (host.presenceInDht()) dial(pick.get(0).address(), Purpose.NEAR);
-        else dialToTime(pick.get(0));
+        dial(pick.get(0).address(), Purpose.NEAR, host.presenceInDht() ? null : pick.get(0).id());
     }
 
     /** A timing dial came through: ask the node for a near link if it is worth it, else hang up. */

@@ -34,6 +34,11 @@ final class PublicRecordProof {
 
     private final IntSupplier publicRecords;
     private final Deque<Outcome> outcomes = new ArrayDeque<>();
+    /**
+     * realPublicNodes, worked out when a dial ends (every 5-30 s) rather than when read: a DHT
+     * node tells it in every answer, and the client cap reads it at every admission.
+     */
+    private double real = Double.NaN;
 
     /** publicRecords: how many public records the set being proven holds now. */
     PublicRecordProof(IntSupplier publicRecords) {
@@ -49,10 +54,13 @@ final class PublicRecordProof {
     private void add(Outcome o) {
         outcomes.addLast(o);
         if (outcomes.size() > WINDOW) outcomes.removeFirst();
+        real = estimate();
     }
 
     /** The public nodes that are real, estimated; NaN before {@link #MIN_DIALS} dials. */
-    double realPublicNodes() {
+    double realPublicNodes() { return real; }
+
+    private double estimate() {
         if (outcomes.size() < MIN_DIALS) return Double.NaN;
         Map<String, Integer> perNetwork = new HashMap<>();
         double sum = 0;
@@ -68,9 +76,9 @@ final class PublicRecordProof {
      * {@link #MIN_DIALS} dials ended (until then all, so that an honest network's shares do not
      * wait a minute for the dials).
      */
-    int countable() {
-        int held = publicRecords.getAsInt();
-        double real = realPublicNodes();
+    int countable() { return countable(publicRecords.getAsInt()); }
+
+    private int countable(int held) {
         return Double.isNaN(real) ? held : (int) Math.min(held, Math.round(real));
     }
 
@@ -80,7 +88,8 @@ final class PublicRecordProof {
      * it implies (counted among all, they would make the share smaller and the size larger).
      */
     NetworkSize.Sample sample(long publicNodes, int records) {
-        int countable = countable();
-        return new NetworkSize.Sample(publicNodes, countable, Math.max(0, records - (publicRecords.getAsInt() - countable)));
+        int held = publicRecords.getAsInt();
+        int countable = countable(held);
+        return new NetworkSize.Sample(publicNodes, countable, Math.max(0, records - (held - countable)));
     }
 }

@@ -22,10 +22,6 @@ class PresenceDhtTest {
     static final class World implements PresenceDht.Host, Env {
         final SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
         final PresenceDht dht;
-
-        World() { this(new PresenceMode(false)); }
-
-        World(PresenceMode mode) { dht = new PresenceDht(this, mode); }
         final List<Sent> sent = new ArrayList<>();
         final List<Runnable> timers = new ArrayList<>();
         final List<byte[]> found = new ArrayList<>();
@@ -34,6 +30,11 @@ class PresenceDhtTest {
         long now;
 
         record Sent(NodeId to, Msg m) {}
+
+        /** A node with presence in the DHT. */
+        World() { this(new PresenceMode(false)); }
+
+        World(PresenceMode mode) { dht = new PresenceDht(this, mode); }
 
         @Override public Env env() { return this; }
         @Override public NodeId self() { return signer.id(); }

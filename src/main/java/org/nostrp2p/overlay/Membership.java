@@ -45,36 +45,12 @@ final class Membership {
 
     /**
      * Why a connection was dialled: to join through a contact, to ask for a link, to carry a
-     * routed message, to time a public node as a near link (see NearLinks), or only to prove a
-     * record (PublicRecordProof).
+     * routed message, or to time a public node as a near link (see NearLinks).
      */
-    enum Purpose {
-        JOIN, NEIGHBOR, ROUTE, NEAR, PROVE;
+    enum Purpose { JOIN, NEIGHBOR, ROUTE, NEAR }
 
-        /**
-         * Whether a dial under way for this purpose takes the other when a dial of it joins: a
-         * probe (timing, proving) hangs up when answered, so a purpose that keeps the connection
-         * wins (a unicast waiting for it would be lost with it), and a proof joined by a timing
-         * dial is timed.
-         */
-        boolean yieldsTo(Purpose other) {
-            return switch (this) {
-                case PROVE -> other != PROVE;
-                case NEAR -> other != NEAR && other != PROVE;
-                default -> false;
-            };
-        }
-    }
-
-    /** A record being proven by a dial: the node it names, and the proof its answer counts in. */
-    private record Proving(NodeId node, PublicRecordProof proof) {
-        void ended(NodeId answered, String network) {
-            if (node.equals(answered)) proof.answered(network); else proof.failed();
-        }
-    }
-
-    /** A dial under way: why, since when (a dial is timed: NearLinks), and the record it proves, if any. */
-    private record Dial(Purpose purpose, long since, Proving proving) {}
+    /** A dial under way: why, since when (a dial is timed: NearLinks), and for a timing dial the node its record names. */
+    private record Dial(Purpose purpose, long since, NodeId timed) {}
 
     /** The rest of the node, as membership sees it. */
     interface Host {
@@ -119,8 +95,7 @@ final class Membership {
     private final Admission admission;
     private final NearLinks near = new NearLinks(links);
     private final Map<PeerAddress, Dial> dialing = new HashMap<>();
-    /** The public records of the directory, proven by timing dials (with presence broadcast). */
-    private final PublicRecordProof proof;
+    private final PublicRecordProof proof = new PublicRecordProof();
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
     private List<PeerAddress> bootPeers = List.of();
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
@@ -133,7 +108,6 @@ final class Membership {
         this.env = env;
         this.cfg = cfg;
         this.scores = scores;
-        this.proof = new PublicRecordProof(host::publicRecords);
         this.admission = new Admission(new Admission.Host() {
             @Override public OverlayNode.Reachability reachability() { return host.reachability(); }
             @Override public NodeInfo info() { return host.info(); }
@@ -177,7 +151,9 @@ final class Membership {
     boolean connected(NodeInfo peer, PeerAddress dialed, String network) {
         Dial dial = dialed == null ? null : dialing.remove(dialed);
         Purpose purpose = dial == null ? null : dial.purpose();
-        if (dial != null && dial.proving() != null) dial.proving().ended(peer.id(), network);
+        if (dial != null && dial.timed() != null) {
+            if (peer.id().equals(dial.timed())) proof.answered(network, host.publicRecords()); else proof.failed(host.publicRecords());
+        }
         LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
                 .addKeyValue("known", links.containsKey(peer.id())).log("connected");
         if (peer.id().equals(host.self()) || scores.banned(peer.id(), env.now())) {
@@ -195,10 +171,6 @@ final class Membership {
         }
         if (purpose == Purpose.NEAR) {
             if (fresh) timed(peer.id(), link); // a connection that was there already is left as it is
-            return true;
-        }
-        if (purpose == Purpose.PROVE) {
-            if (fresh) dropLink(peer.id(), false); // proven: hang up
             return true;
         }
         if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
@@ -224,17 +196,11 @@ final class Membership {
 
     void dialFailed(PeerAddress address) {
         Dial dial = dialing.remove(address);
-        if (dial != null && dial.proving() != null) dial.proving().proof().failed();
+        if (dial != null && dial.timed() != null) proof.failed(host.publicRecords());
     }
 
-    /** How many private clients this public node takes now (Admission.clientCap). */
-    int clientCap() { return admission.clientCap(); }
-
-    /** The directory's records, public and all, without the public ones the timing dials found not real (PublicRecordProof). */
-    NetworkSize.Sample directorySample(int records) { return proof.sample(0, records); }
-
-    /** Dials a public node's address only to see whether the node a record names answers there, counted in proof. */
-    void prove(PeerAddress address, NodeId node, PublicRecordProof proof) { dial(address, Purpose.PROVE, new Proving(node, proof)); }
+    /** The public nodes in the directory that are real, as the timing dials found (PublicRecordProof); NaN until enough. */
+    double realPublicNodes() { return proof.realPublicNodes(); }
 
     /** The connection closed from the other side or failed. */
     void disconnected(NodeId peer) {
@@ -257,22 +223,26 @@ final class Membership {
 
     void dialForRouting(PeerAddress address) { dial(address, Purpose.ROUTE); }
 
+    /**
+     * Dials unless a dial to the address is under way. A timing dial that another purpose joins
+     * takes that purpose: the connection is kept, not hung up after the timing (a unicast
+     * waiting for it was lost with it).
+     */
     private void dial(PeerAddress address, Purpose purpose) { dial(address, purpose, null); }
 
     /**
-     * Dials unless a dial to the address is under way; that one takes this purpose if it yields
-     * to it (Purpose.yieldsTo). proving: the record the dial proves (PublicRecordProof), kept
+     * The same; timed: the node whose record a timing dial proves (PublicRecordProof), kept
      * whatever purpose the dial ends with (a dial under way for another purpose is not timed,
-     * but its answer proves the record all the same); the first one if two join.
+     * but its answer proves the record all the same).
      */
-    private void dial(PeerAddress address, Purpose purpose, Proving proving) {
+    private void dial(PeerAddress address, Purpose purpose, NodeId timed) {
         Dial pending = dialing.get(address);
         if (pending != null) {
-            Purpose kept = pending.purpose().yieldsTo(purpose) ? purpose : pending.purpose();
-            dialing.put(address, new Dial(kept, pending.since(), pending.proving() != null ? pending.proving() : proving));
+            Purpose kept = pending.purpose() == Purpose.NEAR && purpose != Purpose.NEAR ? purpose : pending.purpose();
+            dialing.put(address, new Dial(kept, pending.since(), pending.timed() != null ? pending.timed() : timed));
             return;
         }
-        dialing.put(address, new Dial(purpose, env.now(), proving));
+        dialing.put(address, new Dial(purpose, env.now(), timed));
         env.dial(address);
     }
 
@@ -284,7 +254,7 @@ final class Membership {
         List<NodeInfo> pick = host.samplePublic(1, id -> id.equals(host.self()) || links.containsKey(id));
         if (pick.isEmpty() || pick.get(0).address() == null) return;
         // with presence broadcast, the pick is a uniform draw from the records the client cap counts
-        dial(pick.get(0).address(), Purpose.NEAR, host.presenceInDht() ? null : new Proving(pick.get(0).id(), proof));
+        dial(pick.get(0).address(), Purpose.NEAR, host.presenceInDht() ? null : pick.get(0).id());
     }
 
     /** A timing dial came through: ask the node for a near link if it is worth it, else hang up. */

@@ -45,12 +45,36 @@ final class Membership {
 
     /**
      * Why a connection was dialled: to join through a contact, to ask for a link, to carry a
-     * routed message, or to time a public node as a near link (see NearLinks).
+     * routed message, to time a public node as a near link (see NearLinks), or only to prove a
+     * record (PublicRecordProof).
      */
-    enum Purpose { JOIN, NEIGHBOR, ROUTE, NEAR }
+    enum Purpose {
+        JOIN, NEIGHBOR, ROUTE, NEAR, PROVE;
 
-    /** A dial under way: why, since when (a dial is timed: NearLinks), and for a timing dial the node its record names. */
-    private record Dial(Purpose purpose, long since, NodeId timed) {}
+        /**
+         * Whether a dial under way for this purpose takes the other when a dial of it joins: a
+         * probe (timing, proving) hangs up when answered, so a purpose that keeps the connection
+         * wins (a unicast waiting for it would be lost with it), and a proof joined by a timing
+         * dial is timed.
+         */
+        boolean yieldsTo(Purpose other) {
+            return switch (this) {
+                case PROVE -> other != PROVE;
+                case NEAR -> other != NEAR && other != PROVE;
+                default -> false;
+            };
+        }
+    }
+
+    /** A record being proven by a dial: the node it names, and the proof its answer counts in. */
+    private record Proving(NodeId node, PublicRecordProof proof) {
+        void ended(NodeId answered, String network) {
+            if (node.equals(answered)) proof.answered(network); else proof.failed();
+        }
+    }
+
+    /** A dial under way: why, since when (a dial is timed: NearLinks), and the record it proves, if any. */
+    private record Dial(Purpose purpose, long since, Proving proving) {}
 
     /** The rest of the node, as membership sees it. */
     interface Host {
@@ -95,7 +119,8 @@ final class Membership {
     private final Admission admission;
     private final NearLinks near = new NearLinks(links);
     private final Map<PeerAddress, Dial> dialing = new HashMap<>();
-    private final PublicRecordProof proof = new PublicRecordProof();
+    /** The public records of the directory, proven by timing dials (with presence broadcast). */
+    private final PublicRecordProof proof;
     private final Set<NodeInfo> joinCandidates = new LinkedHashSet<>();
     private List<PeerAddress> bootPeers = List.of();
     /** Until a boot peer answered a join, it is retried (it may start after us): a network split otherwise stays split. */
@@ -108,6 +133,7 @@ final class Membership {
         this.env = env;
         this.cfg = cfg;
         this.scores = scores;
+        this.proof = new PublicRecordProof(host::publicRecords);
         this.admission = new Admission(new Admission.Host() {
             @Override public OverlayNode.Reachability reachability() { return host.reachability(); }
             @Override public NodeInfo info() { return host.info(); }
@@ -151,9 +177,7 @@ final class Membership {
     boolean connected(NodeInfo peer, PeerAddress dialed, String network) {
         Dial dial = dialed == null ? null : dialing.remove(dialed);
         Purpose purpose = dial == null ? null : dial.purpose();
-        if (dial != null && dial.timed() != null) {
-            if (peer.id().equals(dial.timed())) proof.answered(network, host.publicRecords()); else proof.failed(host.publicRecords());
-        }
+        if (dial != null && dial.proving() != null) dial.proving().ended(peer.id(), network);
         LOG.atDebug().addKeyValue("peer", peer.id()).addKeyValue("dialed", dialed).addKeyValue("purpose", purpose)
                 .addKeyValue("known", links.containsKey(peer.id())).log("connected");
         if (peer.id().equals(host.self()) || scores.banned(peer.id(), env.now())) {
@@ -171,6 +195,10 @@ final class Membership {
         }
         if (purpose == Purpose.NEAR) {
             if (fresh) timed(peer.id(), link); // a connection that was there already is left as it is
+            return true;
+        }
+        if (purpose == Purpose.PROVE) {
+            if (fresh) dropLink(peer.id(), false); // proven: hang up
             return true;
         }
         if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
@@ -196,11 +224,17 @@ final class Membership {
 
     void dialFailed(PeerAddress address) {
         Dial dial = dialing.remove(address);
-        if (dial != null && dial.timed() != null) proof.failed(host.publicRecords());
+        if (dial != null && dial.proving() != null) dial.proving().proof().failed();
     }
 
-    /** The public nodes in the directory that are real, as the timing dials found (PublicRecordProof); NaN until enough. */
-    double realPublicNodes() { return proof.realPublicNodes(); }
+    /** How many private clients this public node takes now (Admission.clientCap). */
+    int clientCap() { return admission.clientCap(); }
+
+    /** The directory's records, public and all, without the public ones the timing dials found not real (PublicRecordProof). */
+    NetworkSize.Sample directorySample(int records) { return proof.sample(0, records); }
+
+    /** Dials a public node's address only to see whether the node a record names answers there, counted in proof. */
+    void prove(PeerAddress address, NodeId node, PublicRecordProof proof) { dial(address, Purpose.PROVE, new Proving(node, proof)); }
 
     /** The connection closed from the other side or failed. */
     void disconnected(NodeId peer) {
@@ -223,26 +257,22 @@ final class Membership {
 
     void dialForRouting(PeerAddress address) { dial(address, Purpose.ROUTE); }
 
-    /**
-     * Dials unless a dial to the address is under way. A timing dial that another purpose joins
-     * takes that purpose: the connection is kept, not hung up after the timing (a unicast
-     * waiting for it was lost with it).
-     */
     private void dial(PeerAddress address, Purpose purpose) { dial(address, purpose, null); }
 
     /**
-     * The same; timed: the node whose record a timing dial proves (PublicRecordProof), kept
+     * Dials unless a dial to the address is under way; that one takes this purpose if it yields
+     * to it (Purpose.yieldsTo). proving: the record the dial proves (PublicRecordProof), kept
      * whatever purpose the dial ends with (a dial under way for another purpose is not timed,
-     * but its answer proves the record all the same).
+     * but its answer proves the record all the same); the first one if two join.
      */
-    private void dial(PeerAddress address, Purpose purpose, NodeId timed) {
+    private void dial(PeerAddress address, Purpose purpose, Proving proving) {
         Dial pending = dialing.get(address);
         if (pending != null) {
-            Purpose kept = pending.purpose() == Purpose.NEAR && purpose != Purpose.NEAR ? purpose : pending.purpose();
-            dialing.put(address, new Dial(kept, pending.since(), pending.timed() != null ? pending.timed() : timed));
+            Purpose kept = pending.purpose().yieldsTo(purpose) ? purpose : pending.purpose();
+            dialing.put(address, new Dial(kept, pending.since(), pending.proving() != null ? pending.proving() : proving));
             return;
         }
-        dialing.put(address, new Dial(purpose, env.now(), timed));
+        dialing.put(address, new Dial(purpose, env.now(), proving));
         env.dial(address);
     }
 
@@ -254,7 +284,7 @@ final class Membership {
         List<NodeInfo> pick = host.samplePublic(1, id -> id.equals(host.self()) || links.containsKey(id));
         if (pick.isEmpty() || pick.get(0).address() == null) return;
         // with presence broadcast, the pick is a uniform draw from the records the client cap counts
-        dial(pick.get(0).address(), Purpose.NEAR, host.presenceInDht() ? null : pick.get(0).id());
+        dial(pick.get(0).address(), Purpose.NEAR, host.presenceInDht() ? null : new Proving(pick.get(0).id(), proof));
     }
 
     /** A timing dial came through: ask the node for a near link if it is worth it, else hang up. */

@@ -106,6 +106,10 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
                 if (key.kind() == DhtKey.Kind.NODE) return directory.forNode(new NodeId(key.id())).isPresent();
                 return directory.targetsFor(key.id()).bound();
             }
+            @Override public boolean isPublic() { return reachability == Reachability.PUBLIC; }
+            @Override public void prove(PeerAddress address, NodeId node, PublicRecordProof proof) {
+                membership.prove(address, node, proof);
+            }
         }, presenceMode);
         this.routing = new PresenceRouting(env, presenceMode, directory, dht, router, listCast,
                 node -> node.equals(self()) || isLinked(node), () -> stopped);
@@ -222,9 +226,7 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
      */
     private double publicShare() {
         if (!presenceMode.broadcast()) return dht.publicShare();
-        double real = membership.realPublicNodes();
-        int publicNodes = Double.isNaN(real) ? directory.publicCount() : (int) Math.min(directory.publicCount(), Math.round(real));
-        return new NetworkSize.Sample(0, publicNodes, directory.size()).publicShare();
+        return membership.directorySample(directory.size()).publicShare();
     }
 
     /** Public nodes of lower id than this one: counted in the directory, or without broadcast, estimated by the DHT. */
@@ -240,6 +242,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
 
     /** What this node keeps of the presence DHT: records held for others, contacts, lookups done and their requests. */
     public int dhtHeldRecords() { return dht.heldRecords(); }
+
+    /** How many private clients this node takes now, were it public (from the share of public nodes it sees). */
+    public int clientCap() { return membership.clientCap(); }
 
     public int dhtTableSize() { return dht.table().size(); }
 

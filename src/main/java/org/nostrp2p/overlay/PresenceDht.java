@@ -34,6 +34,8 @@ final class PresenceDht {
     static final int MAX_PRE_DIALS = 8;
     static final int MAX_QUEUED_LOOKUPS = 8_192;
     static final long NEGATIVE_MILLIS = 60_000;
+    /** A public node with presence here dials one public record it holds every 10-30 s, to prove them (see heldProof). */
+    static final long PROVE_MIN_MILLIS = 10_000, PROVE_MAX_MILLIS = 30_000;
     /** A lookup keeps this many candidates at most: enough for K answers when some fail. */
     private static final int SHORTLIST = 3 * DhtTable.K;
 
@@ -53,6 +55,10 @@ final class PresenceDht {
          * user without one may be an impostor's that answered first).
          */
         boolean settles(DhtKey key);
+        /** Whether this node can be dialled (it holds records for others only then). */
+        boolean isPublic();
+        /** Dials a public node's address only to see whether the node a record names answers there (PublicRecordProof). */
+        void prove(PeerAddress address, NodeId node, PublicRecordProof proof);
     }
 
     private final Host host;
@@ -62,6 +68,15 @@ final class PresenceDht {
     private final DhtKey selfKey;
     /** Records this node holds for others, as one of the nodes closest to their keys. */
     private final PresenceDirectory held = new PresenceDirectory(Integer.MAX_VALUE, HELD_BYTES);
+    /**
+     * Which of the public records held are real. They are the sample of the network whose share
+     * of public nodes this node tells (NetworkSize), and anyone can store records for keys near
+     * this node (a user key in a record is any 32 bytes): unproven, a flood of made-up public
+     * records would make every node that asks think the network mostly public, and shrink its
+     * client cap to the least.
+     */
+    private final PublicRecordProof heldProof = new PublicRecordProof(held::publicCount);
+    private long nextProof;
     private final NetworkSize networkSize = new NetworkSize();
     private final Map<Long, Request> requests = new HashMap<>();
     private final Map<DhtKey, Lookup> lookups = new HashMap<>();
@@ -140,7 +155,7 @@ final class PresenceDht {
 
     /** This node's measures of the network's size (NetworkSize), told in its answers. */
     private NetworkSize.Sample sizeSample() {
-        return new NetworkSize.Sample(table.estimatedPublicNodes(), held.publicCount(), held.size());
+        return heldProof.sample(table.estimatedPublicNodes(), held.size());
     }
 
     /** Lookups finished so far, and the requests they sent: their ratio is the cost of a lookup. */
@@ -373,6 +388,21 @@ final class PresenceDht {
         }
         held.expire(wallClock);
         notFoundUntil.values().removeIf(until -> until <= now);
+        proveHeldRecord(now);
+    }
+
+    /**
+     * With presence here, a public node dials one public record it holds now and then, drawn at
+     * random, and hangs up once it has seen who answers (heldProof). A dial of its own, not the
+     * near links' timing dial: those are drawn from the DHT's contacts, and what strangers store
+     * here should not choose whom a node times for a near link.
+     */
+    private void proveHeldRecord(long now) {
+        if (mode.broadcast() || !host.isPublic() || now < nextProof) return;
+        nextProof = now + PROVE_MIN_MILLIS + env.random().nextLong(PROVE_MAX_MILLIS - PROVE_MIN_MILLIS);
+        for (NodeInfo pick : held.samplePublic(1, env.random(), id -> false)) {
+            if (pick.address() != null) host.prove(pick.address(), pick.id(), heldProof);
+        }
     }
 
     // ------------------------------------------------------------------ requests from others

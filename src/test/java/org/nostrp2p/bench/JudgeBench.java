@@ -21,7 +21,8 @@ import org.nostrp2p.overlay.sim.Simulator;
  * of posts from the same authors before the crash, judged apart: trees settle over a few posts)
  * wait=measured (private nodes wait for a parent by its measured lag, OverlayConfig),
  * gains=off (nodes tell no tree gains, Plumtree.onTreeGain), peers=N|unbounded (the peer bound)
- * and fakes=N (an attack: N made-up public records pushed to every node once it settled).
+ * and fakes=N (an attack: N made-up public records pushed to every node once it settled; with
+ * presence=dht, stored at every public node).
  */
 public final class JudgeBench {
     private static final long START = System.nanoTime();
@@ -85,7 +86,7 @@ public final class JudgeBench {
         System.out.println(heapPerNode(nodes));
         System.out.println(net.sim().peerBoundSummary());
         System.out.println("relay load: " + net.relayLoad());
-        if (madeUp > 0) pushMadeUpRecords(net, madeUp, config.privateUplinks());
+        if (madeUp > 0) pushMadeUpRecords(net, madeUp, presenceBroadcast, config.privateUplinks());
         // what telling gains costs (Plumtree.onTreeGain): the judge counts payload copies, not these
         long[] gains = new long[2];
         net.sim().addTracer((from, to, m) -> {
@@ -107,17 +108,29 @@ public final class JudgeBench {
 
     /**
      * fakes=N: made-up public records pushed to every node (SimNetwork.pushMadeUpPublicRecords),
-     * then 3 minutes for caps to react (shedding, timing dials) before the phases are judged.
+     * or with presence in the DHT, N stored at every public node (storeMadeUpPublicRecords);
+     * then 3 minutes (30 with presence in the DHT) for caps to react before the phases are judged.
      */
-    private static void pushMadeUpRecords(SimNetwork net, int count, int relaysWanted) {
-        int reached = net.pushMadeUpPublicRecords(count);
-        System.out.printf("made-up public records: %,d pushed to %,d nodes%n", count, reached);
-        for (int minute = 1; minute <= 3; minute++) {
-            net.sim().runFor(60_000);
-            System.out.printf("  %d min later: relay load %s, private nodes short of %d relays: %d%n",
-                    minute, net.relayLoad(), relaysWanted, net.privateNodesShortOfRelays(relaysWanted));
+    private static void pushMadeUpRecords(SimNetwork net, int count, boolean presenceBroadcast, int relaysWanted) {
+        if (presenceBroadcast) {
+            int reached = net.pushMadeUpPublicRecords(count);
+            System.out.printf("made-up public records: %,d pushed to %,d nodes%n", count, reached);
+        } else {
+            int kept = net.storeMadeUpPublicRecords(count);
+            System.out.printf("made-up public records: %,d stored at every public node, %,d kept in all%n", count, kept);
         }
-        progress("made-up records: 3 minutes run");
+        // with presence in the DHT, a node's share is the median of what 32 peers told it within
+        // 30 minutes (NetworkSize): the flood reaches it as they tell again, at lookups and refreshes
+        int[] minutes = presenceBroadcast ? new int[] {1, 2, 3} : new int[] {1, 2, 3, 10, 20, 30};
+        int ran = 0;
+        System.out.printf("  before: median client cap %d%n", net.medianClientCap());
+        for (int minute : minutes) {
+            net.sim().runFor((minute - ran) * 60_000L);
+            ran = minute;
+            System.out.printf("  %d min later: median client cap %d, relay load %s, private nodes short of %d relays: %d%n",
+                    minute, net.medianClientCap(), net.relayLoad(), relaysWanted, net.privateNodesShortOfRelays(relaysWanted));
+        }
+        progress("made-up records: " + ran + " minutes run");
     }
 
     /**

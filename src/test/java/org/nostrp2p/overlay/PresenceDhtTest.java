@@ -21,7 +21,7 @@ class PresenceDhtTest {
 
     static final class World implements PresenceDht.Host, Env {
         final SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
-        final PresenceDht dht = new PresenceDht(this, new PresenceMode(false));
+        final PresenceDht dht;
         final List<Sent> sent = new ArrayList<>();
         final List<Runnable> timers = new ArrayList<>();
         final List<byte[]> found = new ArrayList<>();
@@ -30,6 +30,11 @@ class PresenceDhtTest {
         long now;
 
         record Sent(NodeId to, Msg m) {}
+
+        /** A node with presence in the DHT. */
+        World() { this(new PresenceMode(false)); }
+
+        World(PresenceMode mode) { dht = new PresenceDht(this, mode); }
 
         @Override public Env env() { return this; }
         @Override public NodeId self() { return signer.id(); }
@@ -52,6 +57,15 @@ class PresenceDhtTest {
         @Override public void dialBack(PeerAddress address, long nonce) { }
         @Override public void close(NodeId peer) { }
         @Override public void schedule(long delayMillis, Runnable task) { timers.add(task); }
+        boolean isPublic = true;
+        @Override public boolean isPublic() { return isPublic; }
+        /** Records dialled to prove them; the nodes among answering answer at once (over loopback), the others fail. */
+        final List<NodeId> proved = new ArrayList<>();
+        final java.util.Set<NodeId> answering = new java.util.HashSet<>();
+        @Override public void prove(PeerAddress address, NodeId node, PublicRecordProof proof) {
+            proved.add(node);
+            if (answering.contains(node)) proof.answered(null); else proof.failed();
+        }
 
         List<Sent> finds() { return sent.stream().filter(s -> s.m() instanceof Msg.DhtFind).toList(); }
 
@@ -391,5 +405,52 @@ class PresenceDhtTest {
         assertArrayEquals(good, answers.get(0).records().get(0), "served under the user's key");
         assertArrayEquals(good, answers.get(1).records().get(0), "and under its node's");
         assertTrue(answers.get(2).records().isEmpty(), "nothing under another key");
+    }
+
+    /** The measures a node tells in its DHT answers (NetworkSize). */
+    static NetworkSize.Sample told(World w) {
+        w.dht.onFind(publicNode(7).id(), new Msg.DhtFind(w.sent.size(), true, publicNode(8).id().hex()));
+        return ((Msg.DhtFound) w.sent.get(w.sent.size() - 1).m()).size();
+    }
+
+    @Test
+    void theShareOfPublicNodesToldCountsOnlyTheHeldRecordsWhoseNodesAnswer() {
+        World w = new World();
+        for (int i = 0; i < 70; i++) { // with an empty table, every record is this node's to keep
+            SchnorrNodeSigner node = new SchnorrNodeSigner(KeyPair.generate());
+            String user = String.format("%064x", i + 1);
+            if (i < 30) { // 30 private nodes, 10 public ones, and 30 made up: nothing answers at their addresses
+                w.dht.onStore(new Msg.DhtStore(PresenceRecord.signed(node, List.of(user), null, List.of(), 1, 2_000_000).encode()));
+                continue;
+            }
+            w.dht.onStore(new Msg.DhtStore(recordOf(node, user).encode()));
+            if (i < 40) w.answering.add(node.id());
+        }
+        assertEquals(new NetworkSize.Sample(0, 40, 70), told(w), "until enough dials ended, every public record held counts");
+        w.isPublic = false;
+        runMaintenance(w, PublicRecordProof.WINDOW);
+        assertTrue(w.proved.isEmpty(), "a node that cannot be dialled holds no records for others, and proves none");
+        w.isPublic = true;
+        runMaintenance(w, PublicRecordProof.WINDOW);
+        assertEquals(PublicRecordProof.WINDOW, w.proved.size(), "one dial per round (rounds 30 s apart: always due)");
+        NetworkSize.Sample sample = told(w);
+        assertTrue(sample.publicRecords() >= 3 && sample.publicRecords() <= 20,
+                "about the 10 real ones count (a random draw of 32): " + sample.publicRecords());
+        assertEquals(30 + sample.publicRecords(), sample.records(), "and the rest are left out of all records too");
+    }
+
+    @Test
+    void withPresenceBroadcastTheDhtProvesNothing() {
+        World w = new World(new PresenceMode(true));
+        w.dht.onStore(new Msg.DhtStore(recordOf(new SchnorrNodeSigner(KeyPair.generate()), USER).encode()));
+        runMaintenance(w, PublicRecordProof.WINDOW);
+        assertTrue(w.proved.isEmpty(), "the near links' timing dials prove the directory");
+    }
+
+    private static void runMaintenance(World w, int rounds) {
+        for (int i = 0; i < rounds; i++) {
+            w.now += PresenceDht.PROVE_MAX_MILLIS;
+            w.dht.maintain(w.now, w.wallClock());
+        }
     }
 }

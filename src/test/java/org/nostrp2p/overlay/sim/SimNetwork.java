@@ -292,12 +292,7 @@ public final class SimNetwork {
         java.util.SplittableRandom ids = sim.randomFor("made-up public records");
         List<byte[]> records = new ArrayList<>(count);
         long expiresAt = sim.now() + 24 * 3_600_000L; // the simulator's wall clock is its time, give or take a node's skew
-        for (int i = 0; i < count; i++) {
-            org.nostrp2p.overlay.NodeId id = new org.nostrp2p.overlay.NodeId(String.format("%016x%016x%016x%016x",
-                    ids.nextLong(), ids.nextLong(), ids.nextLong(), ids.nextLong()));
-            PeerAddress nowhere = new PeerAddress("198.18." + (i / 250) % 256 + "." + (i % 250 + 1), 4000 + i / 64_000);
-            records.add(org.nostrp2p.overlay.PresenceRecord.signed(new SimSigner(id), List.of(), nowhere, List.of(), 1, expiresAt).encode());
-        }
+        for (int i = 0; i < count; i++) records.add(madeUpPublicRecord(ids, i, List.of(), expiresAt));
         int reached = 0;
         for (Simulator.SimNode n : sim.aliveNodes()) {
             List<NodeInfo> peers = n.core().activePeers();
@@ -306,6 +301,46 @@ public final class SimNetwork {
             reached++;
         }
         return reached;
+    }
+
+    /**
+     * The same attack where presence lives in the DHT: perNode made-up public records stored at
+     * every live public node, each naming a user key next to that node's position (UsersNear),
+     * so that the node is among the closest to it and keeps it. Returns the records kept.
+     */
+    public int storeMadeUpPublicRecords(int perNode) {
+        java.util.SplittableRandom ids = sim.randomFor("made-up public records in the DHT");
+        List<Simulator.SimNode> publicNodes = sim.aliveNodes().stream().filter(Simulator.SimNode::reachable).toList();
+        // 2^bits prefixes hold ~4 public nodes each: a key sharing them with a node has it among its 10 closest
+        int bits = Math.max(0, 32 - Integer.numberOfLeadingZeros(Math.max(1, publicNodes.size() / 4)));
+        org.nostrp2p.overlay.UsersNear users = new org.nostrp2p.overlay.UsersNear(bits, perNode, ids);
+        long expiresAt = sim.now() + 24 * 3_600_000L;
+        int kept = 0, made = 0;
+        for (Simulator.SimNode n : publicNodes) {
+            List<NodeInfo> peers = n.core().activePeers();
+            if (peers.isEmpty()) continue;
+            int before = n.core().dhtHeldRecords();
+            for (String user : users.near(n.core().self())) {
+                byte[] record = madeUpPublicRecord(ids, made++, List.of(user), expiresAt);
+                n.core().onMessage(peers.get(0).id(), new org.nostrp2p.overlay.Msg.DhtStore(record));
+            }
+            kept += n.core().dhtHeldRecords() - before;
+        }
+        return kept;
+    }
+
+    /** The i-th made-up record: a public node of a random id at an address where nothing answers (198.18/15). */
+    private static byte[] madeUpPublicRecord(java.util.SplittableRandom ids, int i, List<String> users, long expiresAt) {
+        org.nostrp2p.overlay.NodeId id = new org.nostrp2p.overlay.NodeId(String.format("%016x%016x%016x%016x",
+                ids.nextLong(), ids.nextLong(), ids.nextLong(), ids.nextLong()));
+        PeerAddress nowhere = new PeerAddress("198.18." + (i / 250) % 256 + "." + (i % 250 + 1), 4000 + i / 64_000);
+        return org.nostrp2p.overlay.PresenceRecord.signed(new SimSigner(id), users, nowhere, List.of(), 1, expiresAt).encode();
+    }
+
+    /** The median client cap of live public nodes (OverlayNode.clientCap). */
+    public int medianClientCap() {
+        int[] caps = sim.aliveNodes().stream().filter(Simulator.SimNode::reachable).mapToInt(n -> n.core().clientCap()).sorted().toArray();
+        return caps.length == 0 ? 0 : caps[caps.length / 2];
     }
 
     /** Live private nodes holding fewer than want relays (active links to public nodes). */

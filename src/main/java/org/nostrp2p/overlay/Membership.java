@@ -53,8 +53,9 @@ final class Membership {
 
         /**
          * Whether a dial under way for this purpose takes the other when a dial of it joins: a
-         * probe (timing, proving) hangs up when answered, so a purpose that keeps the connection
-         * wins (a unicast waiting for it would be lost with it), and a proof joined by a timing
+         * timing dial hangs up when answered unless the node is worth a near link (a unicast
+         * waiting for the connection would be lost with it), and a proof only counts its answer,
+         * so a purpose that does more with the connection wins, and a proof joined by a timing
          * dial is timed.
          */
         boolean yieldsTo(Purpose other) {
@@ -197,10 +198,10 @@ final class Membership {
             if (fresh) timed(peer.id(), link); // a connection that was there already is left as it is
             return true;
         }
-        if (purpose == Purpose.PROVE) {
-            if (fresh) dropLink(peer.id(), false); // proven: hang up
-            return true;
-        }
+        // proven: the connection idles out as a route connection does (closeIdleRouteLinks) rather
+        // than being hung up now, when the dialled node may have just flushed its own waiting
+        // sends onto it (it keeps the first connection to us: ours, if its dial to us came second)
+        if (purpose == Purpose.PROVE) return true;
         if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR) link.outbound = true;
         if (purpose == Purpose.JOIN) link.bootContact = true;
         if (purpose == Purpose.JOIN || purpose == Purpose.NEIGHBOR && !link.active) ask(peer.id(), link);

@@ -393,7 +393,8 @@ final class PresenceDht {
 
     /**
      * With presence here, a public node dials one public record it holds now and then, drawn at
-     * random, and hangs up once it has seen who answers (heldProof). A dial of its own, not the
+     * random, to see who answers (heldProof; the connection then idles out as a route
+     * connection does, see Membership.connected). A dial of its own, not the
      * near links' timing dial: those are drawn from the DHT's contacts, and what strangers store
      * here should not choose whom a node times for a near link.
      */

@@ -49,6 +49,8 @@ final class Connection {
     final NodeInfo peer;
     final int peerVersion;
     final long peerFeatures;
+    /** Whether this node dialled the connection (else the peer did). */
+    final boolean dialled;
     volatile long lastReceived = System.currentTimeMillis();
     /** When a frame was last queued to send: a connection idle this way gets a ping. */
     volatile long lastSent = System.currentTimeMillis();
@@ -68,8 +70,9 @@ final class Connection {
     private long refilledAt = System.nanoTime();
 
     /** The link's streams count their bytes on the wire themselves (TrafficCounter). */
-    Connection(Socket socket, NoiseLink.Opened link, Handler handler, Semaphore largeFrames) {
+    Connection(Socket socket, boolean dialled, NoiseLink.Opened link, Handler handler, Semaphore largeFrames) {
         this.socket = socket;
+        this.dialled = dialled;
         this.peer = link.peer().info();
         this.peerVersion = link.peer().version();
         this.peerFeatures = link.peer().features();

@@ -95,6 +95,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
      */
     private static final long KEEPALIVE_CHECK_MS = 1_000, PING_IDLE_MS = 3_000;
     private static final long DEAD_AFTER_MS = 10_000, OLDER_PEER_DEAD_AFTER_MS = 35_000;
+    /** How long the spare of two connections to one peer is read before it is closed (register). */
+    static final long DUPLICATE_GRACE_MS = 2_000;
 
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("overlay").daemon().unstarted(r));
@@ -108,8 +110,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final AtomicLong plaintextPeers = new AtomicLong(), plaintextLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong unknownMessages = new AtomicLong();
     private final AtomicLong refusedDials = new AtomicLong(), overBudgetDials = new AtomicLong();
-    /** Peers taken at the bound in place of an idle route connection, and peers refused there (none to spare). */
-    private final AtomicLong peersReplaced = new AtomicLong(), peersRefused = new AtomicLong();
+    /** Peers taken at the bound in place of an idle route connection, and peers refused there (none to spare); second connections to a peer. */
+    private final AtomicLong peersReplaced = new AtomicLong(), peersRefused = new AtomicLong(), spareConnections = new AtomicLong();
     private final DialBudget dialBudget = new DialBudget(() -> System.nanoTime() / 1_000_000);
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
@@ -312,7 +314,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
                 throw new IOException("peer speaks protocol version " + peer.version());
             }
             if (!deadline.cancel(false)) throw new IOException("handshake not done within " + HANDSHAKE_DEADLINE_MS + " ms");
-            return new Connection(socket, link, this, largeFrames);
+            return new Connection(socket, outbound, link, this, largeFrames);
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
             closeQuietly(socket);
@@ -367,7 +369,11 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         }
     }
 
-    /** Overlay thread: one connection per peer; a second one is closed, the first kept. */
+    /**
+     * Overlay thread: one connection per peer. A second one (both ends dialled at once, or one
+     * dialled again before it heard of a close) is read for a moment and closed; which of the two
+     * stays is the same at both ends, see {@link #keepsNewer}.
+     */
     private void register(Connection c, PeerAddress dialed) {
         NodeInfo peer = c.peer;
         dialPolicy.seen(c.socket.getInetAddress());
@@ -384,15 +390,33 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         if (c.isClosed() && c.counted.compareAndSet(true, false)) peers.decrementAndGet(); // closed before it was counted
         Connection existing = byPeer.get(peer.id());
         if (existing != null && !existing.isClosed()) {
-            // keep the first connection; read this one a moment (it may carry a dial-back probe)
+            // the one let go is read a moment (frames on their way over it, a dial-back probe) and closed
             c.start();
-            schedule(2_000, c::closeGracefully);
+            spareConnections.incrementAndGet();
+            Connection spare = existing;
+            if (keepsNewer(existing, c)) byPeer.put(peer.id(), c);
+            else spare = c;
+            schedule(DUPLICATE_GRACE_MS, spare::closeGracefully);
         } else {
             byPeer.put(peer.id(), c);
             c.start();
             if (dialed != null && c.socket.getLocalAddress() != null) core.noteLocalAddress(c.socket.getLocalAddress().getHostAddress());
         }
         core.onConnected(peer, dialed, org.nostrp2p.util.ConnectionGate.networkOf(c.socket.getInetAddress()));
+    }
+
+    /**
+     * Of two connections to one peer, whether the newer one stays. Each end registers first the
+     * connection it dialled (its handshake ends a message earlier there), so "keep the first"
+     * kept a different connection at each end when both dialled at once: each then ignored what
+     * came over the other's, until one closed its spare and took the other's kept connection
+     * with it. So the connection the lower node id dialled stays, at both ends; of two dialled
+     * the same way, the first.
+     */
+    private boolean keepsNewer(Connection existing, Connection newer) {
+        if (existing.dialled == newer.dialled) return false;
+        boolean weAreLower = signer.id().compareTo(newer.peer.id()) < 0;
+        return newer.dialled == weAreLower;
     }
 
     /**
@@ -449,7 +473,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             loop.execute(() -> {
                 try {
                     guarded(() -> {
-                        if (byPeer.get(c.peer.id()) == c) core.onMessage(c.peer.id(), msg);
+                        if (carriesMessagesNow(c)) core.onMessage(c.peer.id(), msg);
                         else if (msg instanceof Msg.DialBackProbe p) core.onDialBackProbe(p.nonce());
                     });
                 } finally {
@@ -459,6 +483,17 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         } catch (RejectedExecutionException stopping) {
             inbox.release(kib);
         }
+    }
+
+    /**
+     * Overlay thread: whether what comes over this connection reaches the overlay: it is the
+     * peer's connection, or a spare of it (keepsNewer) while the peer's connection is open, which
+     * carries what the peer sent before it knew which one stays. Not once the peer's connection
+     * closed: the overlay has heard it is gone.
+     */
+    private boolean carriesMessagesNow(Connection c) {
+        Connection kept = byPeer.get(c.peer.id());
+        return kept == c || kept != null && !kept.isClosed() && !c.isClosed();
     }
 
     @Override
@@ -481,6 +516,23 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     }
 
     public TrafficCounter traffic() { return traffic; }
+
+    /** The port this node listens on (tests). */
+    int listeningPort() { return server.getLocalPort(); }
+
+    /** Connections open now, spares included (tests). */
+    int connections() { return peers.get(); }
+
+    /** Second connections to a peer already connected, so far (register). */
+    long spareConnections() { return spareConnections.get(); }
+
+    /** The kept connection to a peer as {local port, remote port}, or null (tests; waits for the overlay thread). */
+    int[] keptConnectionPorts(NodeId peer) throws TimeoutException {
+        return call(() -> {
+            Connection c = byPeer.get(peer);
+            return c == null || c.isClosed() ? null : new int[] {c.socket.getLocalPort(), c.socket.getPort()};
+        }, 5_000);
+    }
 
     private static void closeQuietly(Socket s) {
         try {

@@ -2,15 +2,11 @@ package org.nostrp2p.transport;
 
 import org.junit.jupiter.api.Test;
 import org.nostrp2p.event.KeyPair;
-import org.nostrp2p.overlay.OverlayApp;
-import org.nostrp2p.overlay.OverlayConfig;
-import org.nostrp2p.overlay.OverlayNode;
 import org.nostrp2p.overlay.PeerAddress;
 import org.nostrp2p.overlay.SchnorrNodeSigner;
 import org.nostrp2p.testutil.Eventually;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -26,7 +22,7 @@ class PeerNamedDialTest {
 
     @Test
     void aNamedHostIsNeverDialledAndALiteralIpIs() throws Exception {
-        TcpTransport transport = startedTransport();
+        TcpTransport transport = LoopbackTransports.started(new SchnorrNodeSigner(KeyPair.generate()));
         try (ServerSocket named = new ServerSocket(0, 8, LOOPBACK); ServerSocket literal = new ServerSocket(0, 8, LOOPBACK)) {
             // "localhost" leads to `named` if resolved: the refusal is counted before any connect is tried
             transport.run(() -> transport.dial(new PeerAddress("localhost", named.getLocalPort())));
@@ -46,7 +42,7 @@ class PeerNamedDialTest {
 
     @Test
     void aPlaceWhereNoNodeAnswersIsDialledOnlyItsBudgetAMinute() throws Exception {
-        TcpTransport transport = startedTransport();
+        TcpTransport transport = LoopbackTransports.started(new SchnorrNodeSigner(KeyPair.generate()));
         List<Socket> accepted = new ArrayList<>();
         try (ServerSocket notANode = new ServerSocket(0, 64, LOOPBACK)) {
             PeerAddress victim = new PeerAddress("127.0.0.1", notANode.getLocalPort());
@@ -62,17 +58,5 @@ class PeerNamedDialTest {
             for (Socket s : accepted) s.close();
             transport.close();
         }
-    }
-
-    private static TcpTransport startedTransport() throws Exception {
-        SchnorrNodeSigner signer = new SchnorrNodeSigner(KeyPair.generate());
-        TcpTransport transport = new TcpTransport(new InetSocketAddress(LOOPBACK, 0), signer);
-        OverlayNode node = new OverlayNode(transport, OverlayConfig.DEFAULT, signer, new PeerAddress("127.0.0.1", 20_000),
-                List.of(), new OverlayApp() {
-                    @Override public Verdict acceptBroadcast(org.nostrp2p.overlay.NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
-                    @Override public boolean acceptUnicast(org.nostrp2p.overlay.NodeId origin, int type, byte[] payload) { return false; }
-                });
-        transport.start(node, List.of());
-        return transport;
     }
 }

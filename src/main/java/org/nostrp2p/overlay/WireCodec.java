@@ -63,6 +63,13 @@ public final class WireCodec {
             FEATURE_LATE_ANNOUNCEMENTS = 8, FEATURE_BINARY_IDS = 16, FEATURE_TREE_TAGS = 32;
     public static final long FEATURES = FEATURE_SIGNED_ACKS | FEATURE_SOURCE_TREES | FEATURE_FAST_KEEPALIVE
             | FEATURE_LATE_ANNOUNCEMENTS | FEATURE_BINARY_IDS | FEATURE_TREE_TAGS;
+    /**
+     * Not a feature but a mark on one connection: set in the handshake of a dial-back probe's
+     * one-off connection, so that the peer never takes it for its connection to this node (it
+     * carries one DialBackProbe and is closed). A version that does not know the bit ignores it;
+     * it is the top usable bit, far from where new features are numbered.
+     */
+    public static final long PROBE_ONLY_LINK = 1L << 62;
     /** Fields a message may carry at most, those this version knows and those a newer one adds. */
     private static final int MAX_FIELDS = 16;
 

@@ -112,6 +112,8 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private final AtomicLong refusedDials = new AtomicLong(), overBudgetDials = new AtomicLong();
     /** Peers taken at the bound in place of an idle route connection, and peers refused there (none to spare); second connections to a peer. */
     private final AtomicLong peersReplaced = new AtomicLong(), peersRefused = new AtomicLong(), spareConnections = new AtomicLong();
+    /** Dial-back probes' one-off connections from peers, so far (register). */
+    private final AtomicLong probeConnections = new AtomicLong();
     private final DialBudget dialBudget = new DialBudget(() -> System.nanoTime() / 1_000_000);
     private final RandomGenerator random = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<NodeId, Connection> byPeer = new HashMap<>(); // overlay thread only
@@ -202,7 +204,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         Thread.ofVirtual().name("overlay-dial").start(() -> {
             try {
                 InetSocketAddress to = budgeted(address);
-                Connection c = handshake(connect(to), true, me);
+                Connection c = handshake(connect(to), true, me, WireCodec.FEATURES);
                 dialBudget.proven(to);
                 run(() -> register(c, address));
             } catch (IOException | RuntimeException e) {
@@ -228,7 +230,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         Thread.ofVirtual().name("overlay-dial-back").start(() -> {
             // not budgeted: the address is the asking peer's own, at most once per 10 s per peer
             try (Socket s = connect(admitted(address))) {
-                Connection c = handshake(s, true, me);
+                Connection c = handshake(s, true, me, WireCodec.FEATURES | WireCodec.PROBE_ONLY_LINK);
                 c.writeFrameNow(WireCodec.encode(new Msg.DialBackProbe(nonce)));
             } catch (IOException | RuntimeException e) {
                 log.atDebug().addKeyValue("to", address).addKeyValue("error", e.toString()).log("dial-back failed");
@@ -294,15 +296,16 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     }
 
     /**
-     * The Noise handshake (we write first when dialling). The peer's proven identity, version
-     * and features are on the connection after; a peer below our minimum version is refused.
+     * The Noise handshake (we write first when dialling), announcing these feature bits. The
+     * peer's proven identity, version and features are on the connection after; a peer below
+     * our minimum version is refused.
      */
-    private Connection handshake(Socket socket, boolean outbound, NodeInfo me) throws IOException {
+    private Connection handshake(Socket socket, boolean outbound, NodeInfo me, long features) throws IOException {
         // the deadline closes the socket, which ends a read however slowly the bytes come
         ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket), HANDSHAKE_DEADLINE_MS, TimeUnit.MILLISECONDS);
         try {
             socket.setTcpNoDelay(true);
-            byte[] ours = NoiseIdentity.payload(linkKey, me, WireCodec.PROTOCOL_VERSION, WireCodec.FEATURES);
+            byte[] ours = NoiseIdentity.payload(linkKey, me, WireCodec.PROTOCOL_VERSION, features);
             NoiseLink.Opened link = NoiseLink.open(new BufferedInputStream(socket.getInputStream(), SOCKET_BUFFER),
                     socket.getOutputStream(), outbound, linkKey, ours, signer, handshakeCpu,
                     new NoiseLink.Counters(traffic::sent, traffic::received));
@@ -349,7 +352,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
             Thread.ofVirtual().name("overlay-inbound").start(() -> {
                 try {
                     NodeInfo me = call(() -> core.info(), 5_000);
-                    Connection c = handshake(s, false, me);
+                    Connection c = handshake(s, false, me, WireCodec.FEATURES);
                     run(() -> register(c, null));
                 } catch (IOException | RuntimeException | TimeoutException e) {
                     log.atDebug().addKeyValue("error", e.toString()).log("inbound handshake failed");
@@ -377,7 +380,9 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
     private void register(Connection c, PeerAddress dialed) {
         NodeInfo peer = c.peer;
         dialPolicy.seen(c.socket.getInetAddress());
-        if (peers.incrementAndGet() > MAX_PEERS && !madeRoom(dialed != null)) {
+        boolean probeOnly = probeOnly(c);
+        // a probe never takes a peer's place at the bound
+        if (peers.incrementAndGet() > MAX_PEERS && (probeOnly || !madeRoom(dialed != null))) {
             peers.decrementAndGet();
             peersRefused.incrementAndGet();
             c.close("refused: " + MAX_PEERS + " peers are connected");
@@ -388,9 +393,16 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
         log.atDebug().addKeyValue("peer", peer.id()).addKeyValue("version", c.peerVersion)
                 .addKeyValue("features", Long.toHexString(c.peerFeatures)).log("peer proven");
         if (c.isClosed() && c.counted.compareAndSet(true, false)) peers.decrementAndGet(); // closed before it was counted
+        if (probeOnly) {
+            // a dial-back probe's one-off connection: read for its probe, never the peer's connection
+            probeConnections.incrementAndGet();
+            c.start();
+            schedule(DUPLICATE_GRACE_MS, c::closeGracefully);
+            return;
+        }
         Connection existing = byPeer.get(peer.id());
         if (existing != null && !existing.isClosed()) {
-            // the one let go is read a moment (frames on their way over it, a dial-back probe) and closed
+            // the one let go is read a moment (frames on their way over it) and closed
             c.start();
             spareConnections.incrementAndGet();
             Connection spare = existing;
@@ -492,6 +504,7 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
      * closed: the overlay has heard it is gone.
      */
     private boolean carriesMessagesNow(Connection c) {
+        if (probeOnly(c)) return false;
         Connection kept = byPeer.get(c.peer.id());
         return kept == c || kept != null && !kept.isClosed() && !c.isClosed();
     }
@@ -525,6 +538,12 @@ public final class TcpTransport implements Env, Connection.Handler, AutoCloseabl
 
     /** Second connections to a peer already connected, so far (register). */
     long spareConnections() { return spareConnections.get(); }
+
+    /** Dial-back probes' one-off connections from peers, so far (register). */
+    long probeConnections() { return probeConnections.get(); }
+
+    /** A dial-back probe's one-off connection (WireCodec.PROBE_ONLY_LINK): never a peer's connection. */
+    private static boolean probeOnly(Connection c) { return (c.peerFeatures & WireCodec.PROBE_ONLY_LINK) != 0; }
 
     /** The kept connection to a peer as {local port, remote port}, or null (tests; waits for the overlay thread). */
     int[] keptConnectionPorts(NodeId peer) throws TimeoutException {

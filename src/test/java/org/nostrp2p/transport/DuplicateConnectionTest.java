@@ -48,6 +48,27 @@ class DuplicateConnectionTest {
         }
     }
 
+    /**
+     * A dial-back probe comes over a one-off connection that its dialler closes once the probe is
+     * written. Under the lower id's rule alone, the end that dialled the peer's connection (here
+     * the higher id) took the probe's for the one to keep, and lost the peer when it closed.
+     */
+    @Test
+    void aDialBackProbeNeverTakesThePeersConnection() throws Exception {
+        try (Pair p = new Pair()) {
+            p.higher.run(() -> p.higher.dial(p.addressOf(p.lower)));
+            assertTrue(Eventually.within(SETTLE, () -> p.kept(p.lower) != null && p.kept(p.higher) != null), "the dial connected");
+            int[] before = p.kept(p.higher);
+            p.lower.run(() -> p.lower.dialBack(p.addressOf(p.higher), 42));
+            boolean probed = Eventually.within(SETTLE, () -> p.higher.probeConnections() == 1 && p.higher.connections() == 1);
+            assertTrue(probed, "the probe's connection came and went: " + p.higher.probeConnections() + " probes, "
+                    + p.higher.connections() + " connections");
+            assertArrayEquals(before, p.kept(p.higher), "the higher id keeps the connection it dialled");
+            assertArrayEquals(new int[] {before[1], before[0]}, p.kept(p.lower), "and so does the lower id");
+            assertEquals(0, p.higher.spareConnections(), "the probe's connection was never a second connection to the peer");
+        }
+    }
+
     private static void awaitThen(CountDownLatch go, Runnable then) {
         try {
             go.await();

@@ -14,6 +14,7 @@ import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.FakePeer;
 import org.nostrp2p.testutil.Flood;
 import org.nostrp2p.testutil.NodeProcess;
+import org.nostrp2p.testutil.ProvenStrangers;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -173,60 +174,24 @@ class StrangerAttacksIT {
      */
     @Test
     void provenStrangersHoldingEveryPeerSlotGiveWayToANewcomer() throws Exception {
-        try (Pair p = linkedPair()) {
-            List<FakePeer> strangers = java.util.Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger closedByNode = new AtomicInteger();
-            try (Flood flood = Flood.open(p.a().overlayPort(), 120, ATTACKER_ADDRESSES, s -> {
-                try {
-                    FakePeer peer = FakePeer.handshakeAsNewNode(s);
-                    strangers.add(peer);
-                    Thread.ofVirtual().start(() -> { // reads what A sends (its pings) until A closes the connection
-                        try {
-                            while (true) peer.receive();
-                        } catch (IOException closed) {
-                            closedByNode.incrementAndGet();
-                        }
-                    });
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            })) {
-                await("A holds every peer it may (B and strangers), refusing the rest",
-                        () -> strangers.size() - closedByNode.get() <= 95);
-                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-                byte[] ping = WireCodec.encode(new Msg.Ping());
-                Thread pinger = Thread.ofVirtual().start(() -> {
-                    while (!stop.get()) {
-                        for (FakePeer peer : List.copyOf(strangers)) {
-                            try {
-                                peer.send(ping);
-                            } catch (IOException closed) {
-                                // A let it go
-                            }
-                        }
-                        try {
-                            Thread.sleep(2_000);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                });
-                int refusedBefore = closedByNode.get();
-                try (NodeProcess c = NodeProcess.start(tmp.resolve("c"), KeyPair.generate().npub(), "-b", "127.0.0.1:" + p.a().overlayPort())) {
-                    Event post = p.ownerA().sign(Kinds.POST, List.of(), "a newcomer sees this");
-                    assertEquals(200, p.a().api().publish(post).status());
-                    await("the node that joined through the full node A gets A's post", () -> has(c, post));
-                    OwnerLatency owner = ownerKeepsBeingServed(p, 20);
-                    stop.set(true);
-                    pinger.join();
-                    long rss = p.a().rssKib();
-                    assertHealthy(p.a(), rss);
-                    int replaced = closedByNode.get() - refusedBefore;
-                    assertTrue(replaced >= 1, "a stranger gave way to the newcomer");
-                    report("120 proven strangers holding every peer slot, alive by keepalives only, then a newcomer",
-                            strangers.size() + " handshakes completed, " + refusedBefore + " refused at the bound, "
-                                    + replaced + " strangers closed for newcomers; the newcomer joined", rss, owner);
-                }
+        try (Pair p = linkedPair();
+             ProvenStrangers strangers = ProvenStrangers.open(new InetSocketAddress("127.0.0.1", p.a().overlayPort()), 120,
+                     i -> Flood.source(i % ATTACKER_ADDRESSES))) {
+            await("A holds every peer it may (B and strangers), refusing the rest", () -> strangers.held() <= 95);
+            strangers.keepSending(WireCodec.encode(new Msg.Ping()), Duration.ofSeconds(2));
+            int refusedBefore = strangers.closedByNode();
+            try (NodeProcess c = NodeProcess.start(tmp.resolve("c"), KeyPair.generate().npub(), "-b", "127.0.0.1:" + p.a().overlayPort())) {
+                Event post = p.ownerA().sign(Kinds.POST, List.of(), "a newcomer sees this");
+                assertEquals(200, p.a().api().publish(post).status());
+                await("the node that joined through the full node A gets A's post", () -> has(c, post));
+                OwnerLatency owner = ownerKeepsBeingServed(p, 20);
+                long rss = p.a().rssKib();
+                assertHealthy(p.a(), rss);
+                int replaced = strangers.closedByNode() - refusedBefore;
+                assertTrue(replaced >= 1, "a stranger gave way to the newcomer");
+                report("120 proven strangers holding every peer slot, alive by keepalives only, then a newcomer",
+                        strangers.handshakes() + " handshakes completed, " + refusedBefore + " refused at the bound, "
+                                + replaced + " strangers closed for newcomers; the newcomer joined", rss, owner);
             }
         }
     }

@@ -6,10 +6,11 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
- * Many TCP connections to one loopback port, spread over source addresses 127.0.1.1, 127.0.1.2, …
- * (all of 127/8 is loopback on Linux), as an attacker with that many addresses would open them.
+ * Many TCP connections to one port, spread over source addresses (on loopback 127.0.1.1,
+ * 127.0.1.2, …: all of 127/8 is loopback on Linux), as an attacker with that many addresses would open them.
  * A connection the node refuses or closes stays counted as opened; {@link #stillOpen} probes them.
  */
 public final class Flood implements AutoCloseable {
@@ -19,12 +20,17 @@ public final class Flood implements AutoCloseable {
 
     /** Opens {@code count} connections from {@code sources} addresses, running {@code onOpen} on each. */
     public static Flood open(int port, int count, int sources, Consumer<Socket> onOpen) {
+        return open(new InetSocketAddress("127.0.0.1", port), count, i -> source(i % sources), onOpen);
+    }
+
+    /** Opens {@code count} connections to {@code to}, the i-th from address {@code source(i)}, running {@code onOpen} on each. */
+    public static Flood open(InetSocketAddress to, int count, IntFunction<String> source, Consumer<Socket> onOpen) {
         Flood f = new Flood();
         for (int i = 0; i < count; i++) {
             Socket s = new Socket();
             try {
-                s.bind(new InetSocketAddress(source(i % sources), 0));
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+                s.bind(new InetSocketAddress(source.apply(i), 0));
+                s.connect(to, 2_000);
                 onOpen.accept(s);
                 f.sockets.add(s);
             } catch (IOException | RuntimeException e) {

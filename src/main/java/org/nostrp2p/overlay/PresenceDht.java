@@ -26,6 +26,7 @@ import java.util.Set;
  * for their turn, and a key that a conclusive lookup did not find is not looked up again for {@link #NEGATIVE_MILLIS}.
  */
 final class PresenceDht {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PresenceDht.class);
     static final int ALPHA = 3;
     static final int REPLICAS = 5;
     static final long REQUEST_TIMEOUT_MILLIS = 2_000;
@@ -33,7 +34,13 @@ final class PresenceDht {
     static final int MAX_LOOKUPS = 64;
     static final int MAX_PRE_DIALS = 8;
     static final int MAX_QUEUED_LOOKUPS = 8_192;
-    static final long NEGATIVE_MILLIS = 60_000;
+    /**
+     * Shorter than an outbox's first retry (15 s by default, RetryPolicy), so a delivery that
+     * failed on a miss looks again when it is retried: at 60 s a miss swallowed the retries at
+     * 15 and 45 s, and at the tests' 1 s base, five in a row. Within it, sends to a missing key
+     * make one lookup.
+     */
+    static final long NEGATIVE_MILLIS = 10_000;
     /** A public node with presence here dials one public record it holds every 10-30 s, to prove them (see heldProof). */
     static final long PROVE_MIN_MILLIS = 10_000, PROVE_MAX_MILLIS = 30_000;
     /** A lookup keeps this many candidates at most: enough for K answers when some fail. */
@@ -223,9 +230,15 @@ final class PresenceDht {
     /**
      * Records move to the nodes closest to their keys as the network grows (Kademlia's rule): a
      * holder that is itself among the REPLICAS closest to a key it knows of hands the records
-     * under that key to a new contact closer than itself.
+     * under that key to a new contact closer than itself. And this node's own record goes to a
+     * new contact that is among the REPLICAS closest it knows to one of its keys, where a store
+     * now would put it: else a node that stored when it knew few (it started the network) was
+     * found only by lookups that happened to ask it, and one that did not ask it ended sure of a
+     * miss (FollowerModeIT: the ninth follower to join, whose lookup asked the 8 nodes closest
+     * to the author's key, none of which held her record).
      */
     private void handOver(NodeInfo contact) {
+        if (lastOwn != null && amongClosest(contact, keysOf(lastOwn))) send(contact, new Msg.DhtStore(lastOwn.encode()));
         byte[] at = DhtKey.positionOf(contact.id());
         for (PresenceRecord r : held.all()) {
             for (DhtKey k : keysOf(r)) {
@@ -236,6 +249,14 @@ final class PresenceDht {
                 }
             }
         }
+    }
+
+    /** Whether the contact is among the REPLICAS closest this node knows to one of the keys. */
+    private boolean amongClosest(NodeInfo contact, List<DhtKey> keys) {
+        for (DhtKey k : keys) {
+            for (DhtTable.Contact c : table.closest(k.position(), REPLICAS)) if (c.info().id().equals(contact.id())) return true;
+        }
+        return false;
     }
 
     /**
@@ -612,7 +633,12 @@ final class PresenceDht {
         private void finish() {
             if (lookups.remove(key) != this) return;
             lookupsDone++;
-            if (wantRecords && recordsFound == 0 && conclusive()) notFoundUntil.put(key, env.now() + NEGATIVE_MILLIS);
+            if (wantRecords) {
+                boolean missed = recordsFound == 0 && conclusive();
+                if (missed) notFoundUntil.put(key, env.now() + NEGATIVE_MILLIS);
+                LOG.atDebug().addKeyValue("key", key).addKeyValue("records", recordsFound).addKeyValue("answered", answeredBy.size())
+                        .addKeyValue("asked", asked.size()).addKeyValue("remembered_as_missing", missed).log("lookup ended");
+            }
             answeredBy.sort((a, b) -> DhtKey.closer(a.position(), b.position(), key.position()));
             if (key.equals(selfKey)) neighbourhood.ended(answeredBy.size(), DhtTable.K);
             if (storeOwn) storeAt(answeredBy);

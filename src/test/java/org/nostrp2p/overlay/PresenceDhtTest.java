@@ -205,12 +205,34 @@ class PresenceDhtTest {
         w.dht.store(recordOf(w.signer, USER)); // the node that starts a network knows no one
         assertEquals(List.of(), w.sent, "no one to ask");
         for (int i = 1; i <= 6; i++) w.dht.heardOf(publicNode(i));
+        long handedOver = stores(w).size();
         w.now += PresenceDht.THIN_RETRY_MILLIS;
         w.dht.maintain(w.now, w.wallClock());
         answerAllEmpty(w);
-        assertEquals(2 * PresenceDht.REPLICAS, w.sent.stream().filter(s -> s.m() instanceof Msg.DhtStore).count(),
+        assertEquals(handedOver + 2 * PresenceDht.REPLICAS, stores(w).size(),
                 "the record went to the closest REPLICAS of each key once there were some");
     }
+
+    @Test
+    void aNodeHandsItsOwnRecordToNewContactsAmongTheClosestToItsKeys() {
+        World w = new World();
+        PresenceRecord own = recordOf(w.signer, USER);
+        w.dht.store(own); // it starts the network: no one to store at
+        w.dht.heardOf(publicNode(1));
+        assertEquals(List.of(publicNode(1).id()), stores(w).stream().map(World.Sent::to).toList(), "the first contact gets the record at once");
+        assertArrayEquals(own.encode(), ((Msg.DhtStore) stores(w).get(0).m()).record());
+        int nodes = 3_000;
+        for (int i = 2; i <= nodes; i++) w.dht.heardOf(publicNode(i));
+        java.util.Set<NodeId> holders = new java.util.HashSet<>(stores(w).stream().map(World.Sent::to).toList());
+        assertTrue(stores(w).size() < nodes / 20, "only contacts among the closest to a key get it, one store each: " + stores(w).size());
+        for (DhtKey key : List.of(DhtKey.ofNode(w.self()), DhtKey.ofUser(USER))) {
+            for (DhtTable.Contact c : w.dht.table().closest(key.position(), PresenceDht.REPLICAS)) {
+                assertTrue(holders.contains(c.info().id()), "each of the REPLICAS closest to " + key + " got the record");
+            }
+        }
+    }
+
+    private static List<World.Sent> stores(World w) { return w.sent.stream().filter(s -> s.m() instanceof Msg.DhtStore).toList(); }
 
     @Test
     void aQuestionOnAConnectionThatClosedIsAskedOnceMoreOverItsOwn() {

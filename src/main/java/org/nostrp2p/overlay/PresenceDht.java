@@ -241,25 +241,19 @@ final class PresenceDht {
      * replaced at the peer bound, for records the periodic store keeps in place anyway.
      */
     private void handOver(NodeInfo contact) {
-        if (lastOwn != null && store.thin && amongClosest(contact, keysOf(lastOwn))) send(contact, new Msg.DhtStore(lastOwn.encode()));
         byte[] at = DhtKey.positionOf(contact.id());
+        if (lastOwn != null && store.thin && keysOf(lastOwn).stream().anyMatch(k -> closerKnown(at, k, REPLICAS) < REPLICAS)) {
+            send(contact, new Msg.DhtStore(lastOwn.encode()));
+        }
         for (PresenceRecord r : held.all()) {
             for (DhtKey k : keysOf(r)) {
                 if (DhtKey.closer(at, table.selfPosition(), k.position()) >= 0) continue;
-                if (closerKnown(k, REPLICAS) < REPLICAS) {
+                if (closerKnown(table.selfPosition(), k, REPLICAS) < REPLICAS) {
                     send(contact, new Msg.DhtStore(r.encode()));
                     break;
                 }
             }
         }
-    }
-
-    /** Whether the contact is among the REPLICAS closest this node knows to one of the keys. */
-    private boolean amongClosest(NodeInfo contact, List<DhtKey> keys) {
-        for (DhtKey k : keys) {
-            for (DhtTable.Contact c : table.closest(k.position(), REPLICAS)) if (c.info().id().equals(contact.id())) return true;
-        }
-        return false;
     }
 
     /**
@@ -273,13 +267,13 @@ final class PresenceDht {
 
     /** Whether this node is among the 2·REPLICAS closest it knows to one of the record's keys. */
     private boolean ours(PresenceRecord r) {
-        return keysOf(r).stream().anyMatch(k -> closerKnown(k, 2 * REPLICAS) < 2 * REPLICAS);
+        return keysOf(r).stream().anyMatch(k -> closerKnown(table.selfPosition(), k, 2 * REPLICAS) < 2 * REPLICAS);
     }
 
-    /** How many contacts are closer to the key than this node, counting up to max. */
-    private int closerKnown(DhtKey k, int max) {
+    /** How many contacts are closer to the key than the position (this node's, or a contact's), counting up to max. */
+    private int closerKnown(byte[] position, DhtKey k, int max) {
         return (int) table.closest(k.position(), max).stream()
-                .filter(c -> DhtKey.closer(c.position(), table.selfPosition(), k.position()) < 0).count();
+                .filter(c -> DhtKey.closer(c.position(), position, k.position()) < 0).count();
     }
 
     private static List<DhtKey> keysOf(PresenceRecord r) {

@@ -37,7 +37,7 @@ class CrowdedNetworkIT {
     void busyStrangersFromOneNetworkGiveWayToANewcomerFromAnother() throws Exception {
         String unavailable = NetNamespaces.unavailableReason();
         Assumptions.assumeTrue(unavailable == null, unavailable);
-        String tag = "c" + Long.toString(ProcessHandle.current().pid() % 100000, 36);
+        String tag = NetNamespaces.processTag("c");
         EventSigner owner = new EventSigner(KeyPair.generate());
         try (NetNamespaces net = new NetNamespaces(tag)) {
             // node A's host; the newcomer comes from 10.234.1.0/24, the strangers from 10.234.2.0/24

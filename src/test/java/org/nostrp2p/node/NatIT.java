@@ -48,7 +48,7 @@ class NatIT {
     static void buildNetwork() throws Exception {
         unavailable = NetNamespaces.unavailableReason();
         if (unavailable != null) return;
-        String tag = "n" + Long.toString(ProcessHandle.current().pid() % 100000, 36);
+        String tag = NetNamespaces.processTag("n");
         net = new NetNamespaces(tag);
         for (String h : List.of("pub", "rtr1", "rtr2", "h1", "h2")) net.addHost(h);
         // the internet: a bridge inside pub, routers' WAN ports on it

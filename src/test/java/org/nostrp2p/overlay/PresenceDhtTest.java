@@ -214,7 +214,7 @@ class PresenceDhtTest {
     }
 
     @Test
-    void aNodeHandsItsOwnRecordToNewContactsAmongTheClosestToItsKeys() {
+    void whileItsStoreIsThinANodeHandsItsOwnRecordToNewContactsAmongTheClosestToItsKeys() {
         World w = new World();
         PresenceRecord own = recordOf(w.signer, USER);
         w.dht.store(own); // it starts the network: no one to store at

@@ -52,7 +52,7 @@ class DelayRouterIT {
         String unavailable = NetNamespaces.unavailableReason();
         if (unavailable == null) unavailable = DelayRouter.unavailableReason();
         Assumptions.assumeTrue(unavailable == null, unavailable);
-        try (NetNamespaces net = new NetNamespaces("d" + Long.toString(ProcessHandle.current().pid() % 100_000, 36))) {
+        try (NetNamespaces net = new NetNamespaces(NetNamespaces.processTag("d"))) {
             net.addHost("a");
             net.addHost("b");
             List<DelayRouter.Endpoint> ends = List.of(new DelayRouter.Endpoint(net.name("a"), A), new DelayRouter.Endpoint(net.name("b"), B));

@@ -18,6 +18,15 @@ public final class NetNamespaces implements AutoCloseable {
 
     public NetNamespaces(String prefix) { this.prefix = prefix; }
 
+    /**
+     * A short prefix for this test process's namespaces and interfaces: a letter for the test,
+     * then the process id, so two runs at once do not collide, and interface names (prefix plus
+     * a few letters) stay within Linux's 15 characters.
+     */
+    public static String processTag(String letter) {
+        return letter + Long.toString(ProcessHandle.current().pid() % 100_000, 36);
+    }
+
     /** Null when namespaces can be made here; otherwise a sentence saying why not. */
     public static String unavailableReason() {
         try {

@@ -53,7 +53,7 @@ public final class TestbedNetwork implements AutoCloseable {
     private TestbedNetwork(TestbedPlan plan, Path dir) {
         this.plan = plan;
         this.dir = dir;
-        this.net = new NetNamespaces("t" + Long.toString(ProcessHandle.current().pid() % 100_000, 36));
+        this.net = new NetNamespaces(NetNamespaces.processTag("t"));
     }
 
     /** Null when the testbed can be built here; otherwise why not (root, namespaces, iptables, python3, TUN). */

@@ -74,6 +74,13 @@ public final class OverlayNetwork implements Network, OverlayApp {
     private final FloodBudget budget = new FloodBudget();
     private final Semaphore backgroundKib = new Semaphore(MAX_BACKGROUND_KIB);
     private final Followers followers;
+    /**
+     * Follow lists waiting for a lookup of their sender before their answer (acceptFollowList),
+     * each holding a list of at most the largest frame: a bound on what a peer that sends lists
+     * from nodes no one knows can make this node hold. Touched on the overlay thread only.
+     */
+    static final int MAX_HELD_FOLLOW_LISTS = 64;
+    private int heldFollowLists;
     private final int followerModeAtNodes;
     /** Followed authors not yet asked for catch-up since the last reconnection (follower mode), and from when. */
     private final java.util.Set<String> catchUpPending = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -175,42 +182,70 @@ public final class OverlayNetwork implements Network, OverlayApp {
     }
 
     @Override
-    public boolean acceptUnicast(NodeId origin, int type, byte[] payload) {
+    public void acceptUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer) {
         switch (type) {
-            case EVENT -> {
-                Optional<Event> e = checked(payload);
-                if (e.isEmpty()) return false;
-                if (e.get().kind() == Kinds.GIFT_WRAP && !e.get().tagValues("p").contains(owner)) return false; // not for our user
-                if (!withinBudget(e.get())) return false; // over budget: the sender retries later
-                if (e.get().kind() == Kinds.FOLLOW_LIST) {
-                    // only from its author's own node, where it registers (or unregisters) a follower of our owner;
-                    // refused while that node's presence has not reached us, so that its sender tries again
-                    if (!core.isNodeOf(origin, e.get().pubkey())) return false;
-                    followers.update(e.get(), System.currentTimeMillis());
-                }
-                store(e.get()); // acknowledged only once stored
-                return true;
-            }
+            case EVENT -> acceptRoutedEvent(origin, payload, answer);
             case EVENTS -> {
                 List<Event> events = new ArrayList<>();
                 for (byte[] one : unpackList(payload)) {
                     checked(one).filter(Audience::isEveryone).filter(this::withinBudget).ifPresent(events::add);
                 }
                 inBackground(payload.length, () -> events.forEach(this::store));
-                return true;
+                answer.accept(true);
             }
             case REQUEST -> {
                 inBackground(payload.length, () -> answerRequest(origin, payload));
-                return true;
+                answer.accept(true);
             }
             case CATCH_UP_REQUEST, AUTHOR_CATCH_UP -> {
                 inBackground(payload.length, () -> answerCatchUp(origin, payload));
-                return true;
+                answer.accept(true);
             }
-            default -> {
-                return false;
-            }
+            default -> answer.accept(false);
         }
+    }
+
+    private void acceptRoutedEvent(NodeId origin, byte[] payload, Consumer<Boolean> answer) {
+        Optional<Event> checked = checked(payload);
+        if (checked.isEmpty()) {
+            answer.accept(false);
+            return;
+        }
+        Event e = checked.get();
+        if (e.kind() == Kinds.GIFT_WRAP && !e.tagValues("p").contains(owner)) answer.accept(false); // not for our user
+        else if (!withinBudget(e)) answer.accept(false); // over budget: the sender retries later
+        else if (e.kind() == Kinds.FOLLOW_LIST) acceptFollowList(origin, e, answer);
+        else {
+            store(e); // acknowledged only once stored
+            answer.accept(true);
+        }
+    }
+
+    /**
+     * A follow list registers (or unregisters) a follower of our owner, taken only from its
+     * author's own node. A node whose presence has not reached us yet (it just joined) is looked
+     * up, and the answer waits for the lookup (a second or two): refused at once, its sender's
+     * outbox would try again only after 15 s, and our owner's posts in between would miss the
+     * new follower. Past MAX_HELD_FOLLOW_LISTS waiting, refused at once (the lookup still runs,
+     * so the sender's next try is taken).
+     */
+    private void acceptFollowList(NodeId origin, Event list, Consumer<Boolean> answer) {
+        if (heldFollowLists >= MAX_HELD_FOLLOW_LISTS) {
+            answer.accept(register(list, core.isNodeOf(origin, list.pubkey())));
+            return;
+        }
+        heldFollowLists++;
+        core.checkNodeOf(origin, list.pubkey(), fromItsNode -> {
+            heldFollowLists--;
+            answer.accept(register(list, fromItsNode));
+        });
+    }
+
+    private boolean register(Event followList, boolean fromItsAuthorsNode) {
+        if (!fromItsAuthorsNode) return false;
+        followers.update(followList, System.currentTimeMillis());
+        store(followList);
+        return true;
     }
 
     /** Routed events (replies, catch-up) spend their author's budget too: no path around it. */

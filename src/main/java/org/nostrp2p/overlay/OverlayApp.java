@@ -20,8 +20,12 @@ public interface OverlayApp {
     /** A broadcast payload seen for the first time, first received from this peer. Check it. */
     Verdict acceptBroadcast(NodeId from, int type, byte[] payload);
 
-    /** A payload routed to this node. True when it was taken (the sender gets a positive ack). */
-    boolean acceptUnicast(NodeId origin, int type, byte[] payload);
+    /**
+     * A payload routed to this node. Answer once whether it was taken (true: the sender gets a
+     * positive ack), at once or later on the overlay thread: an answer may wait for what the
+     * overlay has to find out first (a lookup), within the sender's unicast timeout.
+     */
+    void acceptUnicast(NodeId origin, int type, byte[] payload, java.util.function.Consumer<Boolean> answer);
 
     /** Presence changed for these users (they became reachable): a chance to retry queued sends. */
     default void usersReachable(java.util.List<String> userPubkeys) {}

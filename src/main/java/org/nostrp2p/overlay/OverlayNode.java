@@ -320,6 +320,9 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     /** Whether this node claims to serve the user (its presence record lists them). */
     public boolean isNodeOf(NodeId node, String userPubkey) { return routing.isNodeOf(node, userPubkey); }
 
+    /** As isNodeOf, but for a node not known yet the answer comes when a lookup of it has ended. */
+    public void checkNodeOf(NodeId node, String userPubkey, Consumer<Boolean> answer) { routing.checkNodeOf(node, userPubkey, answer); }
+
     public NodeInfo info() {
         return new NodeInfo(self(), reachability == Reachability.PUBLIC ? listenAddress : null);
     }
@@ -674,11 +677,11 @@ public final class OverlayNode implements Plumtree.Host, Router.Host, ListCast.H
     @Override public Optional<PresenceRecord> presenceOf(NodeId node) { return directory.forNode(node); }
 
     @Override
-    public boolean deliverUnicast(NodeId origin, int type, byte[] payload) {
-        if (type == Router.RELAY_PROBE) return origin.equals(self()); // our own probe came back through a relay
-        if (type == ListCast.ROUTE_TYPE) return listCast.onRouted(origin, payload);
-        if (type < 1) return false;
-        return app.acceptUnicast(origin, type, payload);
+    public void deliverUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer) {
+        if (type == Router.RELAY_PROBE) answer.accept(origin.equals(self())); // our own probe came back through a relay
+        else if (type == ListCast.ROUTE_TYPE) answer.accept(listCast.onRouted(origin, payload));
+        else if (type < 1) answer.accept(false);
+        else app.acceptUnicast(origin, type, payload, answer);
     }
 
     @Override

@@ -292,10 +292,10 @@ final class PresenceDht {
      * NEGATIVE_MILLIS would refuse each of its retries for that long (a follower's follow list
      * was registered a minute late). One lookup per key at a time, as any find.
      */
-    void findSender(NodeId node) {
+    void findSender(NodeId node, Runnable then) {
         DhtKey key = DhtKey.ofNode(node);
         notFoundUntil.remove(key);
-        find(key, () -> { });
+        find(key, then);
     }
 
     /**

@@ -185,7 +185,14 @@ final class PresenceRouting {
     /** Whether the node claims to serve the user; one not known yet is looked up, so the sender's next try finds it. */
     boolean isNodeOf(NodeId node, String userPubkey) {
         if (directory.claims(node, userPubkey)) return true;
-        if (directory.forNode(node).isEmpty()) dht.findSender(node);
+        if (directory.forNode(node).isEmpty()) dht.findSender(node, () -> { });
         return false;
+    }
+
+    /** Whether the node claims to serve the user, answered once a node not known yet has been looked up. */
+    void checkNodeOf(NodeId node, String userPubkey, Consumer<Boolean> answer) {
+        if (directory.claims(node, userPubkey)) answer.accept(true);
+        else if (directory.forNode(node).isPresent()) answer.accept(false);
+        else dht.findSender(node, () -> answer.accept(directory.claims(node, userPubkey)));
     }
 }

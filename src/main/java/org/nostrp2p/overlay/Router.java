@@ -32,7 +32,11 @@ final class Router {
         Optional<PresenceRecord> presenceOf(NodeId node);
         /** The peer this node has a connection to at this address, if any. */
         Optional<NodeId> linkedAt(PeerAddress address);
-        boolean deliverUnicast(NodeId origin, int type, byte[] payload);
+        /**
+         * A payload routed to this node: answer whether it was taken, once, now or later on the
+         * overlay thread (a later answer still within the sender's timeout counts).
+         */
+        void deliverUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer);
         /** Opens a connection for routing (not an active-view link). */
         void dialForRouting(PeerAddress address);
         /** Signs this node's acknowledgements and checks those of others. */
@@ -71,7 +75,7 @@ final class Router {
 
     void send(NodeId destination, int type, byte[] payload, Consumer<Boolean> done) {
         if (destination.equals(host.self())) {
-            done.accept(host.deliverUnicast(destination, type, payload));
+            host.deliverUnicast(destination, type, payload, done);
             return;
         }
         Msg.Route route = newRoute(destination, type, payload);
@@ -221,9 +225,10 @@ final class Router {
 
     void onRoute(NodeId from, Msg.Route r) {
         if (r.destination().equals(host.self())) {
-            boolean taken = host.deliverUnicast(r.origin(), r.type(), r.payload());
-            byte[] proof = taken ? host.signer().sign(ackMessage(r.origin(), r.destination(), r.seq(), r.payload())) : NO_PROOF;
-            host.env().send(from, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), taken, proof));
+            host.deliverUnicast(r.origin(), r.type(), r.payload(), taken -> {
+                byte[] proof = taken ? host.signer().sign(ackMessage(r.origin(), r.destination(), r.seq(), r.payload())) : NO_PROOF;
+                host.env().send(from, new Msg.RouteAck(r.origin(), r.destination(), r.seq(), taken, proof));
+            });
             return;
         }
         if (r.hops() + 1 < MAX_HOPS && host.isLinked(r.destination())) {

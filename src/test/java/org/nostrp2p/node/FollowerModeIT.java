@@ -6,9 +6,11 @@ import org.nostrp2p.event.Event;
 import org.nostrp2p.event.EventSigner;
 import org.nostrp2p.event.KeyPair;
 import org.nostrp2p.event.Kinds;
+import org.nostrp2p.testutil.Eventually;
 import org.nostrp2p.testutil.NodeProcess;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -19,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * follows Alice and Carol follows Bob: each follow list registers its author with the followed
  * user's node; a post goes to the author's followers' nodes and nowhere else; and a follower's
  * node back from being offline gets what it missed from the author's node. And with presence in
- * the DHT, a post reaches every one of an author's 9 followers.
+ * the DHT, a post reaches every one of an author's 9 followers, and a follower's first follow
+ * list registers it.
  */
 class FollowerModeIT {
     @TempDir Path tmp;
@@ -95,6 +98,27 @@ class FollowerModeIT {
             await("every follower's node to get Alice's post", () -> followers.stream().allMatch(f -> f.holds(post)), all);
         } finally {
             for (NodeProcess n : nodes) n.close();
+        }
+    }
+
+    /**
+     * A follow list from a node that has just joined, and whose presence the author's node has
+     * not seen: the author's node looks the sender up and answers when the lookup has ended,
+     * so the first try registers the follower. The follower's node would retry a refused list
+     * only after 600 s (--retry-base-seconds) or renew it 60 s after its start, so a
+     * registration within 30 s of the follow is the first try's.
+     */
+    @Test
+    void aNewFollowersFirstFollowListRegistersOnceTheAuthorsNodeHasLookedItsNodeUp() throws Exception {
+        EventSigner alice = new EventSigner(KeyPair.generate());
+        EventSigner bob = new EventSigner(KeyPair.generate());
+        try (NodeProcess a = NodeProcess.startJoining(tmp.resolve("alice"), alice.keys().npub(), null,
+                    List.of("--follower-mode-at", "0", "--presence-dht"));
+             NodeProcess b = NodeProcess.startJoining(tmp.resolve("bob"), bob.keys().npub(), a.overlayPort(),
+                    List.of("--follower-mode-at", "0", "--presence-dht", "--retry-base-seconds", "600"))) {
+            assertEquals(200, b.api().publish(bob.sign(Kinds.FOLLOW_LIST, List.of(List.of("p", alice.keys().publicKeyHex())), "")).status());
+            assertTrue(Eventually.within(Duration.ofSeconds(30), () -> followers(a) == 1),
+                    "Alice's node did not take Bob's first follow list\n---\n" + a.log() + "\n---\n" + b.log());
         }
     }
 

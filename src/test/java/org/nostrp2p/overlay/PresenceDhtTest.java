@@ -335,13 +335,13 @@ class PresenceDhtTest {
         World w = new World();
         w.dht.heardOf(publicNode(1));
         NodeId sender = publicNode(9).id();
-        w.dht.findSender(sender); // it sent before its record was stored
+        w.dht.findSender(sender, () -> { }); // it sent before its record was stored
         answerEmpty(w, w.finds().get(0));
         w.dht.find(DhtKey.ofNode(sender), () -> { });
         assertEquals(1, w.finds().size(), "the miss is remembered for other finds");
-        w.dht.findSender(sender); // its retry, a second later
+        w.dht.findSender(sender, () -> { }); // its retry, a second later
         assertEquals(2, w.finds().size(), "looked up again: its record may be there now");
-        w.dht.findSender(sender);
+        w.dht.findSender(sender, () -> { });
         assertEquals(2, w.finds().size(), "one lookup of it at a time");
     }
 

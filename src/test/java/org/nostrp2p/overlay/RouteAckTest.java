@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -41,7 +42,7 @@ class RouteAckTest {
         @Override public Optional<PresenceRecord> presenceOf(NodeId node) {
             return Optional.ofNullable(known).filter(r -> r.node().equals(node));
         }
-        @Override public boolean deliverUnicast(NodeId origin, int type, byte[] payload) { return delivered.add(payload); }
+        @Override public void deliverUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer) { answer.accept(delivered.add(payload)); }
         @Override public void dialForRouting(PeerAddress address) { dialled.add(address); }
         @Override public NodeSigner signer() { return signer; }
         final List<NodeId> dropped = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
@@ -50,7 +51,7 @@ class SlotAdmissionTest {
             return new OverlayNode(this, OverlayConfig.DEFAULT, new SchnorrNodeSigner(KeyPair.generate()),
                     new PeerAddress("203.0.113.1", 20000), List.of(), new OverlayApp() {
                         @Override public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
-                        @Override public boolean acceptUnicast(NodeId origin, int type, byte[] payload) { return false; }
+                        @Override public void acceptUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer) { answer.accept(false); }
                     });
         }
 

@@ -10,6 +10,7 @@ import org.nostrp2p.overlay.SchnorrNodeSigner;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Real transports on loopback, each under an overlay node that joins nothing and takes no payloads. */
 final class LoopbackTransports {
@@ -20,7 +21,7 @@ final class LoopbackTransports {
         OverlayNode node = new OverlayNode(transport, OverlayConfig.DEFAULT, signer, new PeerAddress("127.0.0.1", 20_000),
                 List.of(), new OverlayApp() {
                     @Override public Verdict acceptBroadcast(NodeId from, int type, byte[] payload) { return Verdict.IGNORED; }
-                    @Override public boolean acceptUnicast(NodeId origin, int type, byte[] payload) { return false; }
+                    @Override public void acceptUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer) { answer.accept(false); }
                 });
         transport.start(node, List.of());
         return transport;

@@ -8,6 +8,7 @@ import org.nostrp2p.overlay.OverlayApp;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The application side of a simulated node: records when each test payload arrived. */
 public final class SimApp implements OverlayApp {
@@ -61,9 +62,9 @@ public final class SimApp implements OverlayApp {
     }
 
     @Override
-    public boolean acceptUnicast(NodeId origin, int type, byte[] payload) {
+    public void acceptUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer) {
         unicastsAt.putIfAbsent(number(payload), node.simNow());
-        return true;
+        answer.accept(true);
     }
 
     /** Every message that reaches this node, before the protocol sees it (copy counting). */

@@ -75,11 +75,13 @@ public final class OverlayNetwork implements Network, OverlayApp {
     private final Semaphore backgroundKib = new Semaphore(MAX_BACKGROUND_KIB);
     private final Followers followers;
     /**
-     * Follow lists waiting for a lookup of their sender before their answer (acceptFollowList),
-     * each holding a list of at most the largest frame: a bound on what a peer that sends lists
-     * from nodes no one knows can make this node hold. Touched on the overlay thread only.
+     * Follow lists waiting for a lookup of their sender before their answer (acceptFollowList).
+     * Each holds its route's payload and the event read from it, together at most twice the
+     * 256 KB route bound, so this bounds what a peer that sends lists from nodes no one knows
+     * can make this node hold: 8 MiB, for the few seconds of a lookup. New followers come one
+     * at a time; more than this at once are refused at once, as before. Overlay thread only.
      */
-    static final int MAX_HELD_FOLLOW_LISTS = 64;
+    static final int MAX_HELD_FOLLOW_LISTS = 16;
     private int heldFollowLists;
     private final int followerModeAtNodes;
     /** Followed authors not yet asked for catch-up since the last reconnection (follower mode), and from when. */

@@ -1,5 +1,7 @@
 package org.nostrp2p.overlay;
 
+import java.util.function.Consumer;
+
 /** What the overlay hands up to the node: checked payloads in, nothing trusted. */
 public interface OverlayApp {
     /** What became of a broadcast payload; only ACCEPTED lets it spread. */
@@ -25,7 +27,7 @@ public interface OverlayApp {
      * positive ack), at once or later on the overlay thread: an answer may wait for what the
      * overlay has to find out first (a lookup), within the sender's unicast timeout.
      */
-    void acceptUnicast(NodeId origin, int type, byte[] payload, java.util.function.Consumer<Boolean> answer);
+    void acceptUnicast(NodeId origin, int type, byte[] payload, Consumer<Boolean> answer);
 
     /** Presence changed for these users (they became reachable): a chance to retry queued sends. */
     default void usersReachable(java.util.List<String> userPubkeys) {}

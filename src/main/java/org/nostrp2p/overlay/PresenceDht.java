@@ -290,7 +290,8 @@ final class PresenceDht {
      * nothing a moment ago: a node that just joined sends before its record is stored (its
      * reachability, half of what the record says, takes a dial-back), and a miss remembered for
      * NEGATIVE_MILLIS would refuse each of its retries for that long (a follower's follow list
-     * was registered a minute late). One lookup per key at a time, as any find.
+     * was registered a minute late). One lookup per key at a time, as any find; then runs when
+     * it ends (a follow list's answer waits for it: see the node's OverlayNetwork).
      */
     void findSender(NodeId node, Runnable then) {
         DhtKey key = DhtKey.ofNode(node);
